@@ -108,7 +108,12 @@ export async function startCluster(): Promise<PgCluster> {
     database: "postgres",
     url: `postgres://postgres@${host}:${String(port)}/postgres`,
     psql(args, input) {
-      const result = spawnSync("psql", [...base, ...args], { encoding: "utf8", input, maxBuffer: 256 * 1024 * 1024 });
+      const result = spawnSync("psql", [...base, ...args], {
+        encoding: "utf8",
+        input,
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, PGOPTIONS: "-c client_min_messages=warning" },
+      });
       check(result, `psql ${args.join(" ")}`);
       return result.stdout;
     },

@@ -1,0 +1,70 @@
+-- =====================================================================================
+-- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..3)
+-- =====================================================================================
+-- Removes every object those migrations add and every Vault secret they stored, leaving the
+-- platform base (20250910000000) in place. Run it in one transaction:
+--   psql "$DATABASE_URL" --single-transaction -v ON_ERROR_STOP=1 -f supabase/rollback/clicksend_rollback.sql
+-- It has no BEGIN/COMMIT of its own so the pgTAP suite can run it inside a test transaction.
+-- Idempotent: running it on a database without ClickSend does nothing.
+-- Deleting ClickSend connections also deletes, by cascade, the agent grants on them and the
+-- messages sent through them; tool logs keep their rows with the connection id cleared.
+-- =====================================================================================
+
+-- 1. Vault secrets: every secret a ClickSend connection references, and any left by name.
+do $$
+begin
+  if to_regclass('private.clicksend_credentials') is not null then
+    delete from vault.secrets s using private.clicksend_credentials cc where s.id = cc.vault_secret_id;
+  end if;
+end
+$$;
+delete from vault.secrets where name like 'clicksend:%';
+
+-- 2. Credentials, messages and their functions.
+drop function if exists public.clicksend_store_api_key(uuid, text);
+drop function if exists public.clicksend_rotate_api_key(uuid, text);
+drop function if exists public.clicksend_read_api_key(uuid);
+drop function if exists public.clicksend_delete_api_key(uuid);
+drop table if exists private.clicksend_credentials;
+drop function if exists private.delete_clicksend_vault_secret();
+drop function if exists private.assert_clicksend_service_call(uuid);
+drop function if exists private.assert_clicksend_api_key(text);
+drop table if exists public.clicksend_messages;
+
+-- 3. The view, the helper and validation functions, the connection policies.
+drop view if exists public.clicksend_connections;
+drop function if exists public.get_user_clicksend_connection(uuid);
+drop function if exists public.validate_agent_clicksend_permissions(uuid, uuid, text[]);
+drop policy if exists "Users can view own ClickSend connections" on public.user_oauth_connections;
+drop policy if exists "Users can create own ClickSend connections" on public.user_oauth_connections;
+drop policy if exists "Users can update own ClickSend connections" on public.user_oauth_connections;
+drop policy if exists "Users can delete own ClickSend connections" on public.user_oauth_connections;
+
+-- 4. Data: connections (grants cascade), capabilities (cascade from the provider), the provider.
+delete from public.user_oauth_connections uoc
+ using public.service_providers sp
+ where sp.id = uoc.oauth_provider_id and sp.name = 'clicksend_sms';
+delete from public.service_providers where name = 'clicksend_sms';
+
+-- 5. The private schema, if nothing else lives there now.
+do $$
+begin
+  if not exists (
+    select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'private'
+    union all
+    select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'private'
+  ) then
+    drop schema if exists private;
+  end if;
+end
+$$;
+
+-- 6. The Supabase CLI's record of the migrations, so `supabase db push` applies them again.
+do $$
+begin
+  if to_regclass('supabase_migrations.schema_migrations') is not null then
+    delete from supabase_migrations.schema_migrations
+     where version in ('20250911000001', '20250911000002', '20250911000003');
+  end if;
+end
+$$;

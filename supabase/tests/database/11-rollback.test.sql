@@ -1,0 +1,102 @@
+-- The rollback script: apply (done by the runner), roll back, nothing ClickSend remains, apply
+-- again. All inside this test's transaction, which is rolled back at the end.
+begin;
+select plan(17);
+-- The scripts' NOTICEs ("does not exist, skipping") are expected; keep the TAP output readable.
+set local client_min_messages = warning;
+
+-- A realistic state to roll back: a connection with a stored key, a grant and a message.
+select tests.create_supabase_user('owner');
+select tests.create_agent('owner') as agent \gset
+select tests.create_clicksend_connection('owner', 'To roll back', 'inactive') as connection \gset
+select tests.create_grant(:'agent', :'connection', '["sms"]') as grant_id \gset
+
+-- Acting as service
+select tests.authenticate_as_service_role();
+select public.clicksend_store_api_key(:'connection', 'ROLLBACK-TEST-KEY-0001');
+insert into public.clicksend_messages (user_id, user_oauth_connection_id, recipient, status)
+values (tests.get_supabase_uid('owner'), :'connection', '+61411111111', 'SUCCESS');
+
+-- Acting as the migration runner
+select tests.clear_authentication();
+select count(*) as secrets_before from vault.secrets \gset
+
+\ir ../../rollback/clicksend_rollback.sql
+
+select is(
+  (select count(*)::integer from public.service_providers where name = 'clicksend_sms'),
+  0, 'rollback removes the ClickSend provider row'
+);
+select is(
+  (select count(*)::integer from public.integration_capabilities where capability_key like 'clicksend\_%'),
+  0, 'rollback removes the six ClickSend capabilities'
+);
+select is(
+  (select count(*)::integer from public.user_oauth_connections where id = :'connection'),
+  0, 'rollback removes ClickSend connections'
+);
+select is(
+  (select count(*)::integer from public.agent_integration_permissions where id = :'grant_id'),
+  0, 'rollback removes the grants on ClickSend connections'
+);
+select is(
+  (select count(*)::integer from vault.secrets),
+  :secrets_before - 1,
+  'rollback deletes the Vault secret the integration stored, and no other'
+);
+select is(
+  (select count(*)::integer from vault.secrets where name like 'clicksend:%'),
+  0, 'no ClickSend Vault secret remains'
+);
+select is(
+  (select count(*)::integer from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname in ('public', 'private') and p.proname ilike '%clicksend%'),
+  0, 'no ClickSend function remains'
+);
+select is(
+  (select count(*)::integer from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname in ('public', 'private') and c.relname ilike '%clicksend%'),
+  0, 'no ClickSend table, view, index or sequence remains'
+);
+select is(
+  (select count(*)::integer from pg_policies where policyname ilike '%clicksend%'),
+  0, 'no ClickSend policy remains'
+);
+select hasnt_schema('private', 'the private schema, empty now, is dropped');
+select has_table('public', 'user_oauth_connections', 'the platform base stays in place');
+select is(
+  (select count(*)::integer from pg_trigger where tgname ilike '%clicksend%'),
+  0, 'no ClickSend trigger remains'
+);
+
+\ir ../../rollback/clicksend_rollback.sql
+select pass('the rollback runs a second time without error (idempotent)');
+
+-- Apply the ClickSend migrations again.
+\ir ../../migrations/20250911000001_add_clicksend_sms_integration.sql
+\ir ../../migrations/20250911000002_clicksend_credentials.sql
+\ir ../../migrations/20250911000003_clicksend_messages.sql
+
+select is(
+  (select count(*)::integer from public.integration_capabilities ic
+     join public.service_providers sp on sp.id = ic.integration_id where sp.name = 'clicksend_sms'),
+  6, 're-applying restores the provider and its six capabilities'
+);
+select is(
+  (select count(*)::integer from pg_policies where tablename = 'user_oauth_connections'),
+  4, 're-applying restores the four connection policies'
+);
+select ok(
+  to_regprocedure('public.clicksend_read_api_key(uuid)') is not null
+  and to_regclass('private.clicksend_credentials') is not null
+  and to_regclass('public.clicksend_messages') is not null,
+  're-applying restores the credential functions, the credential table and the messages table'
+);
+select ok(
+  (select 'security_invoker=true' = any (c.reloptions) from pg_class c
+    where c.oid = 'public.clicksend_connections'::regclass),
+  're-applying restores the view as security_invoker'
+);
+
+select * from finish();
+rollback;
