@@ -1,0 +1,41 @@
+// The embedded default: PostgreSQL compiled to WASM (PGlite) with pgcrypto, in memory or
+// persisted in a git-ignored folder. PGlite has one connection, so work is serialised: each
+// transaction runs alone (PGlite's own queue), never interleaved with another.
+import { PGlite } from "@electric-sql/pglite";
+import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
+import { rmSync } from "node:fs";
+import type { SqlRunner } from "./apply.ts";
+
+export interface EmbeddedDatabase extends SqlRunner {
+  pg: PGlite;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder to persist into; omit for an in-memory database. */
+  dataDir?: string;
+  /** Delete dataDir first. */
+  reset?: boolean;
+}
+
+export async function openEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+  if (options.dataDir !== undefined && options.reset === true) {
+    rmSync(options.dataDir, { recursive: true, force: true });
+  }
+  const pg = await PGlite.create({ dataDir: options.dataDir, extensions: { pgcrypto } });
+  return {
+    pg,
+    async transaction(script) {
+      await pg.transaction(async (tx) => {
+        await tx.exec(script);
+      });
+    },
+    async query<Row extends Record<string, unknown>>(sql: string, params: unknown[] = []) {
+      const result = await pg.query<Row>(sql, params);
+      return result.rows;
+    },
+    async close() {
+      await pg.close();
+    },
+  };
+}
