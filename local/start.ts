@@ -22,8 +22,13 @@ try {
   await db.close();
 }
 
-console.log("app:      http://127.0.0.1:5173  (demo sign-in, once the local API runs: demo@example.com / demo-password-123)");
-const vite = spawn(process.execPath, [join(repoRoot, "node_modules/vite/bin/vite.js")], { cwd: repoRoot, stdio: "inherit" });
+console.log(
+  "app:      http://127.0.0.1:5173  (demo sign-in, once the local API runs: demo@example.com / demo-password-123)",
+);
+const vite = spawn(process.execPath, [join(repoRoot, "node_modules/vite/bin/vite.js")], {
+  cwd: repoRoot,
+  stdio: "inherit",
+});
 const stop = (): void => {
   vite.kill("SIGTERM");
 };

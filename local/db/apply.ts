@@ -34,9 +34,11 @@ export async function applyAll(db: SqlRunner, options: ApplyOptions = {}): Promi
   await db.transaction(readSql(bootstrapPath));
   await db.transaction(historyDdl);
   const recorded = new Set(
-    (await db.query<{ version: string }>("select version from supabase_migrations.schema_migrations")).map(
-      (row) => row.version,
-    ),
+    (
+      await db.query<{ version: string }>(
+        "select version from supabase_migrations.schema_migrations",
+      )
+    ).map((row) => row.version),
   );
   const report: ApplyReport = { applied: [], skipped: [] };
   for (const migration of listMigrations()) {
@@ -49,7 +51,9 @@ export async function applyAll(db: SqlRunner, options: ApplyOptions = {}): Promi
       await db.transaction(sql);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`migration ${migration.version}_${migration.name} failed: ${reason}`, { cause: error });
+      throw new Error(`migration ${migration.version}_${migration.name} failed: ${reason}`, {
+        cause: error,
+      });
     }
     await db.query(
       `insert into supabase_migrations.schema_migrations (version, name, statements)

@@ -7,7 +7,8 @@ import { applyAll } from "./apply.ts";
 import { openEmbedded, type EmbeddedDatabase } from "./embedded.ts";
 import { listMigrations } from "./sql-files.ts";
 
-type Persona = { role: "anon" } | { role: "service_role" } | { role: "authenticated"; userId: string };
+type Persona =
+  { role: "anon" } | { role: "service_role" } | { role: "authenticated"; userId: string };
 
 let db: EmbeddedDatabase;
 const owner = randomUUID();
@@ -21,7 +22,10 @@ async function as<T>(persona: Persona, fn: (tx: Transaction) => Promise<T>): Pro
   let value: T | undefined;
   await db.pg.transaction(async (tx) => {
     await tx.query(`set local role ${persona.role}`);
-    const claims = persona.role === "authenticated" ? { sub: persona.userId, role: persona.role } : { role: persona.role };
+    const claims =
+      persona.role === "authenticated"
+        ? { sub: persona.userId, role: persona.role }
+        : { role: persona.role };
     await tx.query("select set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)]);
     value = await fn(tx);
     await tx.rollback();
@@ -45,7 +49,10 @@ beforeAll(async () => {
     [owner, "owner@test.local"],
     [otherUser, "other@test.local"],
   ] as const) {
-    await db.query("insert into auth.users (id, email, aud, role) values ($1, $2, 'authenticated', 'authenticated')", [id, email]);
+    await db.query(
+      "insert into auth.users (id, email, aud, role) values ($1, $2, 'authenticated', 'authenticated')",
+      [id, email],
+    );
   }
   const agents = await db.query<{ id: string; user_id: string }>(
     "insert into public.agents (user_id, name) values ($1, 'Owner agent'), ($2, 'Other agent') returning id, user_id",
@@ -75,29 +82,43 @@ afterAll(async () => {
 
 describe("embedded PGlite database", () => {
   it("records every migration as the Supabase CLI does, and applies them all again without error", async () => {
-    const recorded = await db.query<{ version: string }>("select version from supabase_migrations.schema_migrations order by version");
+    const recorded = await db.query<{ version: string }>(
+      "select version from supabase_migrations.schema_migrations order by version",
+    );
     expect(recorded.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version));
     const again = await applyAll(db, { force: true });
     expect(again.applied).toHaveLength(listMigrations().length);
-    const providers = await db.query<{ n: number }>("select count(*)::int as n from public.service_providers where name = 'clicksend_sms'");
+    const providers = await db.query<{ n: number }>(
+      "select count(*)::int as n from public.service_providers where name = 'clicksend_sms'",
+    );
     expect(providers[0]?.n).toBe(1);
   });
 
   it("shows a user only their own agents", async () => {
     const names = await as({ role: "authenticated", userId: owner }, async (tx) =>
-      (await tx.query<{ name: string }>("select name from public.agents order by name")).rows.map((r) => r.name),
+      (await tx.query<{ name: string }>("select name from public.agents order by name")).rows.map(
+        (r) => r.name,
+      ),
     );
     expect(names).toEqual(["Owner agent"]);
   });
 
   it("denies anon any read of agents and connections", async () => {
-    expect(await errorCode(as({ role: "anon" }, (tx) => tx.query("select * from public.agents")))).toBe("42501");
-    expect(await errorCode(as({ role: "anon" }, (tx) => tx.query("select * from public.clicksend_connections")))).toBe("42501");
+    expect(
+      await errorCode(as({ role: "anon" }, (tx) => tx.query("select * from public.agents"))),
+    ).toBe("42501");
+    expect(
+      await errorCode(
+        as({ role: "anon" }, (tx) => tx.query("select * from public.clicksend_connections")),
+      ),
+    ).toBe("42501");
   });
 
   it("shows each user only their own rows through the security_invoker view", async () => {
     const ids = await as({ role: "authenticated", userId: otherUser }, async (tx) =>
-      (await tx.query<{ user_id: string }>("select user_id from public.clicksend_connections")).rows.map((r) => r.user_id),
+      (
+        await tx.query<{ user_id: string }>("select user_id from public.clicksend_connections")
+      ).rows.map((r) => r.user_id),
     );
     expect(ids).toEqual([otherUser]);
   });
@@ -115,35 +136,60 @@ describe("embedded PGlite database", () => {
 
   it("answers the permission check for the caller only", async () => {
     const check = "select public.validate_agent_clicksend_permissions($1, $2, $3::text[]) as ok";
-    const self = await as({ role: "authenticated", userId: owner }, async (tx) =>
-      (await tx.query<{ ok: boolean }>(check, [ownerAgent, owner, ["sms"]])).rows[0]?.ok,
+    const self = await as(
+      { role: "authenticated", userId: owner },
+      async (tx) =>
+        (await tx.query<{ ok: boolean }>(check, [ownerAgent, owner, ["sms"]])).rows[0]?.ok,
     );
-    const ungranted = await as({ role: "authenticated", userId: owner }, async (tx) =>
-      (await tx.query<{ ok: boolean }>(check, [ownerAgent, owner, ["mms"]])).rows[0]?.ok,
+    const ungranted = await as(
+      { role: "authenticated", userId: owner },
+      async (tx) =>
+        (await tx.query<{ ok: boolean }>(check, [ownerAgent, owner, ["mms"]])).rows[0]?.ok,
     );
-    const aboutOther = await as({ role: "authenticated", userId: owner }, async (tx) =>
-      (await tx.query<{ ok: boolean }>(check, [otherAgent, otherUser, ["sms"]])).rows[0]?.ok,
+    const aboutOther = await as(
+      { role: "authenticated", userId: owner },
+      async (tx) =>
+        (await tx.query<{ ok: boolean }>(check, [otherAgent, otherUser, ["sms"]])).rows[0]?.ok,
     );
-    const service = await as({ role: "service_role" }, async (tx) =>
-      (await tx.query<{ ok: boolean }>(check, [otherAgent, otherUser, ["sms"]])).rows[0]?.ok,
+    const service = await as(
+      { role: "service_role" },
+      async (tx) =>
+        (await tx.query<{ ok: boolean }>(check, [otherAgent, otherUser, ["sms"]])).rows[0]?.ok,
     );
-    expect({ self, ungranted, aboutOther, service }).toEqual({ self: true, ungranted: false, aboutOther: false, service: true });
-    expect(await errorCode(as({ role: "anon" }, (tx) => tx.query(check, [ownerAgent, owner, ["sms"]])))).toBe("42501");
+    expect({ self, ungranted, aboutOther, service }).toEqual({
+      self: true,
+      ungranted: false,
+      aboutOther: false,
+      service: true,
+    });
+    expect(
+      await errorCode(as({ role: "anon" }, (tx) => tx.query(check, [ownerAgent, owner, ["sms"]]))),
+    ).toBe("42501");
   });
 
   it("stores and reads a key in the Vault shim for the service role only", async () => {
     const key = "EMBEDDED-TEST-KEY-42";
     const read = await as({ role: "service_role" }, async (tx) => {
       await tx.query("select public.clicksend_store_api_key($1, $2)", [ownerConnection, key]);
-      return (await tx.query<{ key: string }>("select public.clicksend_read_api_key($1) as key", [ownerConnection])).rows[0]?.key;
+      return (
+        await tx.query<{ key: string }>("select public.clicksend_read_api_key($1) as key", [
+          ownerConnection,
+        ])
+      ).rows[0]?.key;
     });
     expect(read).toBe(key);
     const denied = await errorCode(
-      as({ role: "authenticated", userId: owner }, (tx) => tx.query("select public.clicksend_read_api_key($1)", [ownerConnection])),
+      as({ role: "authenticated", userId: owner }, (tx) =>
+        tx.query("select public.clicksend_read_api_key($1)", [ownerConnection]),
+      ),
     );
     expect(denied).toBe("42501");
     expect(
-      await errorCode(as({ role: "authenticated", userId: owner }, (tx) => tx.query("select * from vault.decrypted_secrets"))),
+      await errorCode(
+        as({ role: "authenticated", userId: owner }, (tx) =>
+          tx.query("select * from vault.decrypted_secrets"),
+        ),
+      ),
     ).toBe("42501");
   });
 });

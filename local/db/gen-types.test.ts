@@ -5,6 +5,9 @@ import { currentTypes, typesPath } from "./types-generator.ts";
 describe("src/lib/database.types.ts", () => {
   it("matches the migrated schema (run `npm run gen:types` after changing a migration)", async () => {
     const committed = readFileSync(typesPath, "utf8");
-    expect(committed === (await currentTypes()), "database.types.ts is stale: run `npm run gen:types`").toBe(true);
+    expect(
+      committed === (await currentTypes()),
+      "database.types.ts is stale: run `npm run gen:types`",
+    ).toBe(true);
   }, 120_000);
 });

@@ -48,13 +48,17 @@ function asClusterOwner(command: string, args: string[]): SpawnSyncReturns<strin
 
 function check(result: SpawnSyncReturns<string>, what: string): void {
   if (result.status !== 0) {
-    throw new Error(`${what} failed (exit ${String(result.status)}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `${what} failed (exit ${String(result.status)}):\n${result.stdout}${result.stderr}`,
+    );
   }
 }
 
 export async function startCluster(): Promise<PgCluster> {
   if (!existsSync(join(pgBin, "initdb"))) {
-    throw new Error(`PostgreSQL 15 binaries not found in ${pgBin}; install postgresql-15 or set PG_BIN`);
+    throw new Error(
+      `PostgreSQL 15 binaries not found in ${pgBin}; install postgresql-15 or set PG_BIN`,
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), "pg15-"));
   const dataDir = join(dir, "data");
@@ -83,13 +87,32 @@ export async function startCluster(): Promise<PgCluster> {
 
   try {
     check(
-      asClusterOwner(join(pgBin, "initdb"), ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]),
+      asClusterOwner(join(pgBin, "initdb"), [
+        "-D",
+        dataDir,
+        "-A",
+        "trust",
+        "-U",
+        "postgres",
+        "--no-sync",
+        "-E",
+        "UTF8",
+        "--locale=C",
+      ]),
       "initdb",
     );
     check(
       asClusterOwner(join(pgBin, "pg_ctl"), [
-        "-D", dataDir, "-l", join(dir, "server.log"), "-w", "-t", "60", "start",
-        "-o", `-p ${String(port)} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+        "-D",
+        dataDir,
+        "-l",
+        join(dir, "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+        "-o",
+        `-p ${String(port)} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
       ]),
       "pg_ctl start",
     );
@@ -100,7 +123,20 @@ export async function startCluster(): Promise<PgCluster> {
   }
 
   const host = "127.0.0.1";
-  const base = ["-h", host, "-p", String(port), "-U", "postgres", "-d", "postgres", "-X", "-q", "-v", "ON_ERROR_STOP=1"];
+  const base = [
+    "-h",
+    host,
+    "-p",
+    String(port),
+    "-U",
+    "postgres",
+    "-d",
+    "postgres",
+    "-X",
+    "-q",
+    "-v",
+    "ON_ERROR_STOP=1",
+  ];
   return {
     host,
     port,

@@ -2,23 +2,25 @@
 // Applies the bootstrap and every migration twice (the second pass must change nothing), seeds,
 // then runs supabase/tests/database with pg_prove; any `not ok` or plan mismatch fails the run.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { startCluster, type PgCluster } from "./pg-cluster.ts";
-import { bootstrapPath, listMigrations, pgTapDir, seedPath } from "./sql-files.ts";
-
-function applyAll(cluster: PgCluster): void {
-  cluster.psql(["--single-transaction", "-f", bootstrapPath]);
-  for (const migration of listMigrations()) {
-    cluster.psql(["--single-transaction", "-f", migration.path]);
-  }
-}
+import { applyAllWithPsql, requirePgTap, runPgTap } from "./pgtap.ts";
+import { listMigrations, seedPath } from "./sql-files.ts";
 
 /** Schema and catalogue data as text, to prove a second application changes nothing. */
 function snapshot(cluster: PgCluster): string {
   const schema = spawnSync(
     "pg_dump",
-    ["-h", cluster.host, "-p", String(cluster.port), "-U", cluster.user, "--schema-only", "--no-comments", cluster.database],
+    [
+      "-h",
+      cluster.host,
+      "-p",
+      String(cluster.port),
+      "-U",
+      cluster.user,
+      "--schema-only",
+      "--no-comments",
+      cluster.database,
+    ],
     { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   if (schema.status !== 0) throw new Error(`pg_dump failed: ${schema.stderr}`);
@@ -41,38 +43,30 @@ function firstDifference(a: string, b: string): string {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync("/usr/share/postgresql/15/extension/pgtap.control")) {
-    throw new Error("pgTAP is not installed: apt-get install -y postgresql-15-pgtap");
-  }
+  requirePgTap();
   const cluster = await startCluster();
   try {
-    applyAll(cluster);
+    applyAllWithPsql(cluster);
     const first = snapshot(cluster);
-    applyAll(cluster);
+    applyAllWithPsql(cluster);
     const second = snapshot(cluster);
     if (first !== second) {
-      throw new Error(`applying the migrations a second time changed the database at ${firstDifference(first, second)}`);
+      throw new Error(
+        `applying the migrations a second time changed the database at ${firstDifference(first, second)}`,
+      );
     }
     const migrations = listMigrations().length;
-    console.log(`test:db: bootstrap + ${String(migrations)} migrations applied twice on PostgreSQL 15; second pass changed nothing`);
+    console.log(
+      `test:db: bootstrap + ${String(migrations)} migrations applied twice on PostgreSQL 15; second pass changed nothing`,
+    );
     cluster.psql(["--single-transaction", "-f", seedPath]);
 
-    const files = readdirSync(pgTapDir)
-      .filter((file) => file.endsWith(".test.sql"))
-      .sort()
-      .map((file) => join(pgTapDir, file));
-    const prove = spawnSync(
-      "pg_prove",
-      ["-h", cluster.host, "-p", String(cluster.port), "-U", cluster.user, "-d", cluster.database, "--failures", ...files],
-      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    const result = runPgTap(cluster);
+    process.stdout.write(result.output);
+    if (!result.ok) throw new Error("test:db: pgTAP failed");
+    console.log(
+      `test:db: ${String(result.tests)} pgTAP assertions in ${String(result.files)} files passed`,
     );
-    process.stdout.write(prove.stdout);
-    process.stderr.write(prove.stderr);
-    const summary = /Files=(\d+), Tests=(\d+)/.exec(prove.stdout);
-    if (prove.status !== 0 || !summary) {
-      throw new Error(`pgTAP failed (pg_prove exit ${String(prove.status)})`);
-    }
-    console.log(`test:db: ${summary[2] ?? "?"} pgTAP assertions in ${summary[1] ?? "?"} files passed`);
   } finally {
     cluster.stop();
   }

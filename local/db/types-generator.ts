@@ -67,7 +67,8 @@ function tsType(typeName: string, elemType: string | null = null): string {
   return scalar[typeName] ?? "string";
 }
 
-const ident = (name: string): string => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
+const ident = (name: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
 
 function block(entries: string[], indent: string, empty = "[_ in never]: never"): string {
   if (entries.length === 0) return `{\n${indent}  ${empty}\n${indent}}`;
@@ -150,16 +151,25 @@ export async function generateTypes(db: SqlRunner, schema = "public"): Promise<s
   const views: string[] = [];
   for (const [table, cols] of byTable) {
     const isView = cols[0]?.kind === "v" || cols[0]?.kind === "m";
-    const row = cols.map((c) => `${ident(c.column_name)}: ${tsType(c.type_name, c.elem_type)}${c.not_null && !isView ? "" : " | null"}`);
+    const row = cols.map(
+      (c) =>
+        `${ident(c.column_name)}: ${tsType(c.type_name, c.elem_type)}${c.not_null && !isView ? "" : " | null"}`,
+    );
     const i = "        ";
     if (isView) {
-      views.push(`${ident(table)}: {\n${i}Row: ${block(row, i)}\n${i}Relationships: ${relationshipsOf(table, i)}\n      }`);
+      views.push(
+        `${ident(table)}: {\n${i}Row: ${block(row, i)}\n${i}Relationships: ${relationshipsOf(table, i)}\n      }`,
+      );
       continue;
     }
     const insert = cols.map(
-      (c) => `${ident(c.column_name)}${c.not_null && !c.has_default ? "" : "?"}: ${tsType(c.type_name, c.elem_type)}${c.not_null ? "" : " | null"}`,
+      (c) =>
+        `${ident(c.column_name)}${c.not_null && !c.has_default ? "" : "?"}: ${tsType(c.type_name, c.elem_type)}${c.not_null ? "" : " | null"}`,
     );
-    const update = cols.map((c) => `${ident(c.column_name)}?: ${tsType(c.type_name, c.elem_type)}${c.not_null ? "" : " | null"}`);
+    const update = cols.map(
+      (c) =>
+        `${ident(c.column_name)}?: ${tsType(c.type_name, c.elem_type)}${c.not_null ? "" : " | null"}`,
+    );
     tables.push(
       `${ident(table)}: {\n${i}Row: ${block(row, i)}\n${i}Insert: ${block(insert, i)}\n${i}Update: ${block(update, i)}\n${i}Relationships: ${relationshipsOf(table, i)}\n      }`,
     );
@@ -178,7 +188,9 @@ export async function generateTypes(db: SqlRunner, schema = "public"): Promise<s
       else inputs.push(`${ident(name)}: ${tsType(type)}`);
     });
     const firstDefault = inputs.length - f.defaults;
-    const args = inputs.map((arg, index) => (index >= firstDefault ? arg.replace(/^([^:]+):/, "$1?:") : arg));
+    const args = inputs.map((arg, index) =>
+      index >= firstDefault ? arg.replace(/^([^:]+):/, "$1?:") : arg,
+    );
     const i = "        ";
     let returns = tsType(f.return_type);
     if (outputs.length > 0) returns = `${block(outputs, i, "")}${f.returns_set ? "[]" : ""}`;

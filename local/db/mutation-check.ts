@@ -1,0 +1,178 @@
+// npm run test:db:mutations — proves the pgTAP suite guards each security property: for every
+// mutation below (one property broken on purpose), a fresh copy of the migrated database gets
+// the mutation and the whole suite must FAIL. Prints which files caught it; exits 1 if any
+// mutation survives.
+import { startCluster } from "./pg-cluster.ts";
+import { applyAllWithPsql, requirePgTap, runPgTap } from "./pgtap.ts";
+import { seedPath } from "./sql-files.ts";
+
+interface Mutation {
+  property: string;
+  sql: string;
+}
+
+const validateWithoutCallerCheck = `
+create or replace function public.validate_agent_clicksend_permissions(p_agent_id uuid, p_user_id uuid, p_required_scopes text[])
+returns boolean language sql stable security definer set search_path = '' as $$
+  select exists (select 1 from public.agent_integration_permissions aip
+    join public.user_oauth_connections uoc on uoc.id = aip.user_oauth_connection_id
+    where aip.agent_id = p_agent_id and aip.user_id = p_user_id and aip.is_active
+      and (aip.expires_at is null or aip.expires_at > now()) and uoc.connection_status = 'active'
+      and (coalesce(cardinality(p_required_scopes), 0) = 0 or aip.allowed_scopes @> to_jsonb(p_required_scopes)))
+$$;`;
+
+const validateEmptyMeansDeny = `
+create or replace function public.validate_agent_clicksend_permissions(p_agent_id uuid, p_user_id uuid, p_required_scopes text[])
+returns boolean language sql stable security definer set search_path = '' as $$
+  select (p_user_id = (select auth.uid()) or (select auth.role()) = 'service_role')
+     and exists (select 1 from public.agent_integration_permissions aip
+    join public.user_oauth_connections uoc on uoc.id = aip.user_oauth_connection_id
+    where aip.agent_id = p_agent_id and aip.user_id = p_user_id and aip.is_active
+      and (aip.expires_at is null or aip.expires_at > now()) and uoc.connection_status = 'active'
+      and cardinality(p_required_scopes) > 0 and aip.allowed_scopes @> to_jsonb(p_required_scopes))
+$$;`;
+
+const mutations: Mutation[] = [
+  {
+    property: "RLS enabled on every table",
+    sql: "alter table public.agents disable row level security;",
+  },
+  {
+    property: "agents readable by their owner only",
+    sql: `drop policy "Users can view own agents" on public.agents;
+          create policy "Users can view own agents" on public.agents for select to authenticated using (true);`,
+  },
+  {
+    property: "UPDATE policies keep rows with their owner (WITH CHECK)",
+    sql: `drop policy "Users can update own agents" on public.agents;
+          create policy "Users can update own agents" on public.agents for update to authenticated
+            using (user_id = (select auth.uid())) with check (true);`,
+  },
+  {
+    property: "connections readable by their owner only",
+    sql: `drop policy "Users can view own ClickSend connections" on public.user_oauth_connections;
+          create policy "Users can view own ClickSend connections" on public.user_oauth_connections
+            for select to authenticated using (true);`,
+  },
+  {
+    property: "connection status is not user-writable",
+    sql: "grant update (connection_status) on public.user_oauth_connections to authenticated;",
+  },
+  {
+    property: "grants readable by their owner only",
+    sql: `drop policy "Users can view own agent grants" on public.agent_integration_permissions;
+          create policy "Users can view own agent grants" on public.agent_integration_permissions
+            for select to authenticated using (true);`,
+  },
+  {
+    property: "messages readable by their owner only",
+    sql: `drop policy "Users can view own ClickSend messages" on public.clicksend_messages;
+          create policy "Users can view own ClickSend messages" on public.clicksend_messages
+            for select to authenticated using (true);`,
+  },
+  {
+    property: "tool logs readable by their owner only",
+    sql: `drop policy "Users can view own tool logs" on public.tool_execution_logs;
+          create policy "Users can view own tool logs" on public.tool_execution_logs
+            for select to authenticated using (true);`,
+  },
+  {
+    property: "the view runs with the caller's rights",
+    sql: "alter view public.clicksend_connections set (security_invoker = false);",
+  },
+  {
+    property: "anon cannot read the view",
+    sql: "grant select on public.clicksend_connections to anon;",
+  },
+  {
+    property: "SECURITY DEFINER functions have a fixed search_path",
+    sql: "alter function public.get_user_clicksend_connection(uuid) reset search_path;",
+  },
+  {
+    property: "anon cannot execute the permission check",
+    sql: "grant execute on function public.validate_agent_clicksend_permissions(uuid, uuid, text[]) to anon;",
+  },
+  {
+    property: "PUBLIC cannot execute the connection helper",
+    sql: "grant execute on function public.get_user_clicksend_connection(uuid) to public;",
+  },
+  {
+    property: "the permission check answers a user only about itself",
+    sql: validateWithoutCallerCheck,
+  },
+  { property: "empty required scopes mean any active grant", sql: validateEmptyMeansDeny },
+  {
+    property: "a grant links an agent and a connection of the same user",
+    sql: `alter table public.agent_integration_permissions drop constraint agent_integration_permissions_connection_fk;
+          alter table public.agent_integration_permissions add foreign key (user_oauth_connection_id)
+            references public.user_oauth_connections (id) on delete cascade;`,
+  },
+  {
+    property: "allowed scopes are a subset of the provider's scopes",
+    sql: "drop trigger agent_integration_permissions_scopes on public.agent_integration_permissions;",
+  },
+  {
+    property: "allowed scopes are never empty",
+    sql: `alter table public.agent_integration_permissions drop constraint agent_integration_permissions_allowed_scopes_check;
+          alter table public.agent_integration_permissions add check (jsonb_typeof(allowed_scopes) = 'array');`,
+  },
+  {
+    property: "authenticated cannot read a key through the credential functions",
+    sql: "grant execute on function public.clicksend_read_api_key(uuid) to authenticated;",
+  },
+  {
+    property: "authenticated cannot read Vault",
+    sql: "grant usage on schema vault to authenticated; grant select on vault.decrypted_secrets to authenticated;",
+  },
+  {
+    property: "authenticated cannot read secret ids",
+    sql: "grant usage on schema private to authenticated; grant select on private.clicksend_credentials to authenticated;",
+  },
+  {
+    property: "deleting a connection deletes its Vault secret",
+    sql: "drop trigger clicksend_credentials_delete_secret on private.clicksend_credentials;",
+  },
+  {
+    property: "idempotency keys are unique per connection",
+    sql: "alter table public.clicksend_messages drop constraint clicksend_messages_idempotency_key;",
+  },
+];
+
+async function main(): Promise<void> {
+  requirePgTap();
+  const cluster = await startCluster();
+  let survived = 0;
+  try {
+    applyAllWithPsql(cluster);
+    cluster.psql(["--single-transaction", "-f", seedPath]);
+    const baseline = runPgTap(cluster);
+    if (!baseline.ok) throw new Error(`the unmutated suite must pass first:\n${baseline.output}`);
+    cluster.psql(["-c", "create database pristine template postgres"]);
+
+    for (const [index, mutation] of mutations.entries()) {
+      const database = `mutant_${String(index)}`;
+      cluster.psql(["-c", `create database ${database} template pristine`]);
+      cluster.psql(["-d", database, "--single-transaction", "-c", mutation.sql]);
+      const result = runPgTap(cluster, database);
+      const failedFiles = [
+        ...result.output.matchAll(/^\S*\/(\d\d-[\w-]+)\.test\.sql \(Wstat/gm),
+      ].map((m) => m[1]);
+      console.log(
+        `${result.ok ? "SURVIVED" : "caught  "}  ${mutation.property}${result.ok ? "" : `  (by ${failedFiles.join(", ")})`}`,
+      );
+      if (result.ok) survived += 1;
+      cluster.psql(["-c", `drop database ${database}`]);
+    }
+  } finally {
+    cluster.stop();
+  }
+  console.log(
+    `mutation check: ${String(mutations.length - survived)} of ${String(mutations.length)} broken properties caught by pgTAP`,
+  );
+  if (survived > 0) process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+
+import { StartupError } from "@/app/startup-error";
+
+import "./index.css";
+
+const container = document.getElementById("root");
+if (!container) throw new Error('index.html must contain <div id="root"> for the app to mount in.');
+const root = createRoot(container);
+
+// The app is imported dynamically so that a failure while loading it (such as invalid
+// configuration, which src/lib/env.ts reports by throwing) appears on the page, not only in the console.
+import("@/app/app")
+  .then(({ App }) => {
+    root.render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    );
+  })
+  .catch((error: unknown) => {
+    console.error(error);
+    root.render(<StartupError error={error} />);
+  });
