@@ -251,17 +251,29 @@ create index if not exists agent_integration_permissions_agent_user_idx on publi
 create index if not exists agent_integration_permissions_connection_user_idx
   on public.agent_integration_permissions (user_oauth_connection_id, user_id);
 
+-- SECURITY DEFINER so the provider lookup is not hidden by the caller's RLS (a connection of
+-- another provider, or of another user, must reach the foreign key and policy checks instead).
 create or replace function public.check_allowed_scopes() returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
   v_supported jsonb;
 begin
+  if jsonb_typeof(new.allowed_scopes) is distinct from 'array' then
+    raise exception 'allowed_scopes must be a non-empty JSON array of scope names'
+      using errcode = '23514';
+  end if;
+
   select sp.scopes_supported into v_supported
     from public.user_oauth_connections uoc
     join public.service_providers sp on sp.id = uoc.oauth_provider_id
-   where uoc.id = new.user_oauth_connection_id;
+   where uoc.id = new.user_oauth_connection_id and uoc.user_id = new.user_id;
+  if not found then
+    -- Unknown, or another user's connection: the same-tenant foreign key rejects the row next.
+    return new;
+  end if;
 
   if exists (
     select 1 from jsonb_array_elements(new.allowed_scopes) e
@@ -274,7 +286,7 @@ begin
 end
 $$;
 comment on function public.check_allowed_scopes() is 'Trigger: a grant''s allowed_scopes must all be scopes of its connection''s provider.';
-revoke execute on function public.check_allowed_scopes() from public, anon, authenticated;
+revoke all on function public.check_allowed_scopes() from public, anon, authenticated;
 
 drop trigger if exists agent_integration_permissions_scopes on public.agent_integration_permissions;
 create trigger agent_integration_permissions_scopes

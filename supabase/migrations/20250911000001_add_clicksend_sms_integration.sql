@@ -126,6 +126,7 @@ where (integration_capabilities.display_label, integration_capabilities.display_
 -- -------------------------------------------------------------------------------------
 -- Step 3: permission validation. SECURITY DEFINER with an empty search_path and qualified names;
 -- an authenticated caller may only ask about itself, the service role about anyone (defect 4).
+-- "The service role" means the session's current role (set by the API from the verified JWT).
 -- Empty or null p_required_scopes means "any active, unexpired grant" (defect 8, decided).
 -- The grant, its connection and its provider are checked in one indexed query.
 -- -------------------------------------------------------------------------------------
@@ -143,7 +144,9 @@ begin
   if p_agent_id is null or p_user_id is null then
     return false;
   end if;
-  if (select auth.role()) is distinct from 'service_role'
+  -- The service role is the database role the API switched to (what EXECUTE grants see too),
+  -- not a claim a caller could set for itself.
+  if current_setting('role', true) is distinct from 'service_role'
      and p_user_id is distinct from (select auth.uid()) then
     return false;
   end if;
@@ -191,7 +194,9 @@ security definer
 set search_path = ''
 as $$
 begin
-  if (select auth.role()) is distinct from 'service_role'
+  -- The service role is the database role the API switched to (what EXECUTE grants see too),
+  -- not a claim a caller could set for itself.
+  if current_setting('role', true) is distinct from 'service_role'
      and p_user_id is distinct from (select auth.uid()) then
     return;
   end if;

@@ -52,7 +52,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if (select auth.role()) is distinct from 'service_role' then
+  if current_setting('role', true) is distinct from 'service_role' then
     raise exception 'ClickSend credentials are available to the service role only'
       using errcode = '42501';
   end if;

@@ -39,6 +39,8 @@ comment on column public.clicksend_messages.idempotency_key is 'Caller-supplied 
 
 create unique index if not exists clicksend_messages_message_id_idx
   on public.clicksend_messages (user_oauth_connection_id, message_id) where message_id is not null;
+create index if not exists clicksend_messages_connection_user_idx
+  on public.clicksend_messages (user_oauth_connection_id, user_id);
 create index if not exists clicksend_messages_user_created_idx on public.clicksend_messages (user_id, created_at desc);
 create index if not exists clicksend_messages_agent_user_idx on public.clicksend_messages (agent_id, user_id);
 

@@ -158,10 +158,74 @@ as $$
   returning id
 $$;
 
-select plan(4);
+-- A second provider (API-key based, so no OAuth endpoints), created as the test runner.
+create or replace function tests.create_provider(
+  provider_name text,
+  scopes jsonb default '["sms"]'::jsonb,
+  enabled boolean default true
+)
+returns uuid
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into public.service_providers (name, display_name, authentication_type, scopes_supported, is_enabled)
+  values (provider_name, provider_name, 'api_key', scopes, enabled)
+  returning id
+$$;
+
+-- Every relation the current role may read (any schema but the system and temporary ones) whose
+-- rows, rendered as JSON, contain the needle. Runs with the caller's rights, so RLS applies.
+create or replace function tests.relations_containing(needle text)
+returns setof text
+language plpgsql
+as $$
+declare
+  v_relation text;
+  v_found boolean;
+begin
+  for v_relation in
+    select format('%I.%I', n.nspname, c.relname)
+      from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace
+     where c.relkind in ('r', 'p', 'v', 'm', 'f')
+       and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+       and n.nspname not like 'pg_temp%'
+       and n.nspname not like 'pg_toast_temp%'
+       and has_schema_privilege(n.oid, 'usage')
+       and has_table_privilege(c.oid, 'select')
+     order by 1
+  loop
+    execute format('select exists (select 1 from %s t where strpos(row_to_json(t)::text, $1) > 0)', v_relation)
+      into v_found using needle;
+    if v_found then
+      return next v_relation;
+    end if;
+  end loop;
+end
+$$;
+
+-- The SQLSTATE a statement fails with (its effects rolled back), or null when it succeeds (its
+-- effects kept). For assertions that must hold whatever the error code, next to a stricter one.
+create or replace function tests.sqlstate_of(statement text)
+returns text
+language plpgsql
+as $$
+begin
+  execute statement;
+  return null;
+exception when others then
+  return sqlstate;
+end
+$$;
+
+select plan(7);
 
 select has_function('tests', 'authenticate_as', array['text'], 'tests.authenticate_as(text) is installed');
 select has_function('tests', 'create_supabase_user', array['text', 'text'], 'tests.create_supabase_user(text, text) is installed');
+select has_function('tests', 'create_provider', array['text', 'jsonb', 'boolean'], 'tests.create_provider(text, jsonb, boolean) is installed');
+select has_function('tests', 'relations_containing', array['text'], 'tests.relations_containing(text) is installed');
+select has_function('tests', 'sqlstate_of', array['text'], 'tests.sqlstate_of(text) is installed');
 select has_extension('extensions', 'pgtap', 'pgTAP lives in the extensions schema');
 select ok(
   not exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
