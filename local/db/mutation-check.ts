@@ -155,7 +155,7 @@ async function main(): Promise<void> {
       cluster.psql(["-d", database, "--single-transaction", "-c", mutation.sql]);
       const result = runPgTap(cluster, database);
       const failedFiles = [
-        ...result.output.matchAll(/^\S*\/(\d\d-[\w-]+)\.test\.sql \(Wstat/gm),
+        ...result.output.matchAll(/^\S*\/(\d\d-[\w-]+)\.test\.sql\s+\(Wstat/gm),
       ].map((m) => m[1]);
       console.log(
         `${result.ok ? "SURVIVED" : "caught  "}  ${mutation.property}${result.ok ? "" : `  (by ${failedFiles.join(", ")})`}`,

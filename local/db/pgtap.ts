@@ -49,7 +49,7 @@ export function runPgTap(cluster: PgCluster, database = cluster.database): Prove
   );
   const summary = /Files=(\d+), Tests=(\d+)/.exec(prove.stdout);
   return {
-    ok: prove.status === 0 && summary !== null && prove.stdout.includes('Result: PASS'),
+    ok: prove.status === 0 && summary !== null && prove.stdout.includes("Result: PASS"),
     files: Number(summary?.[1] ?? 0),
     tests: Number(summary?.[2] ?? 0),
     output: prove.stdout + prove.stderr,

@@ -1,6 +1,6 @@
 -- agents: every operation for owner, other_user, anon and the service role.
 begin;
-select plan(16);
+select plan(17);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('other_user');
@@ -33,6 +33,12 @@ select throws_ok(
   format($$update public.agents set user_id = %L where id = %L$$, tests.get_supabase_uid('other_user'), :'owner_agent'),
   '42501', null,
   'owner cannot hand their agent to another user'
+);
+-- Without a WHERE clause no SELECT policy checks the new row: only the UPDATE policy's WITH CHECK.
+select throws_ok(
+  format($$update public.agents set user_id = %L$$, tests.get_supabase_uid('other_user')),
+  '42501', null,
+  'owner cannot hand all their agents to another user in one unfiltered update'
 );
 select is_empty(
   format($$update public.agents set name = 'Hijacked' where id = %L returning id$$, :'other_agent'),

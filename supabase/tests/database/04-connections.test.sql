@@ -1,7 +1,7 @@
 -- user_oauth_connections and the clicksend_connections view: every operation for owner, other_user,
 -- anon and the service role.
 begin;
-select plan(33);
+select plan(34);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('other_user');
@@ -147,6 +147,10 @@ select throws_ok(
 select throws_ok($$update public.user_oauth_connections set connection_name = 'x'$$, '42501', null, 'anon cannot update connections');
 select throws_ok('delete from public.user_oauth_connections', '42501', null, 'anon cannot delete connections');
 select throws_ok('select * from public.clicksend_connections', '42501', null, 'anon cannot read the clicksend_connections view');
+select ok(
+  not has_table_privilege('anon', 'public.clicksend_connections', 'select'),
+  'anon holds no SELECT privilege on the view itself (not only on the table under it)'
+);
 
 -- Acting as service
 select tests.authenticate_as_service_role();
