@@ -3,7 +3,7 @@
 // transaction runs alone (PGlite's own queue), never interleaved with another.
 import { PGlite } from "@electric-sql/pglite";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import type { SqlRunner } from "./apply.ts";
 
 export interface EmbeddedDatabase extends SqlRunner {
@@ -19,8 +19,9 @@ export interface EmbeddedOptions {
 }
 
 export async function openEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
-  if (options.dataDir !== undefined && options.reset === true) {
-    rmSync(options.dataDir, { recursive: true, force: true });
+  if (options.dataDir !== undefined) {
+    if (options.reset === true) rmSync(options.dataDir, { recursive: true, force: true });
+    mkdirSync(options.dataDir, { recursive: true });
   }
   const pg = await PGlite.create({ dataDir: options.dataDir, extensions: { pgcrypto } });
   return {

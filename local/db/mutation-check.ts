@@ -169,6 +169,9 @@ async function main(): Promise<void> {
   console.log(
     `mutation check: ${String(mutations.length - survived)} of ${String(mutations.length)} broken properties caught by pgTAP`,
   );
+  console.log(
+    `mutations: ${String(mutations.length - survived)} passed, ${String(survived)} failed`,
+  );
   if (survived > 0) process.exit(1);
 }
 

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     console.log(
       `test:db: ${String(result.tests)} pgTAP assertions in ${String(result.files)} files passed`,
     );
+    console.log(`pgtap: ${String(result.tests)} passed, 0 failed`);
   } finally {
     cluster.stop();
   }
