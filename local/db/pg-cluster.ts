@@ -13,6 +13,8 @@ export interface PgCluster {
   port: number;
   user: string;
   database: string;
+  /** -h/-p/-U for the cluster, for psql, pg_dump and pg_prove. */
+  connectionArgs: string[];
   /** postgres:// URL for the `postgres` npm package. */
   url: string;
   /** Runs psql against the cluster; throws with psql's output on failure. */
@@ -123,21 +125,10 @@ export async function startCluster(): Promise<PgCluster> {
   }
 
   const host = "127.0.0.1";
-  const base = [
-    "-h",
-    host,
-    "-p",
-    String(port),
-    "-U",
-    "postgres",
-    "-d",
-    "postgres",
-    "-X",
-    "-q",
-    "-v",
-    "ON_ERROR_STOP=1",
-  ];
+  const connectionArgs = ["-h", host, "-p", String(port), "-U", "postgres"];
+  const base = [...connectionArgs, "-d", "postgres", "-X", "-q", "-v", "ON_ERROR_STOP=1"];
   return {
+    connectionArgs,
     host,
     port,
     user: "postgres",

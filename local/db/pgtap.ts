@@ -33,18 +33,7 @@ export function runPgTap(cluster: PgCluster, database = cluster.database): Prove
     .map((file) => join(pgTapDir, file));
   const prove = spawnSync(
     "pg_prove",
-    [
-      "-h",
-      cluster.host,
-      "-p",
-      String(cluster.port),
-      "-U",
-      cluster.user,
-      "-d",
-      database,
-      "--failures",
-      ...files,
-    ],
+    [...cluster.connectionArgs, "-d", database, "--failures", ...files],
     { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   const summary = /Files=(\d+), Tests=(\d+)/.exec(prove.stdout);

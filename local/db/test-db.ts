@@ -10,17 +10,7 @@ import { listMigrations, seedPath } from "./sql-files.ts";
 function snapshot(cluster: PgCluster): string {
   const schema = spawnSync(
     "pg_dump",
-    [
-      "-h",
-      cluster.host,
-      "-p",
-      String(cluster.port),
-      "-U",
-      cluster.user,
-      "--schema-only",
-      "--no-comments",
-      cluster.database,
-    ],
+    [...cluster.connectionArgs, "--schema-only", "--no-comments", cluster.database],
     { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   if (schema.status !== 0) throw new Error(`pg_dump failed: ${schema.stderr}`);
