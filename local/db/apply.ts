@@ -6,7 +6,7 @@ import { bootstrapPath, listMigrations, readSql, seedPath } from "./sql-files.ts
 /** The little a database engine must offer to be built: run a script in one transaction. */
 export interface SqlRunner {
   /** Runs a multi-statement script inside one transaction. */
-  transaction(script: string): Promise<void>;
+  exec(script: string): Promise<void>;
   /** Runs one parameterised query and returns its rows. */
   query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
@@ -31,8 +31,8 @@ create table if not exists supabase_migrations.schema_migrations (
 );`;
 
 export async function applyAll(db: SqlRunner, options: ApplyOptions = {}): Promise<ApplyReport> {
-  await db.transaction(readSql(bootstrapPath));
-  await db.transaction(historyDdl);
+  await db.exec(readSql(bootstrapPath));
+  await db.exec(historyDdl);
   const recorded = new Set(
     (
       await db.query<{ version: string }>(
@@ -48,7 +48,7 @@ export async function applyAll(db: SqlRunner, options: ApplyOptions = {}): Promi
     }
     const sql = readSql(migration.path);
     try {
-      await db.transaction(sql);
+      await db.exec(sql);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`migration ${migration.version}_${migration.name} failed: ${reason}`, {
@@ -62,6 +62,6 @@ export async function applyAll(db: SqlRunner, options: ApplyOptions = {}): Promi
     );
     report.applied.push(migration.version);
   }
-  if (options.seed === true) await db.transaction(readSql(seedPath));
+  if (options.seed === true) await db.exec(readSql(seedPath));
   return report;
 }

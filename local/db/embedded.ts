@@ -26,7 +26,7 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Embed
   const pg = await PGlite.create({ dataDir: options.dataDir, extensions: { pgcrypto } });
   return {
     pg,
-    async transaction(script) {
+    async exec(script) {
       await pg.transaction(async (tx) => {
         await tx.exec(script);
       });

@@ -1,0 +1,82 @@
+// One interface over the two engines the local stack runs on: embedded PGlite (the default) and a
+// real PostgreSQL reached through DATABASE_URL with the `postgres` package.
+import postgres from "postgres";
+import type { SqlRunner } from "./apply.ts";
+import { openEmbedded, type EmbeddedOptions } from "./embedded.ts";
+
+export interface Tx {
+  query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface Database extends SqlRunner {
+  kind: "pglite" | "postgres";
+  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A promise-chain mutex: PGlite has one connection, so one transaction at a time. */
+function serial(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export async function openPglite(options: EmbeddedOptions = {}): Promise<Database> {
+  const embedded = await openEmbedded(options);
+  const { pg } = embedded;
+  const exclusive = serial();
+  return {
+    kind: "pglite",
+    exec: (script) => exclusive(() => embedded.exec(script)),
+    query: (sql, params) => exclusive(() => embedded.query(sql, params)),
+    transaction: (fn) =>
+      exclusive(() =>
+        pg.transaction((tx) =>
+          fn({
+            async query<Row extends Record<string, unknown>>(sql: string, params: unknown[] = []) {
+              return (await tx.query<Row>(sql, params)).rows;
+            },
+          }),
+        ),
+      ),
+    close: () => exclusive(() => embedded.close()),
+  };
+}
+
+export function openPostgres(url: string): Database {
+  // Types are left as Postgres text where it matters: callers that answer HTTP requests build
+  // their JSON inside Postgres (json_agg), so both engines produce identical bodies.
+  const sql = postgres(url, { max: 10, onnotice: () => undefined, idle_timeout: 20 });
+  const toTx = (runner: postgres.Sql | postgres.TransactionSql): Tx => ({
+    async query<Row extends Record<string, unknown>>(text: string, params: unknown[] = []) {
+      const rows = await runner.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+      return rows as unknown as Row[];
+    },
+  });
+  return {
+    kind: "postgres",
+    async exec(script) {
+      await sql.begin(async (tx) => {
+        await tx.unsafe(script);
+      });
+    },
+    query: (text, params) => toTx(sql).query(text, params),
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      return (await sql.begin((tx) => fn(toTx(tx)))) as T;
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+export interface OpenOptions extends EmbeddedOptions {
+  /** A postgres:// URL; when set, the real Postgres is used instead of PGlite. */
+  databaseUrl?: string;
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options);
+}

@@ -1,0 +1,56 @@
+// Small HTTP helpers shared by the gateway's parts.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(
+      typeof body === "object" && body !== null && "message" in body
+        ? String(body.message)
+        : `HTTP ${String(status)}`,
+    );
+  }
+}
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit)
+      throw new HttpError(413, { message: `request body larger than ${String(limit)} bytes` });
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(text);
+}
+
+/** The bearer token of a request, if any. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+export function apiKey(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers.apikey;
+  return (
+    (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("apikey") ?? undefined
+  );
+}
