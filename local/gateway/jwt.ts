@@ -48,7 +48,7 @@ export function verifyJwt(token: string, secret: string, now = Date.now()): Veri
   } catch {
     return { ok: false, reason: "malformed", message: "JWT header or payload is not JSON" };
   }
-  if (z.object({ alg: z.literal("HS256") }).safeParse(parsedHeader).success === false) {
+  if (!z.object({ alg: z.literal("HS256") }).safeParse(parsedHeader).success) {
     return { ok: false, reason: "malformed", message: "JWT algorithm must be HS256" };
   }
   const expected = createHmac("sha256", secret).update(`${header}.${payload}`).digest();
