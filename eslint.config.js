@@ -126,11 +126,11 @@ export default defineConfig([
   // resolve, so only supabase/functions/_shared (pure, covered by tsconfig.node.json)
   // gets type-aware rules.
   {
-    files: ["supabase/functions/**/*.ts"],
+    files: ["supabase/functions/**/*.ts", "local/gateway/fixtures/functions/**/*.ts"],
     languageOptions: { globals: { ...globals.denoBuiltin } },
   },
   {
-    files: ["supabase/functions/**/*.ts"],
+    files: ["supabase/functions/**/*.ts", "local/gateway/fixtures/functions/**/*.ts"],
     ignores: ["supabase/functions/_shared/**"],
     extends: [tseslint.configs.disableTypeChecked],
   },

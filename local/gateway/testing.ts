@@ -1,7 +1,14 @@
 // Test harness: the gateway on a free port over a freshly migrated database, on either engine.
 // Contract suites run once per engine: embedded PGlite, and PostgreSQL 15 (throwaway cluster)
 // reached through DATABASE_URL-style configuration, proving both.
+import {
+  createClient,
+  type SupabaseClient,
+  type SupabaseClientOptions,
+} from "@supabase/supabase-js";
 import { existsSync } from "node:fs";
+import ws from "ws";
+import type { Database as Schema } from "../../src/lib/database.types.ts";
 import { join } from "node:path";
 import { applyAll } from "../db/apply.ts";
 import { openPglite, openPostgres, type Database } from "../db/database.ts";
@@ -73,4 +80,25 @@ export async function startTestStack(
       cluster?.stop();
     },
   };
+}
+
+/**
+ * supabase-js as the app uses it, for Node 20: its realtime client needs a WebSocket
+ * implementation there (Node 22 has one built in), and tests never persist sessions.
+ */
+export function createTestClient(
+  url: string,
+  key: string,
+  options: SupabaseClientOptions<"public"> = {},
+): SupabaseClient<Schema> {
+  return createClient<Schema>(url, key, {
+    ...options,
+    auth: { persistSession: false, autoRefreshToken: false, ...options.auth },
+    realtime: {
+      transport: ws as unknown as NonNullable<
+        SupabaseClientOptions<"public">["realtime"]
+      >["transport"],
+      ...options.realtime,
+    },
+  });
 }

@@ -1,0 +1,248 @@
+// Edge Functions on one machine: each supabase/functions/<name>/index.ts runs unchanged under
+// real Deno (from the npm package `deno`) on its own port (DENO_SERVE_ADDRESS), with the
+// environment Supabase gives a function. The gateway checks the JWT as `verify_jwt` in
+// supabase/config.toml says, then proxies /functions/v1/<name>/… to it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { connect, createServer } from "node:net";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { parse as parseToml } from "smol-toml";
+import { z } from "zod";
+import { bearerToken, sendJson } from "./http.ts";
+import { verifyJwt } from "./jwt.ts";
+import type { Handler } from "./server.ts";
+
+export interface FunctionsOptions {
+  /** Folder holding one sub-folder per function (supabase/functions). */
+  dir: string;
+  /** supabase/config.toml, for [functions.<name>] verify_jwt. */
+  configToml?: string;
+  /** Environment every function receives (SUPABASE_URL, keys, CLICKSEND_API_BASE, …). */
+  env: Record<string, string>;
+  /** Where Deno caches npm packages; persisted between runs. */
+  denoDir: string;
+  denoBin: string;
+  log: (line: string) => void;
+}
+
+export interface RunningFunction {
+  name: string;
+  port: number;
+  verifyJwt: boolean;
+  process: ChildProcess;
+}
+
+export interface FunctionsRuntime {
+  functions: Map<string, RunningFunction>;
+  handler(jwtSecret: string): Handler;
+  stop(): Promise<void>;
+}
+
+const configSchema = z.object({
+  functions: z
+    .record(z.string(), z.object({ verify_jwt: z.boolean().optional() }).loose())
+    .optional(),
+});
+
+/** Function names: folders with an index.ts, except shared ones (leading underscore). */
+export function discoverFunctions(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        !entry.name.startsWith("_") &&
+        existsSync(join(dir, entry.name, "index.ts")),
+    )
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** verify_jwt per function from config.toml; Supabase's default is true. */
+export function verifyJwtSettings(configToml: string | undefined): (name: string) => boolean {
+  if (configToml === undefined || !existsSync(configToml)) return () => true;
+  const config = configSchema.parse(parseToml(readFileSync(configToml, "utf8")));
+  return (name) => config.functions?.[name]?.verify_jwt ?? true;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => {
+        if (address === null || typeof address === "string") reject(new Error("no free port"));
+        else resolve(address.port);
+      });
+    });
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => {
+      resolve(false);
+    });
+  });
+}
+
+async function waitForPort(fn: RunningFunction, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (fn.process.exitCode !== null)
+      throw new Error(
+        `function ${fn.name} exited with code ${String(fn.process.exitCode)} while starting`,
+      );
+    if (await portOpen(fn.port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `function ${fn.name} did not listen on port ${String(fn.port)} within ${String(timeoutMs)} ms`,
+  );
+}
+
+function prefixLines(
+  stream: NodeJS.ReadableStream | null,
+  prefix: string,
+  log: (line: string) => void,
+): void {
+  if (!stream) return;
+  createInterface({ input: stream }).on("line", (line) => {
+    log(`${prefix} ${line}`);
+  });
+}
+
+export async function startFunctions(options: FunctionsOptions): Promise<FunctionsRuntime> {
+  const verify = verifyJwtSettings(options.configToml);
+  const functions = new Map<string, RunningFunction>();
+  for (const name of discoverFunctions(options.dir)) {
+    const port = await freePort();
+    const child = spawn(
+      options.denoBin,
+      [
+        "run",
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--no-prompt",
+        join(options.dir, name, "index.ts"),
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "",
+          NO_COLOR: "1",
+          DENO_DIR: options.denoDir,
+          DENO_NO_UPDATE_CHECK: "1",
+          DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${String(port)}`,
+          SB_EXECUTION_ID: name,
+          ...options.env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    prefixLines(child.stdout, `[fn:${name}]`, options.log);
+    prefixLines(child.stderr, `[fn:${name}]`, options.log);
+    functions.set(name, { name, port, verifyJwt: verify(name), process: child });
+  }
+
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      [...functions.values()].map(
+        (fn) =>
+          new Promise<void>((resolve) => {
+            if (fn.process.exitCode !== null || fn.process.signalCode !== null) {
+              resolve();
+              return;
+            }
+            fn.process.once("exit", () => {
+              resolve();
+            });
+            fn.process.kill("SIGTERM");
+          }),
+      ),
+    );
+  };
+
+  try {
+    // The first run of a function may download its npm packages into DENO_DIR.
+    await Promise.all([...functions.values()].map((fn) => waitForPort(fn, 120_000)));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    functions,
+    stop,
+    handler: (jwtSecret) => async (req, res, _url, path) => {
+      const [, name = "", ...rest] = path.split("/");
+      const fn = functions.get(name);
+      if (!fn) {
+        sendJson(res, 404, {
+          code: "NOT_FOUND",
+          message: `Function not found: ${name || "(none)"}`,
+        });
+        return;
+      }
+      if (fn.verifyJwt) {
+        const token = bearerToken(req);
+        if (token === undefined) {
+          sendJson(res, 401, { code: 401, message: "Missing authorization header" });
+          return;
+        }
+        if (!verifyJwt(token, jwtSecret).ok) {
+          sendJson(res, 401, { code: 401, message: "Invalid JWT" });
+          return;
+        }
+      }
+      await proxy(req, res, fn.port, `/${[name, ...rest].join("/")}${_url.search}`);
+    },
+  };
+}
+
+function proxy(
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+  path: string,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const upstream = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        method: req.method,
+        path,
+        headers: { ...req.headers, host: `127.0.0.1:${String(port)}` },
+      },
+      (response) => {
+        for (const [key, value] of Object.entries(response.headers)) {
+          if (value !== undefined) res.setHeader(key, value);
+        }
+        res.writeHead(response.statusCode ?? 502);
+        response.pipe(res);
+        response.on("end", resolve);
+        response.on("error", () => {
+          res.destroy();
+          resolve();
+        });
+      },
+    );
+    upstream.on("error", () => {
+      if (!res.headersSent)
+        sendJson(res, 502, { code: "BOOT_ERROR", message: "the function is not running" });
+      else res.destroy();
+      resolve();
+    });
+    req.pipe(upstream);
+  });
+}
