@@ -112,12 +112,11 @@ describe("/functions/v1 proxy", () => {
 
   it("works through supabase-js functions.invoke", async () => {
     const client = createTestClient(stack.url, stack.anonKey);
-    const { data, error } = await client.functions.invoke<{ method: string; body: string }>(
-      "echo",
-      { body: { n: 1 } },
-    );
-    expect(error).toBeNull();
-    expect(data).toMatchObject({ method: "POST", body: '{"n":1}' });
+    const result = await client.functions.invoke<{ method: string; body: string }>("echo", {
+      body: { n: 1 },
+    });
+    expect(result.error).toBeNull();
+    expect(result.data).toMatchObject({ method: "POST", body: '{"n":1}' });
   });
 
   it("prefixes function logs with the function name", () => {
