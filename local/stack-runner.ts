@@ -1,0 +1,179 @@
+// Starts the whole local backend: ClickSend sandbox, database (embedded PGlite by default, real
+// PostgreSQL when DATABASE_URL is set), Edge Functions under Deno, the Supabase-compatible
+// gateway, and optionally the Vite dev server. Ctrl-C stops everything it started.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { startSandbox } from "./clicksend-sandbox/server.ts";
+import { applyAll } from "./db/apply.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { repoRoot } from "./db/sql-files.ts";
+import { createAuthHandler } from "./gateway/auth.ts";
+import {
+  API_PORT,
+  APP_ORIGIN,
+  DEFAULT_JWT_SECRET,
+  LOCAL_ANON_KEY,
+  LOCAL_SERVICE_ROLE_KEY,
+  SANDBOX_PORT,
+} from "./gateway/config.ts";
+import { startFunctions, type FunctionsRuntime } from "./gateway/functions.ts";
+import { signJwt } from "./gateway/jwt.ts";
+import { createRestHandler } from "./gateway/rest/index.ts";
+import { startGateway, type Gateway } from "./gateway/server.ts";
+
+export interface StackOptions {
+  withApp: boolean;
+  reset: boolean;
+}
+
+const apiUrl = `http://127.0.0.1:${String(API_PORT)}`;
+
+/** With a custom JWT secret the well-known keys no longer verify: sign equivalents. */
+function apiKeys(secret: string): { anon: string; serviceRole: string } {
+  if (secret === DEFAULT_JWT_SECRET) return { anon: LOCAL_ANON_KEY, serviceRole: LOCAL_SERVICE_ROLE_KEY };
+  const exp = Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600;
+  return {
+    anon: signJwt({ iss: "supabase-demo", role: "anon", exp }, secret),
+    serviceRole: signJwt({ iss: "supabase-demo", role: "service_role", exp }, secret),
+  };
+}
+
+function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const attempt = async (): Promise<void> => {
+    try {
+      await fetch(url);
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${String(timeoutMs)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await attempt();
+    }
+  };
+  return attempt();
+}
+
+export async function runStack(options: StackOptions): Promise<void> {
+  const started = performance.now();
+  const log = (line: string): void => {
+    console.log(line);
+  };
+  const jwtSecret = process.env.SUPABASE_JWT_SECRET ?? DEFAULT_JWT_SECRET;
+  const keys = apiKeys(jwtSecret);
+  const databaseUrl = process.env.DATABASE_URL;
+  const clicksendBase = process.env.CLICKSEND_API_BASE;
+
+  const stoppers: (() => Promise<void> | void)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      for (const stop of stoppers.reverse()) {
+        try {
+          await stop();
+        } catch {
+          // keep stopping the rest
+        }
+      }
+    }
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  try {
+    const sandbox = clicksendBase === undefined ? await startSandbox({ port: SANDBOX_PORT }) : undefined;
+    if (sandbox) stoppers.push(() => sandbox.close());
+    const clicksendApiBase = clicksendBase ?? sandbox?.url ?? "";
+
+    const dbReady = (async (): Promise<Database> => {
+      const db = await openDatabase({
+        databaseUrl,
+        dataDir: join(repoRoot, ".local-data/pglite"),
+        reset: options.reset,
+      });
+      stoppers.push(() => db.close());
+      const report = await applyAll(db, { seed: true });
+      log(
+        `database: ${databaseUrl ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite in .local-data/pglite"}${options.reset ? ", reset" : ""}; ` +
+          `${String(report.applied.length)} migration(s) applied, ${String(report.skipped.length)} already applied; seed loaded`,
+      );
+      return db;
+    })();
+    const functionsReady: Promise<FunctionsRuntime> = startFunctions({
+      dir: join(repoRoot, "supabase/functions"),
+      configToml: join(repoRoot, "supabase/config.toml"),
+      env: {
+        SUPABASE_URL: apiUrl,
+        SUPABASE_ANON_KEY: keys.anon,
+        SUPABASE_SERVICE_ROLE_KEY: keys.serviceRole,
+        CLICKSEND_API_BASE: clicksendApiBase,
+      },
+      denoDir: join(repoRoot, ".local-data/deno"),
+      denoBin: join(repoRoot, "node_modules/.bin/deno"),
+      log,
+    }).then((runtime) => {
+      stoppers.push(() => runtime.stop());
+      return runtime;
+    });
+    const [db, functions] = await Promise.all([dbReady, functionsReady]);
+
+    const gateway: Gateway = await startGateway({
+      db,
+      port: API_PORT,
+      jwtSecret,
+      log,
+      routes: (ctx) => ({
+        "/auth/v1": createAuthHandler(ctx),
+        "/rest/v1": createRestHandler(ctx),
+        "/functions/v1": functions.handler(ctx.jwtSecret),
+      }),
+    });
+    stoppers.push(() => gateway.close());
+
+    let vite: ChildProcess | undefined;
+    if (options.withApp) {
+      vite = spawn(process.execPath, [join(repoRoot, "node_modules/vite/bin/vite.js"), "--clearScreen", "false"], {
+        cwd: repoRoot,
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, VITE_SUPABASE_URL: apiUrl, VITE_SUPABASE_ANON_KEY: keys.anon },
+      });
+      const app = vite;
+      stoppers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            if (app.exitCode !== null) {
+              resolve();
+              return;
+            }
+            app.once("exit", () => {
+              resolve();
+            });
+            app.kill("SIGTERM");
+          }),
+      );
+      app.once("exit", (code) => {
+        if (!stopping) void stopAll(code ?? 1);
+      });
+      await waitForHttp(APP_ORIGIN, 30_000);
+    }
+
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      [
+        "",
+        `ready in ${seconds} s`,
+        options.withApp ? `  app:        ${APP_ORIGIN}` : undefined,
+        `  API:        ${apiUrl}  (auth /auth/v1, REST /rest/v1, functions /functions/v1: ${[...functions.functions.keys()].join(", ") || "none yet"})`,
+        `  ClickSend:  ${clicksendApiBase}${sandbox ? "  (sandbox: username sandbox_user, API key A1B2C3D4-E5F6-4789-ABCD-0123456789AB)" : ""}`,
+        `  anon key:   ${keys.anon}`,
+        "  demo sign-in: demo@example.com / demo-password-123",
+        "  Ctrl-C stops everything.",
+      ]
+        .filter((line) => line !== undefined)
+        .join("\n"),
+    );
+  } catch (error) {
+    console.error(`stack: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll(1);
+  }
+}
