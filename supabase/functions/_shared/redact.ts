@@ -1,0 +1,45 @@
+// Redaction for logs and audit rows: no phone numbers, message bodies, keys or JWTs ever leave a
+// function in clear. Used for console logs and tool_execution_logs.arguments_redacted.
+
+const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
+const BASIC_AUTH = /\bBasic\s+[A-Za-z0-9+/=]{8,}/gi;
+const BEARER = /\bBearer\s+[\w.~+/=-]{8,}/gi;
+const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
+
+const SECRET_KEY = /(^|_)(api_?key|apikey|role_key|anon_key|secret|token|password|authorization|vault)(_|$)/i;
+const TEXT_KEY = /^(body|message|text|subject|original_body|content)$/i;
+const PHONE_KEY =
+  /^(to|from|recipient|recipients|phone|sender|number|originalsenderid|sms|user_phone|account_billing_mobile)$/i;
+
+/** +61411111111 → +61•••••••111 (country code and last three digits stay, for support). */
+export function redactPhone(value: string): string {
+  const digits = value.replace(/\D/g, "");
+  if (digits.length < 7) return "•••";
+  const head = value.trim().startsWith("+") ? `+${digits.slice(0, 2)}` : digits.slice(0, 2);
+  return `${head}${"•".repeat(Math.max(digits.length - 5, 1))}${digits.slice(-3)}`;
+}
+
+/** Free text: JWTs, Basic/Bearer credentials and phone-number-like runs are masked. */
+export function redactText(text: string): string {
+  return text
+    .replace(JWT, "[jwt]")
+    .replace(BASIC_AUTH, "Basic [redacted]")
+    .replace(BEARER, "Bearer [redacted]")
+    .replace(PHONE, (match) => redactPhone(match));
+}
+
+/** Deep copy with secrets removed, bodies reduced to their length and numbers masked. */
+export function redactValue(value: unknown, key = ""): unknown {
+  if (SECRET_KEY.test(key)) return "[redacted]";
+  if (typeof value === "string") {
+    if (TEXT_KEY.test(key)) return `[${String([...value].length)} chars]`;
+    if (PHONE_KEY.test(key)) return redactPhone(value);
+    return redactText(value);
+  }
+  if (Array.isArray(value))
+    return value.map((item) => redactValue(item, PHONE_KEY.test(key) ? key : ""));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
+  }
+  return value;
+}
