@@ -32,7 +32,7 @@ export function redactText(text: string): string {
 export function redactValue(value: unknown, key = ""): unknown {
   if (SECRET_KEY.test(key)) return "[redacted]";
   if (typeof value === "string") {
-    if (TEXT_KEY.test(key)) return `[${String([...value].length)} chars]`;
+    if (TEXT_KEY.test(key)) return `[${String(value.length)} chars]`;
     if (PHONE_KEY.test(key)) return redactPhone(value);
     return redactText(value);
   }
