@@ -393,17 +393,48 @@ export type Database = {
       }
     }
     Functions: {
+      clicksend_acquire_call_slot: {
+        Args: {
+          p_connection_id: string
+        }
+        Returns: {
+          call_id: number
+          retry_after_seconds: number
+        }[]
+      }
+      clicksend_apply_receipt: {
+        Args: {
+          p_connection_id: string
+          p_message_id: string
+          p_status: string
+          p_status_code: string
+          p_received_at: string
+        }
+        Returns: boolean
+      }
       clicksend_delete_api_key: {
         Args: {
           p_connection_id: string
         }
         Returns: boolean
       }
+      clicksend_issue_webhook_token: {
+        Args: {
+          p_connection_id: string
+        }
+        Returns: string
+      }
       clicksend_read_api_key: {
         Args: {
           p_connection_id: string
         }
         Returns: string
+      }
+      clicksend_release_call_slot: {
+        Args: {
+          p_call_id: number
+        }
+        Returns: undefined
       }
       clicksend_rotate_api_key: {
         Args: {
@@ -418,6 +449,12 @@ export type Database = {
           p_api_key: string
         }
         Returns: undefined
+      }
+      clicksend_webhook_connection: {
+        Args: {
+          p_token: string
+        }
+        Returns: string
       }
       get_user_clicksend_connection: {
         Args: {

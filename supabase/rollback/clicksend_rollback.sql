@@ -1,5 +1,5 @@
 -- =====================================================================================
--- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..3)
+-- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..4)
 -- =====================================================================================
 -- Removes every object those migrations add and every Vault secret they stored, leaving the
 -- platform base (20250910000000) in place. Run it in one transaction:
@@ -20,7 +20,14 @@ end
 $$;
 delete from vault.secrets where name like 'clicksend:%';
 
--- 2. Credentials, messages and their functions.
+-- 2. Executor bookkeeping, credentials, messages and their functions.
+drop function if exists public.clicksend_acquire_call_slot(uuid);
+drop function if exists public.clicksend_release_call_slot(bigint);
+drop function if exists public.clicksend_issue_webhook_token(uuid);
+drop function if exists public.clicksend_webhook_connection(text);
+drop function if exists public.clicksend_apply_receipt(uuid, text, text, text, timestamptz);
+drop table if exists private.clicksend_executor_calls;
+drop table if exists private.clicksend_webhook_tokens;
 drop function if exists public.clicksend_store_api_key(uuid, text);
 drop function if exists public.clicksend_rotate_api_key(uuid, text);
 drop function if exists public.clicksend_read_api_key(uuid);
@@ -64,7 +71,7 @@ do $$
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
     delete from supabase_migrations.schema_migrations
-     where version in ('20250911000001', '20250911000002', '20250911000003');
+     where version in ('20250911000001', '20250911000002', '20250911000003', '20250911000004');
   end if;
 end
 $$;

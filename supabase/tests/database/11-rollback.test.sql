@@ -76,6 +76,7 @@ select pass('the rollback runs a second time without error (idempotent)');
 \ir ../../migrations/20250911000001_add_clicksend_sms_integration.sql
 \ir ../../migrations/20250911000002_clicksend_credentials.sql
 \ir ../../migrations/20250911000003_clicksend_messages.sql
+\ir ../../migrations/20250911000004_clicksend_executor.sql
 
 select is(
   (select count(*)::integer from public.integration_capabilities ic
@@ -88,9 +89,11 @@ select is(
 );
 select ok(
   to_regprocedure('public.clicksend_read_api_key(uuid)') is not null
+  and to_regprocedure('public.clicksend_acquire_call_slot(uuid)') is not null
   and to_regclass('private.clicksend_credentials') is not null
+  and to_regclass('private.clicksend_webhook_tokens') is not null
   and to_regclass('public.clicksend_messages') is not null,
-  're-applying restores the credential functions, the credential table and the messages table'
+  're-applying restores the credential and executor functions, the private tables and the messages table'
 );
 select ok(
   (select 'security_invoker=true' = any (c.reloptions) from pg_class c
