@@ -83,7 +83,7 @@ export default defineConfig([
     ".local-data/",
     "test-results/",
     "playwright-report/",
-    "src/lib/database.types.ts",
+    "supabase/functions/_shared/database.types.ts",
   ]),
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
 

@@ -212,3 +212,67 @@ grant usage on schema vault to service_role;
 grant select, delete on vault.secrets, vault.decrypted_secrets to service_role;
 grant execute on function vault.create_secret(text, text, text, uuid) to service_role;
 grant execute on function vault.update_secret(uuid, text, text, text, uuid) to service_role;
+
+-- =====================================================================================
+-- GoTrue (Supabase Auth) state used by the local gateway's /auth/v1
+-- =====================================================================================
+-- Sessions, rotating refresh tokens and email identities, with GoTrue's table and column
+-- names so SQL written against a Supabase project reads the same here. Owned by the database
+-- owner and reachable by no API role (on Supabase only supabase_auth_admin touches them).
+-- Deliberate differences from GoTrue: refresh_tokens.user_id is a uuid with a foreign key (GoTrue
+-- keeps a varchar(255)); refresh_tokens.session_id is required; sessions.aal is text with a check
+-- instead of the auth.aal_level enum. Logging out deletes sessions, and their refresh tokens go
+-- with them (on delete cascade), exactly as GoTrue does.
+-- -------------------------------------------------------------------------------------
+create table if not exists auth.identities (
+  provider_id text not null,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  identity_data jsonb not null,
+  provider text not null,
+  last_sign_in_at timestamptz,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  email text generated always as (lower(identity_data ->> 'email')) stored,
+  id uuid primary key default gen_random_uuid(),
+  constraint identities_provider_id_provider_unique unique (provider_id, provider)
+);
+create index if not exists identities_user_id_idx on auth.identities (user_id);
+create index if not exists identities_email_idx on auth.identities (email text_pattern_ops);
+comment on table auth.identities is 'Local re-creation of GoTrue''s auth.identities: one row per sign-in provider of a user.';
+
+create table if not exists auth.sessions (
+  id uuid primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  factor_id uuid,
+  aal text not null default 'aal1' check (aal in ('aal1', 'aal2', 'aal3')),
+  not_after timestamptz,
+  refreshed_at timestamptz,
+  user_agent text,
+  ip inet,
+  tag text
+);
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+create index if not exists user_id_created_at_idx on auth.sessions (user_id, created_at);
+comment on table auth.sessions is 'Local re-creation of GoTrue''s auth.sessions: a JWT''s session_id must name a row here.';
+
+create table if not exists auth.refresh_tokens (
+  instance_id uuid,
+  id bigserial primary key,
+  token varchar(255) not null,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  revoked boolean not null default false,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  parent varchar(255),
+  session_id uuid not null references auth.sessions (id) on delete cascade,
+  constraint refresh_tokens_token_unique unique (token)
+);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
+create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh_tokens (session_id, revoked);
+create index if not exists refresh_tokens_user_id_idx on auth.refresh_tokens (user_id);
+comment on table auth.refresh_tokens is 'Local re-creation of GoTrue''s auth.refresh_tokens: rotated on every use; parent links a token family.';
+
+revoke all on auth.identities, auth.sessions, auth.refresh_tokens from public, anon, authenticated, service_role;
+revoke all on sequence auth.refresh_tokens_id_seq from public, anon, authenticated, service_role;

@@ -6,7 +6,8 @@ import { applyAll, type SqlRunner } from "./apply.ts";
 import { openEmbedded } from "./embedded.ts";
 import { repoRoot } from "./sql-files.ts";
 
-export const typesPath = join(repoRoot, "src/lib/database.types.ts");
+/** In _shared so Edge Functions (deployed without src/) and the app use one generated file. */
+export const typesPath = join(repoRoot, "supabase/functions/_shared/database.types.ts");
 
 /** Types for the schema the migrations build now, from a fresh in-memory embedded database. */
 export async function currentTypes(): Promise<string> {
