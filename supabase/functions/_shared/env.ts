@@ -1,0 +1,35 @@
+// The environment Supabase gives every Edge Function, plus where ClickSend is.
+import { z } from "zod";
+import { CLICKSEND_API_BASE } from "./clicksend/client.ts";
+
+export const functionEnvSchema = z.object({
+  SUPABASE_URL: z.url(),
+  SUPABASE_ANON_KEY: z.string().min(1),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1),
+  CLICKSEND_API_BASE: z.url().default(CLICKSEND_API_BASE),
+});
+export type FunctionEnv = z.infer<typeof functionEnvSchema>;
+
+const emptyToUndefined = (value: string | undefined): string | undefined => (value === "" ? undefined : value);
+
+export function readEnv(get: (name: string) => string | undefined): FunctionEnv {
+  const parsed = functionEnvSchema.safeParse({
+    SUPABASE_URL: get("SUPABASE_URL"),
+    SUPABASE_ANON_KEY: get("SUPABASE_ANON_KEY"),
+    SUPABASE_SERVICE_ROLE_KEY: get("SUPABASE_SERVICE_ROLE_KEY"),
+    CLICKSEND_API_BASE: emptyToUndefined(get("CLICKSEND_API_BASE")),
+  });
+  if (!parsed.success) {
+    // Names only: never echo values.
+    throw new Error(
+      `function environment invalid: ${parsed.error.issues.map((issue) => issue.path.join(".")).join(", ")}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** True when ClickSend is the local sandbox (the app shows a "Sandbox" badge). */
+export function isSandbox(env: FunctionEnv): boolean {
+  const host = new URL(env.CLICKSEND_API_BASE).hostname;
+  return host === "127.0.0.1" || host === "localhost";
+}
