@@ -6,7 +6,8 @@ const BASIC_AUTH = /\bBasic\s+[A-Za-z0-9+/=]{8,}/gi;
 const BEARER = /\bBearer\s+[\w.~+/=-]{8,}/gi;
 const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
 
-const SECRET_KEY = /(^|_)(api_?key|apikey|role_key|anon_key|secret|token|password|authorization|vault)(_|$)/i;
+const SECRET_KEY =
+  /(^|_)(api_?key|apikey|role_key|anon_key|secret|token|password|authorization|vault)(_|$)/i;
 const TEXT_KEY = /^(body|message|text|subject|original_body|content)$/i;
 const PHONE_KEY =
   /^(to|from|recipient|recipients|phone|sender|number|originalsenderid|sms|user_phone|account_billing_mobile)$/i;

@@ -10,6 +10,7 @@ import {
   envelopeSchema,
   historyRowSchema,
   paginatorSchema,
+  receiptRuleSchema,
   receiptSchema,
   sendResultSchema,
   uploadSchema,
@@ -17,6 +18,7 @@ import {
   type HistoryRow,
   type Page,
   type Receipt,
+  type ReceiptRule,
   type SendResult,
   type Upload,
 } from "./types.ts";
@@ -161,6 +163,18 @@ export class ClickSendClient {
   /** Cancels a scheduled SMS. Not retried: a second attempt would answer 404. */
   async cancelSms(messageId: string): Promise<void> {
     await this.request("PUT", `/sms/${encodeURIComponent(messageId)}/cancel`, { retry: false });
+  }
+
+  /** Registers a delivery-receipt rule that pushes every receipt to `url` (form-encoded). */
+  createReceiptRule(name: string, url: string): Promise<ReceiptRule> {
+    return this.call("POST", "/automations/sms/receipts", receiptRuleSchema, {
+      body: { rule_name: name, match_type: 0, action: "URL", action_address: url, enabled: 1 },
+      retry: false,
+    });
+  }
+
+  async deleteReceiptRule(ruleId: number): Promise<void> {
+    await this.request("DELETE", `/automations/sms/receipts/${String(ruleId)}`, { retry: false });
   }
 
   upload(base64Content: string, convert: "mms" = "mms"): Promise<Upload> {

@@ -228,6 +228,16 @@ export const uploadSchema = z
   .transform((upload) => ({ url: upload._url, expiresAt: upload.date_delete }));
 export type Upload = z.infer<typeof uploadSchema>;
 
+export const receiptRuleSchema = z
+  .object({
+    receipt_rule_id: looseNumber,
+    rule_name: z.string().optional(),
+    action_address: z.string().nullish(),
+  })
+  .loose()
+  .transform((rule) => ({ id: rule.receipt_rule_id, name: rule.rule_name ?? null }));
+export type ReceiptRule = z.infer<typeof receiptRuleSchema>;
+
 /** Receipt status codes (clicksend-api.md §2.14): 201 delivered and 301 failed are final. */
 export const FINAL_STATUS_CODES = new Set(["201", "301"]);
 

@@ -1,0 +1,53 @@
+// POST connect, PATCH rotate/rename, DELETE disconnect a ClickSend account (see _shared/connections.ts).
+import {
+  connect,
+  connectBodySchema,
+  deleteBodySchema,
+  disconnect,
+  update,
+  updateBodySchema,
+} from "../_shared/connections.ts";
+import { readEnv } from "../_shared/env.ts";
+import { json, readJson, serve } from "../_shared/http.ts";
+import { identifyCaller, serviceClient } from "../_shared/supabase.ts";
+import { redactText } from "../_shared/redact.ts";
+
+const env = readEnv((name) => Deno.env.get(name));
+const log = (line: string): void => {
+  console.log(redactText(line));
+};
+
+async function asUser(req: Request) {
+  const caller = await identifyCaller(req, env, { allowService: false });
+  if (caller.kind !== "user") throw new Error("unreachable: service callers are refused above");
+  return caller.db;
+}
+
+Deno.serve(
+  serve(
+    {
+      POST: async (req) => {
+        const db = await asUser(req);
+        const body = await readJson(req, connectBodySchema);
+        const result = await connect(env, db, serviceClient(env), body);
+        log(`connected ClickSend account for connection ${result.connection.id}`);
+        return json(201, result);
+      },
+      PATCH: async (req) => {
+        const db = await asUser(req);
+        const body = await readJson(req, updateBodySchema);
+        return json(200, await update(env, db, serviceClient(env), body));
+      },
+      DELETE: async (req) => {
+        const db = await asUser(req);
+        const body = await readJson(req, deleteBodySchema);
+        const result = await disconnect(env, db, serviceClient(env), body.connection_id);
+        log(
+          `disconnected connection ${result.connection.id}; ${String(result.revoked_grants)} grant(s) revoked`,
+        );
+        return json(200, result);
+      },
+    },
+    log,
+  ),
+);
