@@ -10,7 +10,8 @@ export const functionEnvSchema = z.object({
 });
 export type FunctionEnv = z.infer<typeof functionEnvSchema>;
 
-const emptyToUndefined = (value: string | undefined): string | undefined => (value === "" ? undefined : value);
+const emptyToUndefined = (value: string | undefined): string | undefined =>
+  value === "" ? undefined : value;
 
 export function readEnv(get: (name: string) => string | undefined): FunctionEnv {
   const parsed = functionEnvSchema.safeParse({
