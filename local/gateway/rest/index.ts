@@ -1,7 +1,3 @@
-// PostgREST surface used by supabase-js. (Being written: see issue 3.)
-import { HttpError } from "../http.ts";
-import type { GatewayContext, Handler } from "../server.ts";
-
-export function createRestHandler(_ctx: GatewayContext): Handler {
-  return () => Promise.reject(new HttpError(501, { message: "rest is not implemented yet" }));
-}
+// The PostgREST surface (/rest/v1) of the local Supabase-compatible gateway. See ARCHITECTURE.md,
+// "Local stack contract", for what is implemented; everything else answers a clear 4xx/501.
+export { createRestHandler } from "./handler.ts";
