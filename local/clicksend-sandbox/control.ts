@@ -1,0 +1,106 @@
+// /_sandbox/*: controls for tests and the local stack, outside the ClickSend API (no auth, no
+// rate limit, no faults). Plain JSON bodies, not ClickSend envelopes.
+import { z } from "zod";
+import { formatBalance } from "./accounts.ts";
+import type { SandboxContext } from "./context.ts";
+import { addFault, faultSchema } from "./faults.ts";
+import { rateLimitRequestSchema, type RateLimiter } from "./rate-limit.ts";
+import { addAccount, stateSummary } from "./state.ts";
+
+export interface ControlDeps {
+  ctx: SandboxContext;
+  rateLimiter: RateLimiter;
+  reset: () => void;
+}
+
+export interface ControlReply {
+  status: number;
+  body: unknown;
+}
+
+const accountSchema = z.object({
+  username: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "letters, digits and _ . @ - only"),
+  api_key: z.string().min(1).max(128),
+  /** AUD, e.g. 25 or 0. */
+  balance: z.number().optional(),
+  active: z.boolean().optional(),
+  banned: z.boolean().optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T | ControlReply {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  return { status: 400, body: { error: z.prettifyError(result.error) } };
+}
+
+function isReply(value: unknown): value is ControlReply {
+  return typeof value === "object" && value !== null && "status" in value && "body" in value;
+}
+
+export function handleControl(
+  deps: ControlDeps,
+  method: string,
+  path: string,
+  body: unknown,
+): ControlReply {
+  const { ctx, rateLimiter } = deps;
+  const route = `${method} ${path.replace(/\/+$/, "")}`;
+  switch (route) {
+    case "POST /_sandbox/reset":
+      deps.reset();
+      return { status: 200, body: { ok: true } };
+    case "GET /_sandbox/state":
+      return {
+        status: 200,
+        body: {
+          ...stateSummary(ctx.state),
+          rate_limit: rateLimiter.config,
+          webhooks: { ...ctx.webhooks.stats },
+          pending_events: ctx.scheduler.pending,
+        },
+      };
+    case "POST /_sandbox/faults": {
+      const request = parse(faultSchema, body);
+      if (isReply(request)) return request;
+      addFault(ctx.state.faults, request);
+      return { status: 200, body: { faults: ctx.state.faults } };
+    }
+    case "DELETE /_sandbox/faults":
+      ctx.state.faults.length = 0;
+      return { status: 200, body: { faults: [] } };
+    case "POST /_sandbox/rate-limit": {
+      const request = parse(rateLimitRequestSchema, body);
+      if (isReply(request)) return request;
+      rateLimiter.configure(request);
+      return { status: 200, body: { rate_limit: rateLimiter.config } };
+    }
+    case "POST /_sandbox/accounts": {
+      const request = parse(accountSchema, body);
+      if (isReply(request)) return request;
+      const balanceMicros =
+        request.balance === undefined ? undefined : Math.round(request.balance * 1_000_000);
+      const account =
+        ctx.state.accounts.get(request.username) ??
+        addAccount(ctx.state, {
+          username: request.username,
+          apiKey: request.api_key,
+          balanceMicros: balanceMicros ?? 25_000_000,
+        });
+      account.apiKey = request.api_key;
+      account.balanceMicros = balanceMicros ?? account.balanceMicros;
+      account.active = request.active ?? account.active;
+      account.banned = request.banned ?? account.banned;
+      return {
+        status: 200,
+        body: {
+          username: account.username,
+          balance: formatBalance(account.balanceMicros),
+          active: account.active,
+          banned: account.banned,
+        },
+      };
+    }
+    default:
+      return { status: 404, body: { error: `no sandbox control ${route}` } };
+  }
+}

@@ -1,0 +1,36 @@
+// The /v3 endpoints the sandbox implements.
+import type { SandboxContext } from "./context.ts";
+import { accountView } from "./accounts.ts";
+import { createRule, deleteRule, getRule, listRules, updateRule } from "./automations.ts";
+import { ok } from "./envelope.ts";
+import { mmsHistory, smsHistory } from "./history.ts";
+import { priceMms, sendMms } from "./mms.ts";
+import { addTestReceipt, getReceipt, listReceipts, markReceiptsRead } from "./receipts.ts";
+import type { Route, RouteRequest } from "./router.ts";
+import { cancelAllSms, cancelSms, priceSms, sendSms } from "./sms.ts";
+import { upload } from "./uploads.ts";
+
+const getAccount = (_ctx: SandboxContext, req: RouteRequest) =>
+  ok("Here's your account.", accountView(req.account));
+
+export const ROUTES: readonly Route[] = [
+  { method: "GET", pattern: "/account", handler: getAccount },
+  { method: "POST", pattern: "/sms/send", handler: sendSms },
+  { method: "POST", pattern: "/sms/price", handler: priceSms },
+  { method: "GET", pattern: "/sms/history", handler: smsHistory },
+  { method: "PUT", pattern: "/sms/cancel-all", handler: cancelAllSms },
+  { method: "PUT", pattern: "/sms/:id/cancel", handler: cancelSms },
+  { method: "GET", pattern: "/sms/receipts", handler: listReceipts },
+  { method: "POST", pattern: "/sms/receipts", handler: addTestReceipt },
+  { method: "GET", pattern: "/sms/receipts/:id", handler: getReceipt },
+  { method: "PUT", pattern: "/sms/receipts-read", handler: markReceiptsRead },
+  { method: "POST", pattern: "/mms/send", handler: sendMms },
+  { method: "POST", pattern: "/mms/price", handler: priceMms },
+  { method: "GET", pattern: "/mms/history", handler: mmsHistory },
+  { method: "POST", pattern: "/uploads", handler: upload },
+  { method: "GET", pattern: "/automations/sms/receipts", handler: listRules },
+  { method: "POST", pattern: "/automations/sms/receipts", handler: createRule },
+  { method: "GET", pattern: "/automations/sms/receipts/:id", handler: getRule },
+  { method: "PUT", pattern: "/automations/sms/receipts/:id", handler: updateRule },
+  { method: "DELETE", pattern: "/automations/sms/receipts/:id", handler: deleteRule },
+];
