@@ -120,10 +120,46 @@ function prefixLines(
   });
 }
 
+function denoEnv(options: FunctionsOptions): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    NO_COLOR: "1",
+    DENO_DIR: options.denoDir,
+    DENO_NO_UPDATE_CHECK: "1",
+  };
+}
+
+/** Downloads every function's npm packages once, before the functions start in parallel. */
+function cacheDependencies(options: FunctionsOptions, names: string[]): Promise<void> {
+  if (names.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      options.denoBin,
+      ["cache", ...names.map((name) => join(options.dir, name, "index.ts"))],
+      {
+        env: denoEnv(options),
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let errors = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`deno cache failed (exit ${String(code)}): ${errors.slice(-2000)}`));
+    });
+  });
+}
+
 export async function startFunctions(options: FunctionsOptions): Promise<FunctionsRuntime> {
   const verify = verifyJwtSettings(options.configToml);
   const functions = new Map<string, RunningFunction>();
-  for (const name of discoverFunctions(options.dir)) {
+  const names = discoverFunctions(options.dir);
+  await cacheDependencies(options, names);
+  for (const name of names) {
     const port = await freePort();
     const child = spawn(
       options.denoBin,
@@ -137,11 +173,7 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
       ],
       {
         env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? "",
-          NO_COLOR: "1",
-          DENO_DIR: options.denoDir,
-          DENO_NO_UPDATE_CHECK: "1",
+          ...denoEnv(options),
           DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${String(port)}`,
           SB_EXECUTION_ID: name,
           ...options.env,

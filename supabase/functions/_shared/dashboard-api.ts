@@ -196,13 +196,11 @@ export async function runDashboardAction(
           throw new ApiError(400, "invalid_arguments", "No valid recipient to price.");
         const priced = await slot(() =>
           client.priceSms(
-            valid
-              .slice(0, 1000)
-              .map((to) => ({
-                to,
-                body: p.body,
-                ...(p.from !== undefined ? { from: p.from } : {}),
-              })),
+            valid.slice(0, 1000).map((to) => ({
+              to,
+              body: p.body,
+              ...(p.from !== undefined ? { from: p.from } : {}),
+            })),
           ),
         );
         return {

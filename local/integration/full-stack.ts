@@ -1,0 +1,101 @@
+// The whole backend for integration tests, on free ports: ClickSend sandbox, PGlite with the
+// migrations, the real Edge Functions under Deno, and the gateway in front.
+import { join } from "node:path";
+import { createServer } from "node:net";
+import { startSandbox, type Sandbox } from "../clicksend-sandbox/server.ts";
+import { applyAll } from "../db/apply.ts";
+import { openPglite, type Database } from "../db/database.ts";
+import { repoRoot } from "../db/sql-files.ts";
+import { createAuthHandler } from "../gateway/auth.ts";
+import { LOCAL_ANON_KEY, LOCAL_SERVICE_ROLE_KEY } from "../gateway/config.ts";
+import { startFunctions, type FunctionsRuntime } from "../gateway/functions.ts";
+import { createRestHandler } from "../gateway/rest/index.ts";
+import { startGateway, type Gateway } from "../gateway/server.ts";
+
+export interface FullStack {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  db: Database;
+  sandbox: Sandbox;
+  gateway: Gateway;
+  functions: FunctionsRuntime;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => {
+        if (address === null || typeof address === "string") reject(new Error("no free port"));
+        else resolve(address.port);
+      });
+    });
+  });
+}
+
+export async function startFullStack(
+  options: { receiptDelayMs?: number } = {},
+): Promise<FullStack> {
+  const logs: string[] = [];
+  const log = (line: string): void => {
+    logs.push(line);
+  };
+  const sandbox = await startSandbox({
+    port: 0,
+    receiptDelayMs: options.receiptDelayMs ?? 200,
+    log,
+  });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${String(port)}`;
+  const [db, functions] = await Promise.all([
+    (async () => {
+      const database = await openPglite();
+      await applyAll(database);
+      return database;
+    })(),
+    startFunctions({
+      dir: join(repoRoot, "supabase/functions"),
+      configToml: join(repoRoot, "supabase/config.toml"),
+      env: {
+        SUPABASE_URL: url,
+        SUPABASE_ANON_KEY: LOCAL_ANON_KEY,
+        SUPABASE_SERVICE_ROLE_KEY: LOCAL_SERVICE_ROLE_KEY,
+        CLICKSEND_API_BASE: sandbox.url,
+      },
+      denoDir: join(repoRoot, ".local-data/deno"),
+      denoBin: join(repoRoot, "node_modules/.bin/deno"),
+      log,
+    }),
+  ]);
+  const gateway = await startGateway({
+    db,
+    port,
+    log,
+    routes: (ctx) => ({
+      "/auth/v1": createAuthHandler(ctx),
+      "/rest/v1": createRestHandler(ctx),
+      "/functions/v1": functions.handler(ctx.jwtSecret),
+    }),
+  });
+  return {
+    url,
+    anonKey: LOCAL_ANON_KEY,
+    serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
+    db,
+    sandbox,
+    gateway,
+    functions,
+    logs,
+    async stop() {
+      await gateway.close();
+      await functions.stop();
+      await db.close();
+      await sandbox.close();
+    },
+  };
+}

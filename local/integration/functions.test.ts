@@ -1,0 +1,481 @@
+// The Edge Functions end to end: real Deno behind the gateway, real Postgres (PGlite) with RLS,
+// and the ClickSend sandbox. Each test reads as a user story.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../clicksend-sandbox/server.ts";
+import { createTestClient } from "../gateway/testing.ts";
+import { startFullStack, type FullStack } from "./full-stack.ts";
+
+let stack: FullStack;
+
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+interface User {
+  id: string;
+  token: string;
+  call(fn: string, method: string, body?: unknown): Promise<Reply>;
+  rest: ReturnType<typeof createTestClient>;
+}
+
+let userCount = 0;
+
+async function call(token: string, fn: string, method: string, body?: unknown): Promise<Reply> {
+  const response = await fetch(`${stack.url}/functions/v1/${fn}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      apikey: stack.anonKey,
+      "content-type": "application/json",
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    headers: response.headers,
+  };
+}
+
+async function newUser(): Promise<User> {
+  userCount += 1;
+  const client = createTestClient(stack.url, stack.anonKey);
+  const { data, error } = await client.auth.signUp({
+    email: `user${String(userCount)}@example.com`,
+    password: "correct-horse-battery",
+  });
+  if (error || !data.session || !data.user)
+    throw new Error(`sign-up failed: ${error?.message ?? "no session"}`);
+  const token = data.session.access_token;
+  return {
+    id: data.user.id,
+    token,
+    call: (fn, method, body) => call(token, fn, method, body),
+    rest: createTestClient(stack.url, stack.anonKey, {
+      global: { headers: { Authorization: `Bearer ${token}` } },
+    }),
+  };
+}
+
+async function sandboxState(): Promise<{ sms_sent: number; requests: number; balance: string }> {
+  const response = await fetch(`${stack.sandbox.origin}/_sandbox/state`);
+  const state = (await response.json()) as {
+    accounts: Record<string, { sms_sent: number; requests: number; balance: string }>;
+  };
+  const account = state.accounts[SANDBOX_USERNAME];
+  if (!account) throw new Error("sandbox account missing");
+  return account;
+}
+
+async function fault(
+  mode: "error500" | "timeout" | "malformed",
+  count: number,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await fetch(`${stack.sandbox.origin}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mode, count, ...extra }),
+  });
+}
+
+async function connect(user: User): Promise<string> {
+  const reply = await user.call("clicksend-connect", "POST", {
+    username: SANDBOX_USERNAME,
+    api_key: SANDBOX_API_KEY,
+  });
+  expect(reply.status).toBe(201);
+  const connection = reply.body.connection as { id: string };
+  return connection.id;
+}
+
+async function agentWithGrant(user: User, connectionId: string, scopes: string[]): Promise<string> {
+  const { data: agent, error } = await user.rest
+    .from("agents")
+    .insert({ name: "Helper" })
+    .select("id")
+    .single();
+  if (error) throw new Error(error.message);
+  const { error: grantError } = await user.rest.from("agent_integration_permissions").insert({
+    agent_id: agent.id,
+    user_oauth_connection_id: connectionId,
+    user_id: user.id,
+    allowed_scopes: scopes,
+  });
+  if (grantError) throw new Error(grantError.message);
+  return agent.id;
+}
+
+beforeAll(async () => {
+  stack = await startFullStack();
+}, 240_000);
+
+afterAll(async () => {
+  await stack.stop();
+});
+
+beforeEach(async () => {
+  await fetch(`${stack.sandbox.origin}/_sandbox/faults`, { method: "DELETE" });
+});
+
+describe("connecting ClickSend", () => {
+  it("refuses a wrong key with ClickSend's reason and stores nothing", async () => {
+    const user = await newUser();
+    const reply = await user.call("clicksend-connect", "POST", {
+      username: SANDBOX_USERNAME,
+      api_key: "WRONG-KEY-0000",
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ error: { code: "invalid_credentials", retryable: false } });
+    expect(JSON.stringify(reply.body)).toContain("Authorization failed.");
+    const { data } = await user.rest.from("user_oauth_connections").select("id");
+    expect(data).toEqual([]);
+    const [secrets] = await stack.db.query<{ n: number }>(
+      "select count(*)::int as n from vault.secrets",
+    );
+    expect(secrets?.n).toBe(0);
+  });
+
+  it("connects with the right key, shows the account, and the key is readable nowhere", async () => {
+    const user = await newUser();
+    const reply = await user.call("clicksend-connect", "POST", {
+      username: SANDBOX_USERNAME,
+      api_key: SANDBOX_API_KEY,
+      connection_name: "Main account",
+      default_sender_id: "MyShop",
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({
+      connection: {
+        connection_name: "Main account",
+        external_username: SANDBOX_USERNAME,
+        connection_status: "active",
+        credential_hint: "89AB",
+        default_sender_id: "MyShop",
+      },
+      account: { username: SANDBOX_USERNAME, currency: "AUD" },
+    });
+    expect(JSON.stringify(reply.body)).not.toContain(SANDBOX_API_KEY);
+    for (const table of [
+      "user_oauth_connections",
+      "agent_integration_permissions",
+      "tool_execution_logs",
+      "clicksend_messages",
+    ] as const) {
+      const { data } = await user.rest.from(table).select("*");
+      expect(JSON.stringify(data)).not.toContain(SANDBOX_API_KEY);
+    }
+    const { data: view } = await user.rest.from("clicksend_connections").select("*");
+    expect(view).toHaveLength(1);
+    expect(JSON.stringify(view)).not.toContain(SANDBOX_API_KEY);
+    const { error } = await user.rest.rpc("clicksend_read_api_key", {
+      p_connection_id: (reply.body.connection as { id: string }).id,
+    });
+    expect(error?.code).toBe("42501");
+    expect(stack.logs.join("\n")).not.toContain(SANDBOX_API_KEY);
+  });
+
+  it("rotates (re-verifying first), renames and disconnects, deactivating the agent's grant", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["sms"]);
+
+    const wrong = await user.call("clicksend-connect", "PATCH", {
+      connection_id: connectionId,
+      api_key: "STILL-WRONG-1",
+    });
+    expect(wrong.status).toBe(400);
+    const rotated = await user.call("clicksend-connect", "PATCH", {
+      connection_id: connectionId,
+      api_key: SANDBOX_API_KEY,
+      connection_name: "Renamed",
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toMatchObject({
+      connection: { connection_name: "Renamed", credential_hint: "89AB" },
+    });
+
+    const gone = await user.call("clicksend-connect", "DELETE", { connection_id: connectionId });
+    expect(gone.status).toBe(200);
+    expect(gone.body).toMatchObject({
+      connection: { connection_status: "revoked", credential_hint: null },
+      revoked_grants: 1,
+    });
+    const { data: grant } = await user.rest
+      .from("agent_integration_permissions")
+      .select("is_active")
+      .eq("agent_id", agentId)
+      .single();
+    expect(grant?.is_active).toBe(false);
+    const denied = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: ["+61411111111"], body: "hi" },
+    });
+    expect(denied.status).toBe(403);
+  });
+});
+
+describe("agent tools", () => {
+  it("lists exactly the tools of the granted scopes", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["sms"]);
+    const reply = await user.call("get-agent-tools", "POST", { agent_id: agentId });
+    expect(reply.status).toBe(200);
+    const tools = reply.body.tools as {
+      type: string;
+      function: { name: string; parameters: { type: string } };
+    }[];
+    expect(tools.map((tool) => tool.function.name)).toEqual(["clicksend_send_sms"]);
+    expect(tools[0]).toMatchObject({
+      type: "function",
+      function: { parameters: { type: "object" } },
+    });
+
+    const asService = await call(stack.serviceRoleKey, "get-agent-tools", "POST", {
+      agent_id: agentId,
+    });
+    expect((asService.body.tools as unknown[]).length).toBe(1);
+  });
+
+  it("sends an SMS, records it and its audit row; an ungranted tool is denied and sends nothing", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["sms"]);
+    const before = await sandboxState();
+
+    const sent = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: ["0411 111 111"], body: "Your table is ready" },
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({
+      ok: true,
+      result: { accepted: 1, rejected: 0, messages: [{ to: "+61411111111", status: "SUCCESS" }] },
+    });
+
+    const mms = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_send_mms",
+      arguments: {
+        to: ["+61411111111"],
+        subject: "Hi",
+        body: "pic",
+        media_url: "https://example.com/a.jpg",
+      },
+    });
+    expect(mms.status).toBe(403);
+    expect(mms.body).toMatchObject({ error: { code: "permission_denied" } });
+    expect((await sandboxState()).sms_sent - before.sms_sent).toBe(1);
+
+    const { data: logs } = await user.rest
+      .from("tool_execution_logs")
+      .select("tool_name, success, error_code, http_status, arguments_redacted")
+      .eq("agent_id", agentId)
+      .order("created_at");
+    expect(logs?.map((log) => [log.tool_name, log.success, log.http_status])).toEqual([
+      ["clicksend_send_sms", true, 200],
+      ["clicksend_send_mms", false, 403],
+    ]);
+    expect(JSON.stringify(logs)).not.toContain("411111111");
+    expect(JSON.stringify(logs)).not.toContain("Your table is ready");
+  });
+
+  it("rejects bad arguments with 400 and an unknown tool with 400", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["sms", "history"]);
+    const bad = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_get_sms_history",
+      arguments: { limit: 1000 },
+    });
+    expect([bad.status, (bad.body.error as { code: string }).code]).toEqual([
+      400,
+      "invalid_arguments",
+    ]);
+    const unknown = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_delete_everything",
+      arguments: {},
+    });
+    expect([unknown.status, (unknown.body.error as { code: string }).code]).toEqual([
+      400,
+      "unknown_tool",
+    ]);
+  });
+
+  it("sends once for a repeated idempotency key", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["sms"]);
+    const before = await sandboxState();
+    const request = {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: ["+61411111111", "+61422222222"], body: "once" },
+      idempotency_key: "order-42",
+    };
+    const first = await user.call("execute-agent-tool", "POST", request);
+    const second = await user.call("execute-agent-tool", "POST", request);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ result: { idempotent_replay: true, recipients: 2 } });
+    expect((await sandboxState()).sms_sent - before.sms_sent).toBe(2);
+    const { count } = await user.rest
+      .from("clicksend_messages")
+      .select("id", { count: "exact", head: true })
+      .eq("user_oauth_connection_id", connectionId);
+    expect(count).toBe(2);
+  });
+
+  it("retries a read through sandbox faults, and never repeats a send that failed ambiguously", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["sms", "balance"]);
+
+    await fault("error500", 2, { path: "/account" });
+    const balance = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_get_balance",
+      arguments: {},
+    });
+    expect(balance.status).toBe(200);
+    expect(balance.body).toMatchObject({ ok: true, result: { currency: "AUD" } });
+
+    const before = await sandboxState();
+    await fault("error500", 1, { path: "/sms/send", when: "after" });
+    const send = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: ["+61411111111"], body: "maybe" },
+      idempotency_key: "ambiguous-1",
+    });
+    expect(send.status).toBe(502);
+    expect(send.body).toMatchObject({ error: { retryable: false } });
+    const again = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: ["+61411111111"], body: "maybe" },
+      idempotency_key: "ambiguous-1",
+    });
+    expect(again.body).toMatchObject({
+      result: { idempotent_replay: true, messages: [{ status: "UNKNOWN" }] },
+    });
+    expect((await sandboxState()).sms_sent - before.sms_sent).toBe(1);
+  });
+
+  it("answers 429 with Retry-After when the connection's hourly limit is used up", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["balance"]);
+    await stack.db.query(
+      `insert into private.clicksend_executor_calls (connection_id, started_at, finished_at)
+       select $1, now() - interval '10 minutes', now() - interval '10 minutes' from generate_series(1, 1000)`,
+      [connectionId],
+    );
+    const reply = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_get_balance",
+      arguments: {},
+    });
+    expect(reply.status).toBe(429);
+    expect(Number(reply.headers.get("retry-after"))).toBeGreaterThan(2900);
+  });
+});
+
+describe("tenancy", () => {
+  it("lets user B use neither A's connection nor A's agent in any function", async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const connectionId = await connect(a);
+    const agentId = await agentWithGrant(a, connectionId, [
+      "sms",
+      "balance",
+      "history",
+      "delivery_receipts",
+    ]);
+    const before = await sandboxState();
+
+    const replies = await Promise.all([
+      b.call("get-agent-tools", "POST", { agent_id: agentId }),
+      b.call("execute-agent-tool", "POST", {
+        agent_id: agentId,
+        tool: "clicksend_send_sms",
+        arguments: { to: ["+61411111111"], body: "x" },
+      }),
+      b.call("clicksend-api", "POST", { connection_id: connectionId, action: "get_balance" }),
+      b.call("clicksend-api", "POST", {
+        connection_id: connectionId,
+        action: "send_sms",
+        params: { to: ["+61411111111"], body: "x" },
+      }),
+      b.call("clicksend-connect", "PATCH", {
+        connection_id: connectionId,
+        connection_name: "mine now",
+      }),
+      b.call("clicksend-connect", "DELETE", { connection_id: connectionId }),
+    ]);
+    expect(replies.map((reply) => reply.status)).toEqual([404, 404, 404, 404, 404, 404]);
+    expect((await sandboxState()).sms_sent).toBe(before.sms_sent);
+    const { error } = await b.rest.from("agent_integration_permissions").insert({
+      agent_id: agentId,
+      user_oauth_connection_id: connectionId,
+      user_id: b.id,
+      allowed_scopes: ["sms"],
+    });
+    expect(error).not.toBeNull();
+  });
+});
+
+describe("dashboard and receipts", () => {
+  it("shows balance and history, and a pushed receipt marks the message delivered", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const balance = await user.call("clicksend-api", "POST", {
+      connection_id: connectionId,
+      action: "get_balance",
+    });
+    expect(balance.body).toMatchObject({
+      ok: true,
+      result: { username: SANDBOX_USERNAME, currency: "AUD" },
+    });
+
+    const sent = await user.call("clicksend-api", "POST", {
+      connection_id: connectionId,
+      action: "send_sms",
+      params: { to: ["+61412345678"], body: "Delivered soon" },
+    });
+    expect(sent.status).toBe(200);
+    const messageId = (
+      (sent.body.result as { messages: { message_id: string }[] }).messages[0] ?? { message_id: "" }
+    ).message_id;
+
+    const deadline = Date.now() + 15_000;
+    let status: string | null = null;
+    while (Date.now() < deadline && status !== "201") {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const { data } = await user.rest
+        .from("clicksend_messages")
+        .select("status_code")
+        .eq("message_id", messageId)
+        .single();
+      status = data?.status_code ?? null;
+    }
+    expect(status).toBe("201");
+
+    const history = await user.call("clicksend-api", "POST", {
+      connection_id: connectionId,
+      action: "get_sms_history",
+      params: { limit: 15 },
+    });
+    expect(history.status).toBe(200);
+    const rows = (history.body.result as { rows: { messageId: string }[] }).rows;
+    expect(rows.map((row) => row.messageId)).toContain(messageId);
+  });
+});
