@@ -30,7 +30,8 @@ const apiUrl = `http://127.0.0.1:${String(API_PORT)}`;
 
 /** With a custom JWT secret the well-known keys no longer verify: sign equivalents. */
 function apiKeys(secret: string): { anon: string; serviceRole: string } {
-  if (secret === DEFAULT_JWT_SECRET) return { anon: LOCAL_ANON_KEY, serviceRole: LOCAL_SERVICE_ROLE_KEY };
+  if (secret === DEFAULT_JWT_SECRET)
+    return { anon: LOCAL_ANON_KEY, serviceRole: LOCAL_SERVICE_ROLE_KEY };
   const exp = Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600;
   return {
     anon: signJwt({ iss: "supabase-demo", role: "anon", exp }, secret),
@@ -44,7 +45,8 @@ function waitForHttp(url: string, timeoutMs: number): Promise<void> {
     try {
       await fetch(url);
     } catch {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${String(timeoutMs)} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${url} did not answer within ${String(timeoutMs)} ms`);
       await new Promise((resolve) => setTimeout(resolve, 150));
       await attempt();
     }
@@ -81,7 +83,8 @@ export async function runStack(options: StackOptions): Promise<void> {
   process.on("SIGTERM", () => void stopAll(0));
 
   try {
-    const sandbox = clicksendBase === undefined ? await startSandbox({ port: SANDBOX_PORT }) : undefined;
+    const sandbox =
+      clicksendBase === undefined ? await startSandbox({ port: SANDBOX_PORT }) : undefined;
     if (sandbox) stoppers.push(() => sandbox.close());
     const clicksendApiBase = clicksendBase ?? sandbox?.url ?? "";
 
@@ -132,11 +135,15 @@ export async function runStack(options: StackOptions): Promise<void> {
 
     let vite: ChildProcess | undefined;
     if (options.withApp) {
-      vite = spawn(process.execPath, [join(repoRoot, "node_modules/vite/bin/vite.js"), "--clearScreen", "false"], {
-        cwd: repoRoot,
-        stdio: ["ignore", "inherit", "inherit"],
-        env: { ...process.env, VITE_SUPABASE_URL: apiUrl, VITE_SUPABASE_ANON_KEY: keys.anon },
-      });
+      vite = spawn(
+        process.execPath,
+        [join(repoRoot, "node_modules/vite/bin/vite.js"), "--clearScreen", "false"],
+        {
+          cwd: repoRoot,
+          stdio: ["ignore", "inherit", "inherit"],
+          env: { ...process.env, VITE_SUPABASE_URL: apiUrl, VITE_SUPABASE_ANON_KEY: keys.anon },
+        },
+      );
       const app = vite;
       stoppers.push(
         () =>
