@@ -120,14 +120,33 @@ function prefixLines(
   });
 }
 
+/** Machine settings Deno needs to fetch npm packages (proxies, extra CAs); nothing else leaks in. */
+const PASS_THROUGH = [
+  "PATH",
+  "HOME",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "DENO_CERT",
+  "SSL_CERT_FILE",
+];
+
 function denoEnv(options: FunctionsOptions): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
+  const env: NodeJS.ProcessEnv = {
     NO_COLOR: "1",
     DENO_DIR: options.denoDir,
     DENO_NO_UPDATE_CHECK: "1",
+    // Trust the machine's CA store too (a TLS-inspecting egress proxy has its own CA).
+    DENO_TLS_CA_STORE: "system,mozilla",
   };
+  for (const name of PASS_THROUGH) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /** Downloads every function's npm packages once, before the functions start in parallel. */

@@ -389,6 +389,44 @@ describe("agent tools", () => {
   });
 });
 
+describe("bulk sends", () => {
+  it("sends 2,500 recipients in three ClickSend requests of at most 1000", async () => {
+    const bulk = { username: "bulk_user", api_key: "BULK-KEY-0000-1111" };
+    await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...bulk, balance: 10_000 }),
+    });
+    const user = await newUser();
+    const reply = await user.call("clicksend-connect", "POST", {
+      username: bulk.username,
+      api_key: bulk.api_key,
+    });
+    expect(reply.status).toBe(201);
+    const agentId = await agentWithGrant(user, (reply.body.connection as { id: string }).id, [
+      "sms",
+    ]);
+    const recipients = Array.from(
+      { length: 2500 },
+      (_value, index) => `+614120${String(index).padStart(5, "0")}`,
+    );
+    const sent = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: recipients, body: "Bulk notice" },
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({
+      result: { recipients: 2500, accepted: 2500, clicksend_requests: 3 },
+    });
+    const state = (await (await fetch(`${stack.sandbox.origin}/_sandbox/state`)).json()) as {
+      accounts: Record<string, { sms_sent: number; requests_by_endpoint: Record<string, number> }>;
+    };
+    expect(state.accounts[bulk.username]?.sms_sent).toBe(2500);
+    expect(state.accounts[bulk.username]?.requests_by_endpoint["POST /sms/send"]).toBe(3);
+  });
+});
+
 describe("tenancy", () => {
   it("lets user B use neither A's connection nor A's agent in any function", async () => {
     const a = await newUser();
