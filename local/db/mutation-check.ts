@@ -133,6 +133,21 @@ const mutations: Mutation[] = [
     sql: "drop trigger clicksend_credentials_delete_secret on private.clicksend_credentials;",
   },
   {
+    property: "a connection's concurrent-call limit comes from the provider metadata",
+    sql: `update public.service_providers
+            set configuration_metadata = jsonb_set(configuration_metadata, '{limits,concurrent_requests}', '100')
+          where name = 'clicksend_sms';`,
+  },
+  {
+    property: "a final delivery status is never replaced by a pending one",
+    sql: `create or replace function public.clicksend_apply_receipt(p_connection_id uuid, p_message_id text, p_status text,
+            p_status_code text, p_received_at timestamptz) returns boolean language sql security definer set search_path = '' as $$
+            with updated as (
+              update public.clicksend_messages m set status = p_status, status_code = p_status_code, status_updated_at = p_received_at
+               where m.user_oauth_connection_id = p_connection_id and m.message_id = p_message_id returning 1)
+            select exists (select 1 from updated) $$;`,
+  },
+  {
     property: "idempotency keys are unique per connection",
     sql: "alter table public.clicksend_messages drop constraint clicksend_messages_idempotency_key;",
   },
