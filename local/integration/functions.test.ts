@@ -286,6 +286,31 @@ describe("agent tools", () => {
     expect(JSON.stringify(logs)).not.toContain("Your table is ready");
   });
 
+  it("denies the next call once the user revokes the agent's grant", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["balance"]);
+    const allowed = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_get_balance",
+      arguments: {},
+    });
+    expect(allowed.status).toBe(200);
+    const { error } = await user.rest
+      .from("agent_integration_permissions")
+      .update({ is_active: false, revoked_at: new Date().toISOString() })
+      .eq("agent_id", agentId);
+    expect(error).toBeNull();
+    const denied = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_get_balance",
+      arguments: {},
+    });
+    expect(denied.status).toBe(403);
+    const tools = await user.call("get-agent-tools", "POST", { agent_id: agentId });
+    expect(tools.body).toEqual({ tools: [] });
+  });
+
   it("rejects bad arguments with 400 and an unknown tool with 400", async () => {
     const user = await newUser();
     const connectionId = await connect(user);
@@ -506,6 +531,52 @@ describe("dashboard and receipts", () => {
       status = data?.status_code ?? null;
     }
     expect(status).toBe("201");
+
+    // ClickSend pushes again, late and out of order: the final status stays.
+    const basic = `Basic ${Buffer.from(`${SANDBOX_USERNAME}:${SANDBOX_API_KEY}`).toString("base64")}`;
+    const rules = (await (
+      await fetch(`${stack.sandbox.url}/automations/sms/receipts`, {
+        headers: { authorization: basic },
+      })
+    ).json()) as {
+      data: { data: { action: string; action_address: string | null }[] };
+    };
+    const hook = rules.data.data.find(
+      (rule) => rule.action === "URL" && rule.action_address?.includes("clicksend-webhook"),
+    );
+    expect(hook?.action_address).toContain(stack.url);
+    const push = (fields: Record<string, string>) =>
+      fetch(hook?.action_address ?? "", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const late = await push({
+      message_id: messageId,
+      messageid: messageId,
+      status: "Sent",
+      status_code: "200",
+      timestamp: "1",
+    });
+    expect(late.status).toBe(200);
+    const duplicate = await push({
+      messageid: messageId,
+      status: "Sent",
+      status_code: "201",
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    });
+    expect(duplicate.status).toBe(200);
+    const { data: after } = await user.rest
+      .from("clicksend_messages")
+      .select("status_code")
+      .eq("message_id", messageId)
+      .single();
+    expect(after?.status_code).toBe("201");
+    const forged = await fetch(
+      `${stack.url}/functions/v1/clicksend-webhook?token=${"0".repeat(48)}`,
+      { method: "POST", body: `message_id=${messageId}&status_code=301` },
+    );
+    expect(forged.status).toBe(401);
 
     const history = await user.call("clicksend-api", "POST", {
       connection_id: connectionId,
