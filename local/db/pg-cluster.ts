@@ -2,9 +2,9 @@
 // delete afterwards (also when the caller throws or the process is interrupted).
 import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../net.ts";
 
 export const pgBin = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 
@@ -20,24 +20,6 @@ export interface PgCluster {
   /** Runs psql against the cluster; throws with psql's output on failure. */
   psql(args: string[], input?: string): string;
   stop(): void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      if (address === null || typeof address === "string") {
-        reject(new Error("could not get a free port"));
-        return;
-      }
-      server.close(() => {
-        resolvePort(address.port);
-      });
-    });
-  });
 }
 
 /** initdb and pg_ctl refuse to run as root: run them as the postgres user then. */

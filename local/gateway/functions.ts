@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parse as parseToml } from "smol-toml";
@@ -13,6 +13,7 @@ import { z } from "zod";
 import { bearerToken, sendJson } from "./http.ts";
 import { verifyJwt } from "./jwt.ts";
 import type { Handler } from "./server.ts";
+import { freePort } from "../net.ts";
 
 export interface FunctionsOptions {
   /** Folder holding one sub-folder per function (supabase/functions). */
@@ -65,20 +66,6 @@ export function verifyJwtSettings(configToml: string | undefined): (name: string
   if (configToml === undefined || !existsSync(configToml)) return () => true;
   const config = configSchema.parse(parseToml(readFileSync(configToml, "utf8")));
   return (name) => config.functions?.[name]?.verify_jwt ?? true;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address === null || typeof address === "string") reject(new Error("no free port"));
-        else resolve(address.port);
-      });
-    });
-  });
 }
 
 function portOpen(port: number): Promise<boolean> {

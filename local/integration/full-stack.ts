@@ -1,7 +1,6 @@
 // The whole backend for integration tests, on free ports: ClickSend sandbox, PGlite with the
 // migrations, the real Edge Functions under Deno, and the gateway in front.
 import { join } from "node:path";
-import { createServer } from "node:net";
 import { startSandbox, type Sandbox } from "../clicksend-sandbox/server.ts";
 import { applyAll } from "../db/apply.ts";
 import { openPglite, type Database } from "../db/database.ts";
@@ -11,6 +10,7 @@ import { LOCAL_ANON_KEY, LOCAL_SERVICE_ROLE_KEY } from "../gateway/config.ts";
 import { startFunctions, type FunctionsRuntime } from "../gateway/functions.ts";
 import { createRestHandler } from "../gateway/rest/index.ts";
 import { startGateway, type Gateway } from "../gateway/server.ts";
+import { freePort } from "../net.ts";
 
 export interface FullStack {
   url: string;
@@ -22,20 +22,6 @@ export interface FullStack {
   functions: FunctionsRuntime;
   logs: string[];
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address === null || typeof address === "string") reject(new Error("no free port"));
-        else resolve(address.port);
-      });
-    });
-  });
 }
 
 export async function startFullStack(

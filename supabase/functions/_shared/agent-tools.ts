@@ -5,9 +5,11 @@
 // request, and records every call in tool_execution_logs with redacted arguments.
 import { z } from "zod";
 import { withCallSlot } from "./call-slots.ts";
-import { ClickSendClient } from "./clicksend/client.ts";
+import type { ClickSendClient } from "./clicksend/client.ts";
+import { connectionClient } from "./connection-client.ts";
 import { fromClickSend } from "./connections.ts";
 import type { Json } from "./database.types.ts";
+import { historyQuery } from "./history-query.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import { sendMessages } from "./messaging.ts";
@@ -20,7 +22,6 @@ import {
   toolByName,
   toolsForScopes,
   type OpenAiTool,
-  type ToolArguments,
   type ToolName,
 } from "./tool-catalog.ts";
 
@@ -103,16 +104,6 @@ export async function discoverTools(db: Db, agentId: string): Promise<{ tools: O
   return { tools: toolsForScopes(scopes) };
 }
 
-const unixSeconds = (iso: string | undefined): number | undefined =>
-  iso === undefined ? undefined : Math.floor(Date.parse(iso) / 1000);
-
-function historySearch(args: ToolArguments<"clicksend_get_sms_history">): string | undefined {
-  // ClickSend's q takes one field:value; the recipient is the more selective filter.
-  if (args.to !== undefined) return `to:${args.to}`;
-  if (args.status !== undefined) return `status:${args.status}`;
-  return undefined;
-}
-
 async function runTool(
   tool: ToolName,
   rawArguments: Record<string, unknown>,
@@ -156,14 +147,7 @@ async function runTool(
     case "clicksend_get_sms_history":
     case "clicksend_get_mms_history": {
       const args = toolArgumentSchemas.clicksend_get_sms_history.parse(rawArguments);
-      const query = {
-        page: args.page,
-        limit: args.limit,
-        dateFrom: unixSeconds(args.date_from),
-        dateTo: unixSeconds(args.date_to),
-        q: historySearch(args),
-        orderBy: "date:desc",
-      };
+      const query = historyQuery(args);
       return slot(() =>
         tool === "clicksend_get_sms_history" ? client.smsHistory(query) : client.mmsHistory(query),
       );
@@ -255,32 +239,13 @@ export async function executeTool(
 
     const { data: connection, error: connectionError } = await service
       .from("user_oauth_connections")
-      .select("external_username, connection_metadata")
+      .select("id, external_username, connection_metadata")
       .eq("id", grant.connectionId)
       .single();
-    const { data: apiKey, error: keyError } = await service.rpc("clicksend_read_api_key", {
-      p_connection_id: grant.connectionId,
-    });
-    if (connectionError || keyError || connection.external_username === null) {
-      throw new ApiError(
-        502,
-        "connection_unusable",
-        "The ClickSend connection has no usable credentials; reconnect it.",
-      );
+    if (connectionError) {
+      throw new ApiError(502, "connection_unusable", "The ClickSend connection could not be read.");
     }
-    const metadata = connection.connection_metadata;
-    const country =
-      typeof metadata === "object" &&
-      metadata !== null &&
-      !Array.isArray(metadata) &&
-      typeof metadata.account_country === "string"
-        ? metadata.account_country
-        : "AU";
-    const client = new ClickSendClient({
-      username: connection.external_username,
-      apiKey,
-      baseUrl: env.CLICKSEND_API_BASE,
-    });
+    const { client, country } = await connectionClient(env, service, connection);
 
     let result: unknown;
     try {

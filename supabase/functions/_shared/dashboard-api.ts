@@ -2,8 +2,9 @@
 // Ownership comes from the caller's JWT and RLS; only the key is read with the service role.
 import { z } from "zod";
 import { withCallSlot } from "./call-slots.ts";
-import { ClickSendClient } from "./clicksend/client.ts";
+import { connectionClient, type StoredConnection } from "./connection-client.ts";
 import { fromClickSend } from "./connections.ts";
+import { historyQuery } from "./history-query.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import { sendMessages } from "./messaging.ts";
@@ -65,13 +66,10 @@ export const apiBodySchema = z.discriminatedUnion("action", [
 ]);
 export type ApiBody = z.infer<typeof apiBodySchema>;
 
-interface OwnConnection {
-  id: string;
-  username: string;
-  country: string;
-}
-
-async function ownActiveConnection(db: Db, connectionId: string): Promise<OwnConnection> {
+async function ownActiveConnection(
+  db: Db,
+  connectionId: string,
+): Promise<StoredConnection & { id: string }> {
   const { data, error } = await db
     .from("clicksend_connections")
     .select("id, external_username, connection_metadata")
@@ -85,19 +83,12 @@ async function ownActiveConnection(db: Db, connectionId: string): Promise<OwnCon
       "No active ClickSend connection with that id in your account.",
     );
   }
-  const metadata = data.connection_metadata;
-  const country =
-    typeof metadata === "object" &&
-    metadata !== null &&
-    !Array.isArray(metadata) &&
-    typeof metadata.account_country === "string"
-      ? metadata.account_country
-      : "AU";
-  return { id: data.id, username: data.external_username, country };
+  return {
+    id: data.id,
+    external_username: data.external_username,
+    connection_metadata: data.connection_metadata,
+  };
 }
-
-const unixSeconds = (iso: string | undefined): number | undefined =>
-  iso === undefined ? undefined : Math.floor(Date.parse(iso) / 1000);
 
 export async function runDashboardAction(
   env: FunctionEnv,
@@ -107,20 +98,7 @@ export async function runDashboardAction(
   body: ApiBody,
 ): Promise<unknown> {
   const connection = await ownActiveConnection(db, body.connection_id);
-  const { data: apiKey, error } = await service.rpc("clicksend_read_api_key", {
-    p_connection_id: connection.id,
-  });
-  if (error)
-    throw new ApiError(
-      502,
-      "connection_unusable",
-      "The ClickSend connection has no usable credentials; reconnect it.",
-    );
-  const client = new ClickSendClient({
-    username: connection.username,
-    apiKey,
-    baseUrl: env.CLICKSEND_API_BASE,
-  });
+  const { client, country } = await connectionClient(env, service, connection);
   const slot = <T>(work: () => Promise<T>): Promise<T> =>
     withCallSlot(service, connection.id, work);
 
@@ -132,20 +110,7 @@ export async function runDashboardAction(
       }
       case "get_sms_history":
       case "get_mms_history": {
-        const p = body.params;
-        const query = {
-          page: p.page,
-          limit: p.limit,
-          dateFrom: unixSeconds(p.date_from),
-          dateTo: unixSeconds(p.date_to),
-          q:
-            p.to !== undefined
-              ? `to:${p.to}`
-              : p.status !== undefined
-                ? `status:${p.status}`
-                : undefined,
-          orderBy: "date:desc",
-        };
+        const query = historyQuery(body.params);
         return await slot(() =>
           body.action === "get_sms_history" ? client.smsHistory(query) : client.mmsHistory(query),
         );
@@ -184,13 +149,13 @@ export async function runDashboardAction(
           from: p.from,
           schedule: p.schedule,
           customString: p.custom_string,
-          defaultCountry: p.default_country ?? connection.country,
+          defaultCountry: p.default_country ?? country,
           idempotencyKey: p.idempotency_key,
         });
       }
       case "price_sms": {
         const p = body.params;
-        const numbers = p.to.map((input) => toE164(input, p.default_country ?? connection.country));
+        const numbers = p.to.map((input) => toE164(input, p.default_country ?? country));
         const valid = numbers.flatMap((result) => (result.ok ? [result.e164] : []));
         if (valid.length === 0)
           throw new ApiError(400, "invalid_arguments", "No valid recipient to price.");
