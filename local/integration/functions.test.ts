@@ -497,6 +497,33 @@ describe("tenancy", () => {
 });
 
 describe("dashboard and receipts", () => {
+  it("tells the app it talks to the sandbox, and uploads MMS media after checking it", async () => {
+    const user = await newUser();
+    const info = await user.call("clicksend-connect", "GET");
+    expect(info.body).toEqual({
+      sandbox: true,
+      sandbox_account: { username: SANDBOX_USERNAME, api_key: SANDBOX_API_KEY },
+    });
+    const connectionId = await connect(user);
+    const gif = Buffer.from("R0lGODlhAQABAAAAACw=", "base64").toString("base64");
+    const uploaded = await user.call("clicksend-api", "POST", {
+      connection_id: connectionId,
+      action: "upload_media",
+      params: { content_type: "image/gif", content_base64: gif },
+    });
+    expect(uploaded.status).toBe(200);
+    expect((uploaded.body.result as { url: string }).url).toMatch(/^http/);
+    const wrongType = await user.call("clicksend-api", "POST", {
+      connection_id: connectionId,
+      action: "upload_media",
+      params: { content_type: "image/webp", content_base64: gif },
+    });
+    expect([wrongType.status, (wrongType.body.error as { code: string }).code]).toEqual([
+      400,
+      "invalid_media",
+    ]);
+  });
+
   it("shows balance and history, and a pushed receipt marks the message delivered", async () => {
     const user = await newUser();
     const connectionId = await connect(user);

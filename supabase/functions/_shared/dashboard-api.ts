@@ -8,6 +8,7 @@ import { historyQuery } from "./history-query.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import { sendMessages } from "./messaging.ts";
+import { MMS_MAX_BYTES, checkMmsMedia } from "./mms-media.ts";
 import { toE164 } from "./phone.ts";
 import type { Db } from "./supabase.ts";
 import { toolArgumentSchemas } from "./tool-catalog.ts";
@@ -56,6 +57,18 @@ export const apiBodySchema = z.discriminatedUnion("action", [
       body: true,
       from: true,
       default_country: true,
+    }),
+  }),
+  z.strictObject({
+    connection_id: z.uuid(),
+    action: z.literal("upload_media"),
+    params: z.strictObject({
+      content_type: z.string().max(100),
+      /** The file, base64-encoded (at most 250 kB before encoding). */
+      content_base64: z
+        .string()
+        .min(4)
+        .max(Math.ceil((MMS_MAX_BYTES * 4) / 3) + 4),
     }),
   }),
   z.strictObject({
@@ -178,6 +191,16 @@ export async function runDashboardAction(
             status: message.status,
           })),
         };
+      }
+      case "upload_media": {
+        const { content_type: type, content_base64: content } = body.params;
+        const size =
+          Math.floor((content.length * 3) / 4) -
+          (content.endsWith("==") ? 2 : content.endsWith("=") ? 1 : 0);
+        const check = checkMmsMedia({ type, size });
+        if (!check.ok) throw new ApiError(400, "invalid_media", check.reason);
+        const upload = await slot(() => client.upload(content, "mms"));
+        return { url: upload.url, expires_at: upload.expiresAt };
       }
       case "cancel_scheduled": {
         const messageId = body.params.message_id;

@@ -7,7 +7,7 @@ import {
   update,
   updateBodySchema,
 } from "../_shared/connections.ts";
-import { readEnv } from "../_shared/env.ts";
+import { isSandbox, readEnv } from "../_shared/env.ts";
 import { json, readJson, serve } from "../_shared/http.ts";
 import { identifyCaller, serviceClient } from "../_shared/supabase.ts";
 import { redactText } from "../_shared/redact.ts";
@@ -26,6 +26,17 @@ async function asUser(req: Request) {
 Deno.serve(
   serve(
     {
+      // Which ClickSend this backend talks to; the sandbox's credentials are public test values.
+      GET: async (req) => {
+        await asUser(req);
+        const sandbox = isSandbox(env);
+        return json(200, {
+          sandbox,
+          sandbox_account: sandbox
+            ? { username: "sandbox_user", api_key: "A1B2C3D4-E5F6-4789-ABCD-0123456789AB" }
+            : null,
+        });
+      },
       POST: async (req) => {
         const db = await asUser(req);
         const body = await readJson(req, connectBodySchema);
