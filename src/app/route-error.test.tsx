@@ -16,7 +16,7 @@ describe("page error boundary", () => {
   it("shows a page that fails to load as an error in place, keeping the navigation working", async () => {
     // React reports errors caught by a boundary on the console; keep the test output readable.
     const consoleError = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const { user } = renderRoute("/agents");
+    const { user } = await renderRoute("/agents");
 
     expect(
       await screen.findByRole("heading", { level: 1, name: "This page could not be shown" }),

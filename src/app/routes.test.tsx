@@ -1,18 +1,26 @@
 import { screen, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { PRODUCT_NAME } from "@/config/product";
+import { DEMO_USER } from "@/testing/msw/auth-handlers";
+import { emptyBackend } from "@/testing/msw/empty-backend";
+import { server } from "@/testing/msw/server";
 import { renderRoute } from "@/testing/render-route";
 
 const pages = [
-  { link: "Integrations", path: "/integrations", emptyState: "No ClickSend account connected" },
-  { link: "Agents", path: "/agents", emptyState: "No agent permissions to show yet" },
-  { link: "Messages", path: "/messages", emptyState: "No messages to show yet" },
+  { link: "Integrations", path: "/integrations" },
+  { link: "Agents", path: "/agents" },
+  { link: "Messages", path: "/messages" },
 ] as const;
+
+// These tests are about the shell; what each page shows is for that page's own tests.
+beforeEach(() => {
+  server.use(...emptyBackend);
+});
 
 describe("app shell", () => {
   it("shows the product name, main navigation and the overview", async () => {
-    renderRoute("/");
+    await renderRoute("/");
 
     expect(await screen.findByRole("heading", { level: 1, name: "Overview" })).toBeInTheDocument();
     const banner = screen.getByRole("banner");
@@ -24,10 +32,12 @@ describe("app shell", () => {
         .map((link) => link.textContent),
     ).toEqual(["Integrations", "Agents", "Messages"]);
     expect(screen.getByRole("main")).toBeInTheDocument();
+    expect(within(banner).getByText(DEMO_USER.email)).toBeInTheDocument();
+    expect(within(banner).getByRole("button", { name: "Sign out" })).toBeInTheDocument();
   });
 
   it("offers a skip link as the first tab stop that moves focus to the page content", async () => {
-    const { user } = renderRoute("/");
+    const { user } = await renderRoute("/");
     await screen.findByRole("heading", { level: 1, name: "Overview" });
 
     await user.tab();
@@ -38,21 +48,20 @@ describe("app shell", () => {
     expect(screen.getByRole("main")).toHaveFocus();
   });
 
-  it.each(pages)("opens $link from the navigation by click", async ({ link, path, emptyState }) => {
-    const { user, router } = renderRoute("/");
+  it.each(pages)("opens $link from the navigation by click", async ({ link, path }) => {
+    const { user, router } = await renderRoute("/");
     await screen.findByRole("heading", { level: 1, name: "Overview" });
 
     const nav = screen.getByRole("navigation", { name: "Main" });
     await user.click(within(nav).getByRole("link", { name: link }));
 
     expect(await screen.findByRole("heading", { level: 1, name: link })).toBeInTheDocument();
-    expect(screen.getByRole("heading", { level: 2, name: emptyState })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe(path);
     expect(within(nav).getByRole("link", { name: link })).toHaveAttribute("aria-current", "page");
   });
 
   it.each(pages)("opens $link from the navigation by keyboard", async ({ link }) => {
-    const { user } = renderRoute("/");
+    const { user } = await renderRoute("/");
     await screen.findByRole("heading", { level: 1, name: "Overview" });
 
     const target = within(screen.getByRole("navigation", { name: "Main" })).getByRole("link", {
@@ -70,7 +79,7 @@ describe("app shell", () => {
   });
 
   it("shows a not-found page for an unknown address, inside the shell", async () => {
-    const { user } = renderRoute("/no-such-page");
+    const { user } = await renderRoute("/no-such-page");
 
     expect(
       await screen.findByRole("heading", { level: 1, name: "Page not found" }),

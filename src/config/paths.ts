@@ -4,7 +4,12 @@ export const paths = {
   integrations: "/integrations",
   agents: "/agents",
   messages: "/messages",
+  signIn: "/sign-in",
+  createAccount: "/create-account",
 } as const;
+
+/** The search parameter naming the page to return to after signing in. */
+export const REDIRECT_PARAM = "redirectTo";
 
 /** The main navigation, in display order. */
 export const mainNavItems = [

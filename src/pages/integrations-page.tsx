@@ -1,19 +1,13 @@
 import { PageHeader } from "@/components/layout/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
+import { ClickSendIntegration } from "@/features/integrations/components/clicksend-integration";
 
 export function IntegrationsPage() {
   return (
     <>
       <PageHeader title="Integrations">
-        Your ClickSend connections: the accounts your agents send through.
+        Connect the ClickSend accounts your agents send through, and manage their keys.
       </PageHeader>
-      <EmptyState title="No ClickSend account connected">
-        <p>
-          Here you will connect a ClickSend account with its username and API key, which are checked
-          with ClickSend before anything is stored. Once connected, you can rename the connection,
-          rotate its key or disconnect it. The key itself is never shown again.
-        </p>
-      </EmptyState>
+      <ClickSendIntegration />
     </>
   );
 }

@@ -6,18 +6,43 @@ import { RouterProvider } from "react-router/dom";
 
 import { AppProvider } from "@/app/provider";
 import { routes } from "@/app/routes";
+import { queryConfig } from "@/lib/react-query";
+import { signInForTest, signOutForTest } from "@/testing/auth";
+import { DEMO_USER, type TestUser } from "@/testing/msw/auth-handlers";
 
-/** Renders the real route tree at `path`, as a user arriving at that URL would see it. */
-export function renderRoute(path: string) {
+type RenderRouteOptions = {
+  /**
+   * Who is signed in: the demo user by default, another test user, nobody (`null`), or whatever
+   * session supabase-js has stored (`"stored"`, as after a reload).
+   */
+  as?: TestUser | null | "stored";
+};
+
+/**
+ * Renders the real route tree at `path`, as a user arriving at that URL would see it, after
+ * signing in (or out) through supabase-js against the MSW GoTrue.
+ */
+export async function renderRoute(path: string, { as = DEMO_USER }: RenderRouteOptions = {}) {
+  if (as === null) await signOutForTest();
+  else if (as !== "stored") await signInForTest(as);
+
   const router = createMemoryRouter(routes, { initialEntries: [path] });
-  const queryClient = new QueryClient({
-    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
-  });
+  const queryClient = createTestQueryClient();
   const user = userEvent.setup();
   const view = render(
     <AppProvider queryClient={queryClient}>
       <RouterProvider router={router} />
     </AppProvider>,
   );
-  return { ...view, router, user };
+  return { ...view, router, user, queryClient };
+}
+
+/** The app's query defaults, minus retries, so a failing request fails the test at once. */
+export function createTestQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      ...queryConfig,
+      queries: { ...queryConfig.queries, retry: false },
+    },
+  });
 }

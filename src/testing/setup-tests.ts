@@ -1,9 +1,24 @@
 import "@testing-library/jest-dom/vitest";
 
 import { cleanup } from "@testing-library/react";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
+
+import { signOutForTest } from "@/testing/auth";
+import { resetAuthDb } from "@/testing/msw/auth-handlers";
+import { server } from "@/testing/msw/server";
+
+beforeAll(() => {
+  server.listen({ onUnhandledRequest: "error" });
+});
 
 // Vitest globals are off, so Testing Library cannot register its own cleanup.
-afterEach(() => {
+afterEach(async () => {
   cleanup();
+  server.resetHandlers();
+  await signOutForTest();
+  resetAuthDb();
+});
+
+afterAll(() => {
+  server.close();
 });

@@ -1,20 +1,27 @@
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 
 import { MainNav } from "@/components/layout/main-nav";
 import { paths } from "@/config/paths";
 import { PRODUCT_NAME } from "@/config/product";
 
-export function AppHeader() {
+type AppHeaderProps = {
+  /** Shown at the end of the header, e.g. the signed-in user and "Sign out". */
+  actions?: ReactNode;
+};
+
+export function AppHeader({ actions }: AppHeaderProps) {
   return (
     <header className="border-b border-slate-200 dark:border-slate-800">
-      <div className="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
+      <div className="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center sm:gap-6">
         <Link
           to={paths.home}
-          className="self-start rounded-md py-1 text-lg font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 sm:self-auto dark:focus-visible:outline-blue-400"
+          className="self-start rounded-md py-1 text-lg font-semibold tracking-tight whitespace-nowrap focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 sm:self-auto dark:focus-visible:outline-blue-400"
         >
           {PRODUCT_NAME}
         </Link>
         <MainNav />
+        {actions ? <div className="min-w-0 sm:ml-auto">{actions}</div> : null}
       </div>
     </header>
   );

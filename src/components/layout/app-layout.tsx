@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { Outlet, useLocation, useNavigation } from "react-router";
 
 import { AppHeader } from "@/components/layout/app-header";
@@ -6,15 +6,20 @@ import { SkipLink } from "@/components/layout/skip-link";
 
 const MAIN_ID = "main-content";
 
+type AppLayoutProps = {
+  /** Passed to the header, e.g. the signed-in user and "Sign out". */
+  headerActions?: ReactNode;
+};
+
 /** The shell around every page: skip link, header with navigation, and the page itself. */
-export function AppLayout() {
+export function AppLayout({ headerActions }: AppLayoutProps) {
   const navigation = useNavigation();
   const mainRef = useMainFocusOnNavigation();
 
   return (
     <div className="flex min-h-dvh flex-col">
       <SkipLink targetId={MAIN_ID} />
-      <AppHeader />
+      <AppHeader actions={headerActions} />
       <main
         id={MAIN_ID}
         ref={mainRef}

@@ -1,0 +1,49 @@
+import { useMutation } from "@tanstack/react-query";
+import { z } from "zod";
+
+import { TOOL_CATALOG, type ToolName } from "@/features/agents/catalog";
+import { ApiError } from "@/lib/api-error";
+import { invokeFunction } from "@/lib/functions";
+
+const toolNames = TOOL_CATALOG.map((tool) => tool.name) as [ToolName, ...ToolName[]];
+
+/** One tool call as the agent would make it; the playground form reuses the pieces. */
+export const toolCallSchema = z.object({
+  tool: z.enum(toolNames),
+  arguments: z.record(z.string(), z.unknown()),
+});
+
+export type ToolCall = z.infer<typeof toolCallSchema>;
+export type ExecuteAgentToolInput = ToolCall & { agentId: string };
+
+/** Allowed (the tool ran) or denied (the agent lacks the scope); other failures are thrown. */
+export type ToolRun =
+  | { outcome: "allowed"; tool: ToolName; result: unknown }
+  | { outcome: "denied"; tool: ToolName; reason: string };
+
+const executeResponseSchema = z.object({ ok: z.literal(true), result: z.unknown() });
+
+export async function executeAgentTool({
+  agentId,
+  tool,
+  arguments: args,
+}: ExecuteAgentToolInput): Promise<ToolRun> {
+  try {
+    const { result } = await invokeFunction(
+      "execute-agent-tool",
+      { agent_id: agentId, tool, arguments: args },
+      { schema: executeResponseSchema },
+    );
+    return { outcome: "allowed", tool, result };
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "permission_denied") {
+      return { outcome: "denied", tool, reason: error.message };
+    }
+    throw error;
+  }
+}
+
+/** Runs a tool as the agent. Never retried: a send may already have gone out. */
+export function useExecuteAgentTool() {
+  return useMutation<ToolRun, ApiError, ExecuteAgentToolInput>({ mutationFn: executeAgentTool });
+}

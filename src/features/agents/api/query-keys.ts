@@ -1,0 +1,10 @@
+/** Every query key of the agents feature, so invalidation cannot miss a spelling. */
+export const agentsKeys = {
+  all: ["agents"] as const,
+  list: () => [...agentsKeys.all, "list"] as const,
+  /** Everything cached about one agent (its grants and tools). */
+  agent: (agentId: string) => [...agentsKeys.all, "agent", agentId] as const,
+  grants: (agentId: string) => [...agentsKeys.agent(agentId), "grants"] as const,
+  tools: (agentId: string) => [...agentsKeys.agent(agentId), "tools"] as const,
+  connections: () => [...agentsKeys.all, "clicksend-connections"] as const,
+};

@@ -1,0 +1,16 @@
+// The scope vocabulary and tool catalog are defined once, beside the Edge Functions that enforce
+// them (pure modules); this file is the feature's one door to them.
+export {
+  SCOPES,
+  SCOPE_LABELS,
+  scopeSchema,
+  type Scope,
+} from "../../../supabase/functions/_shared/scopes.ts";
+export {
+  TOOL_CATALOG,
+  isToolName,
+  toolByName,
+  type ToolArguments,
+  type ToolDefinition,
+  type ToolName,
+} from "../../../supabase/functions/_shared/tool-catalog.ts";

@@ -1,0 +1,68 @@
+import { Switch } from "@/components/ui/switch";
+import type { Connection } from "@/features/agents/api/get-connections";
+import { SCOPES, SCOPE_LABELS, TOOL_CATALOG, type Scope } from "@/features/agents/catalog";
+
+type ConnectionScopesProps = {
+  connection: Connection;
+  /** The scopes in force on this connection. */
+  scopes: readonly Scope[];
+  expiresAt: string | null;
+  onToggle: (scope: Scope, on: boolean) => void;
+};
+
+/** The connection's name, with its ClickSend username unless the name already says it. */
+export function connectionTitle({ connectionName, externalUsername }: Connection): string {
+  const name = connectionName ?? "ClickSend";
+  if (!externalUsername || name.includes(externalUsername)) return name;
+  return `${name} (${externalUsername})`;
+}
+
+function ToolsUnlocked({ scope }: { scope: Scope }) {
+  const tools = TOOL_CATALOG.filter((tool) => tool.scope === scope);
+  return (
+    <>
+      Unlocks{" "}
+      {tools.map((tool, index) => (
+        <span key={tool.name}>
+          {index > 0 ? ", " : null}
+          <code className="font-mono text-xs wrap-anywhere">{tool.name}</code>
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** One switch per scope for the agent on one connection, each naming the tools it unlocks. */
+export function ConnectionScopes({
+  connection,
+  scopes,
+  expiresAt,
+  onToggle,
+}: ConnectionScopesProps) {
+  return (
+    <fieldset className="min-w-0 rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+      <legend className="px-1 text-sm font-semibold wrap-anywhere">
+        {connectionTitle(connection)}
+      </legend>
+      {expiresAt ? (
+        <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
+          These permissions expire on {new Date(expiresAt).toLocaleString()}.
+        </p>
+      ) : null}
+      <div className="divide-y divide-slate-200 dark:divide-slate-800">
+        {SCOPES.map((scope) => (
+          <Switch
+            key={scope}
+            className="py-3 first:pt-0 last:pb-0"
+            label={SCOPE_LABELS[scope]}
+            description={<ToolsUnlocked scope={scope} />}
+            checked={scopes.includes(scope)}
+            onCheckedChange={(on) => {
+              onToggle(scope, on);
+            }}
+          />
+        ))}
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,52 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { z } from "zod";
+
+import { refreshConnections } from "@/features/integrations/api/refresh-connections";
+import { accountSchema, connectionViewSchema } from "@/features/integrations/api/schemas";
+import { apiKeySchema, connectionNameSchema } from "@/features/integrations/api/connection-rules";
+import type { ApiError } from "@/lib/api-error";
+import { invokeFunction } from "@/lib/functions";
+
+/** The "Rotate API key" form. */
+export const rotateKeyInputSchema = z.object({ api_key: apiKeySchema });
+export type RotateKeyInput = z.output<typeof rotateKeyInputSchema>;
+
+/** The "Rename connection" form. */
+export const renameInputSchema = z.object({ connection_name: connectionNameSchema });
+export type RenameInput = z.output<typeof renameInputSchema>;
+
+/** clicksend-connect's PATCH body: what to change on one connection (null clears the sender). */
+export type UpdateConnectionInput = {
+  connection_id: string;
+  api_key?: string;
+  connection_name?: string;
+  default_sender_id?: string | null;
+};
+
+const updateResultSchema = z.object({
+  connection: connectionViewSchema,
+  /** Present when a new key was verified with ClickSend. */
+  account: accountSchema.optional(),
+});
+export type UpdateConnectionResult = z.infer<typeof updateResultSchema>;
+
+/** Rename, or rotate the key: the server verifies a new key with ClickSend before storing it. */
+export function updateConnection(input: UpdateConnectionInput): Promise<UpdateConnectionResult> {
+  return invokeFunction("clicksend-connect", input, {
+    method: "PATCH",
+    schema: updateResultSchema,
+  });
+}
+
+export function useUpdateConnection() {
+  const queryClient = useQueryClient();
+  return useMutation<UpdateConnectionResult, ApiError, UpdateConnectionInput>({
+    mutationFn: updateConnection,
+    onSuccess: async ({ connection, account }) => {
+      await refreshConnections(
+        queryClient,
+        account ? { connectionId: connection.id, account } : undefined,
+      );
+    },
+  });
+}

@@ -1,0 +1,170 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { PasswordInput } from "@/components/ui/password-input";
+import { useToast } from "@/components/ui/toast/use-toast";
+import {
+  connectInputSchema,
+  useConnectClickSend,
+  type ConnectFormValues,
+  type ConnectInput,
+} from "@/features/integrations/api/connect-clicksend";
+import type { SandboxInfo } from "@/features/integrations/api/get-sandbox-info";
+import { asSentence, formatMoney } from "@/features/integrations/utils/format";
+
+type ConnectDialogProps = {
+  open: boolean;
+  onClose: () => void;
+  sandboxAccount: SandboxInfo["sandbox_account"];
+};
+
+/** "Connect ClickSend": the server verifies the credentials with ClickSend before saving. */
+export function ConnectDialog({ open, onClose, sandboxAccount }: ConnectDialogProps) {
+  const connect = useConnectClickSend();
+  const toast = useToast();
+
+  const close = () => {
+    // Closing mid-request would hide whether the account was connected.
+    if (connect.isPending) return;
+    connect.reset();
+    onClose();
+  };
+
+  const submit = (values: ConnectInput) => {
+    connect.mutate(values, {
+      onSuccess: ({ account }) => {
+        toast.success(
+          "ClickSend connected",
+          `${account.username} · balance ${formatMoney(account.balance, account.currency)}`,
+        );
+        connect.reset();
+        onClose();
+      },
+    });
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      title="Connect ClickSend"
+      description="Enter the API username and key from ClickSend's dashboard (API Credentials). We check them with ClickSend before saving anything; the key is never shown again."
+    >
+      <ConnectForm
+        onSubmit={submit}
+        onCancel={close}
+        pending={connect.isPending}
+        errorMessage={connect.error?.message}
+        sandboxAccount={sandboxAccount}
+      />
+    </Dialog>
+  );
+}
+
+type ConnectFormProps = {
+  onSubmit: (values: ConnectInput) => void;
+  onCancel: () => void;
+  pending: boolean;
+  /** Why the server or ClickSend refused, e.g. ClickSend's "Authorization failed.". */
+  errorMessage: string | undefined;
+  sandboxAccount: SandboxInfo["sandbox_account"];
+};
+
+/** Mounted only while the dialog is open, so every opening starts empty. */
+function ConnectForm({
+  onSubmit,
+  onCancel,
+  pending,
+  errorMessage,
+  sandboxAccount,
+}: ConnectFormProps) {
+  const {
+    register,
+    handleSubmit,
+    setValue,
+    formState: { errors },
+  } = useForm<ConnectFormValues, unknown, ConnectInput>({
+    resolver: zodResolver(connectInputSchema),
+    mode: "onTouched",
+    defaultValues: { username: "", api_key: "", connection_name: "", default_sender_id: "" },
+  });
+
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        void handleSubmit(onSubmit)(event);
+      }}
+    >
+      <fieldset disabled={pending} className="min-w-0 space-y-4">
+        {sandboxAccount ? (
+          <Alert tone="info" role="none" title="Sandbox test account">
+            <p>
+              This server uses the ClickSend sandbox: nothing is really sent or charged. Its test
+              account is <span className="font-mono wrap-anywhere">{sandboxAccount.username}</span>{" "}
+              with API key <span className="font-mono wrap-anywhere">{sandboxAccount.api_key}</span>
+              .
+            </p>
+            <Button
+              variant="secondary"
+              size="sm"
+              className="mt-2"
+              onClick={() => {
+                const options = { shouldValidate: true, shouldDirty: true, shouldTouch: true };
+                setValue("username", sandboxAccount.username, options);
+                setValue("api_key", sandboxAccount.api_key, options);
+              }}
+            >
+              Use sandbox credentials
+            </Button>
+          </Alert>
+        ) : null}
+        <Field label="Username" error={asSentence(errors.username?.message)}>
+          <Input
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            {...register("username")}
+          />
+        </Field>
+        <Field label="API key" error={asSentence(errors.api_key?.message)}>
+          <PasswordInput autoComplete="off" {...register("api_key")} />
+        </Field>
+        <Field
+          label="Connection name"
+          optional
+          description="How this account appears here and on the Agents page."
+          error={asSentence(errors.connection_name?.message)}
+        >
+          <Input autoComplete="off" {...register("connection_name")} />
+        </Field>
+        <Field
+          label="Default sender ID"
+          optional
+          description="An E.164 number such as +61411111111, or 3–11 letters and digits."
+          error={asSentence(errors.default_sender_id?.message)}
+        >
+          <Input autoComplete="off" spellCheck={false} {...register("default_sender_id")} />
+        </Field>
+      </fieldset>
+      {errorMessage ? (
+        <Alert tone="error" title="ClickSend account not connected" className="mt-4">
+          {errorMessage}
+        </Alert>
+      ) : null}
+      <DialogActions>
+        <Button variant="secondary" onClick={onCancel} disabled={pending}>
+          Cancel
+        </Button>
+        <Button type="submit" busy={pending}>
+          Connect
+        </Button>
+      </DialogActions>
+    </form>
+  );
+}

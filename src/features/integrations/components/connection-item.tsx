@@ -1,0 +1,161 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import type { Connection } from "@/features/integrations/api/schemas";
+import { ConnectionBalance } from "@/features/integrations/components/connection-balance";
+import { DisconnectDialog } from "@/features/integrations/components/disconnect-dialog";
+import { RenameDialog } from "@/features/integrations/components/rename-dialog";
+import { RotateKeyDialog } from "@/features/integrations/components/rotate-key-dialog";
+import { formatDate, statusDisplay } from "@/features/integrations/utils/format";
+import { cn } from "@/utils/cn";
+
+type OpenDialog = "rotate" | "rename" | "disconnect" | null;
+
+const statusNotes: Partial<Record<Connection["connection_status"], string>> = {
+  inactive:
+    "Setting up this connection did not finish. Disconnect it and connect the account again.",
+  error: "ClickSend no longer accepts the stored key. Rotate the key to restore access.",
+  expired: "The stored key has expired. Rotate the key to restore access.",
+  revoked: "Disconnected: the key was deleted and no agent can use this account.",
+};
+
+/** One connection: its ClickSend account, balance and status, and what can be done with it. */
+export function ConnectionItem({ connection }: { connection: Connection }) {
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const headingId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusHeadingOnClose = useRef(false);
+  const status = statusDisplay[connection.connection_status];
+  const revoked = connection.connection_status === "revoked";
+  const note = statusNotes[connection.connection_status];
+
+  // After a disconnect its button is gone, so the dialog cannot return focus to it.
+  useEffect(() => {
+    if (dialog !== null || !focusHeadingOnClose.current) return;
+    focusHeadingOnClose.current = false;
+    headingRef.current?.focus();
+  }, [dialog]);
+
+  const close = () => {
+    setDialog(null);
+  };
+  // Visible text stays short; screen readers hear which connection each button is for.
+  const name = (
+    <>
+      {" "}
+      <span className="sr-only">{connection.connection_name}</span>
+    </>
+  );
+
+  return (
+    <li>
+      <article
+        aria-labelledby={headingId}
+        className={cn(
+          "rounded-lg border border-slate-200 p-4 dark:border-slate-800",
+          revoked && "bg-slate-50 dark:bg-slate-950/40",
+        )}
+      >
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+          <h4
+            id={headingId}
+            ref={headingRef}
+            tabIndex={-1}
+            className="min-w-0 text-base font-semibold break-words focus:outline-none"
+          >
+            {connection.connection_name}
+          </h4>
+          <Badge tone={status.tone}>{status.label}</Badge>
+        </div>
+        <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+          <Detail term="ClickSend username">
+            <span className="wrap-anywhere">{connection.external_username ?? "Unknown"}</span>
+          </Detail>
+          {connection.connection_status === "active" ? (
+            <Detail term="Balance">
+              <ConnectionBalance
+                connectionId={connection.id}
+                connectionName={connection.connection_name}
+              />
+            </Detail>
+          ) : null}
+          <Detail term="API key">
+            {connection.credential_hint ? (
+              <span className="font-mono">
+                <span aria-hidden="true">••••</span>
+                <span className="sr-only">ending in </span>
+                {connection.credential_hint}
+              </span>
+            ) : revoked ? (
+              "Deleted"
+            ) : (
+              "Not stored"
+            )}
+          </Detail>
+          <Detail term="Default sender ID">
+            {connection.default_sender_id ?? "ClickSend's default"}
+          </Detail>
+          <Detail term="Connected">
+            <time dateTime={connection.created_at}>{formatDate(connection.created_at)}</time>
+          </Detail>
+        </dl>
+        {note ? <p className="mt-3 text-sm text-slate-600 dark:text-slate-300">{note}</p> : null}
+        {revoked ? null : (
+          <div className="mt-4 flex flex-wrap gap-2">
+            {connection.connection_status === "inactive" ? null : (
+              <Button
+                variant="secondary"
+                size="sm"
+                onClick={() => {
+                  setDialog("rotate");
+                }}
+              >
+                Rotate key{name}
+              </Button>
+            )}
+            <Button
+              variant="secondary"
+              size="sm"
+              onClick={() => {
+                setDialog("rename");
+              }}
+            >
+              Rename{name}
+            </Button>
+            <Button
+              variant="secondary"
+              size="sm"
+              className="text-red-700 dark:text-red-400"
+              onClick={() => {
+                setDialog("disconnect");
+              }}
+            >
+              Disconnect{name}
+            </Button>
+          </div>
+        )}
+      </article>
+      <RotateKeyDialog connection={connection} open={dialog === "rotate"} onClose={close} />
+      <RenameDialog connection={connection} open={dialog === "rename"} onClose={close} />
+      <DisconnectDialog
+        connection={connection}
+        open={dialog === "disconnect"}
+        onClose={close}
+        onDisconnected={() => {
+          focusHeadingOnClose.current = true;
+          close();
+        }}
+      />
+    </li>
+  );
+}
+
+function Detail({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-slate-600 dark:text-slate-400">{term}</dt>
+      <dd className="mt-0.5">{children}</dd>
+    </div>
+  );
+}

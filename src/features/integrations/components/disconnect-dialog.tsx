@@ -1,0 +1,114 @@
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
+import { useToast } from "@/components/ui/toast/use-toast";
+import { useDisconnectConnection } from "@/features/integrations/api/disconnect-connection";
+import { useConnectionAgents } from "@/features/integrations/api/get-connection-agents";
+import type { Connection } from "@/features/integrations/api/schemas";
+import { QueryErrorAlert } from "@/features/integrations/components/query-error-alert";
+
+type DisconnectDialogProps = {
+  connection: Connection;
+  open: boolean;
+  onClose: () => void;
+  onDisconnected: () => void;
+};
+
+/** Confirms a disconnect, naming every agent that loses access. */
+export function DisconnectDialog({
+  connection,
+  open,
+  onClose,
+  onDisconnected,
+}: DisconnectDialogProps) {
+  const disconnect = useDisconnectConnection();
+  const toast = useToast();
+
+  const close = () => {
+    if (disconnect.isPending) return;
+    disconnect.reset();
+    onClose();
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      title={`Disconnect ${connection.connection_name}?`}
+      description="The stored API key is deleted and every agent's access to this ClickSend account ends at once. Its message history stays available."
+    >
+      <AgentsLosingAccess connectionId={connection.id} />
+      {disconnect.error ? (
+        <Alert tone="error" title="Still connected" className="mt-4">
+          {disconnect.error.message}
+        </Alert>
+      ) : null}
+      <DialogActions>
+        <Button variant="secondary" onClick={close} disabled={disconnect.isPending}>
+          Cancel
+        </Button>
+        <Button
+          variant="danger"
+          busy={disconnect.isPending}
+          onClick={() => {
+            disconnect.mutate(connection.id, {
+              onSuccess: ({ revoked_grants }) => {
+                toast.success(
+                  `${connection.connection_name} disconnected`,
+                  revoked_grants === 1
+                    ? "1 agent lost access."
+                    : `${String(revoked_grants)} agents lost access.`,
+                );
+                disconnect.reset();
+                onDisconnected();
+              },
+            });
+          }}
+        >
+          Disconnect
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function AgentsLosingAccess({ connectionId }: { connectionId: string }) {
+  const agents = useConnectionAgents(connectionId);
+
+  if (agents.isPending) {
+    return (
+      <SkeletonGroup label="Checking which agents use this connection">
+        <Skeleton className="w-3/4" />
+        <Skeleton className="w-1/2" />
+      </SkeletonGroup>
+    );
+  }
+  if (agents.isError) {
+    return (
+      <QueryErrorAlert
+        title="Could not check which agents use this connection"
+        error={agents.error}
+        retrying={agents.isFetching}
+        onRetry={() => void agents.refetch()}
+      />
+    );
+  }
+  if (agents.data.length === 0) {
+    return <p className="text-sm">No agent has access to this connection, so none loses access.</p>;
+  }
+  return (
+    <div className="text-sm">
+      <p className="font-medium">
+        {agents.data.length === 1
+          ? "This agent loses access:"
+          : `These ${String(agents.data.length)} agents lose access:`}
+      </p>
+      <ul className="mt-2 list-disc space-y-1 pl-5 break-words">
+        {agents.data.map((agent) => (
+          <li key={agent.id}>{agent.name}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { z } from "zod";
+
+import { callClickSendApi } from "@/features/messages/api/call-clicksend-api";
+import { messagesKeys } from "@/features/messages/api/query-keys";
+import { toolArgumentSchemas } from "@/features/messages/utils/backend";
+import type { ApiError } from "@/lib/api-error";
+
+/** Same rule as the server: a repeated key answers with the first result and sends nothing. */
+export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/);
+
+export const sendSmsInputSchema = toolArgumentSchemas.clicksend_send_sms.extend({
+  idempotency_key: idempotencyKeySchema,
+});
+export const sendMmsInputSchema = toolArgumentSchemas.clicksend_send_mms.extend({
+  idempotency_key: idempotencyKeySchema,
+});
+
+export type SendMessageInput =
+  | { channel: "sms"; params: z.infer<typeof sendSmsInputSchema> }
+  | { channel: "mms"; params: z.infer<typeof sendMmsInputSchema> };
+
+export const sendOutcomeSchema = z.object({
+  /** True when this key was sent before: nothing went out again. */
+  idempotent_replay: z.boolean(),
+  recipients: z.number(),
+  accepted: z.number(),
+  rejected: z.number(),
+  invalid_numbers: z.array(z.object({ input: z.string(), reason: z.string() })),
+  total_price: z.number(),
+  currency: z.string().nullable(),
+  clicksend_requests: z.number(),
+  messages: z.array(
+    z.object({
+      to: z.string(),
+      message_id: z.string().nullable(),
+      status: z.string(),
+      parts: z.number().nullable(),
+      price: z.number().nullable(),
+    }),
+  ),
+});
+
+export type SendOutcome = z.infer<typeof sendOutcomeSchema>;
+
+export function sendMessage(connectionId: string, input: SendMessageInput): Promise<SendOutcome> {
+  return input.channel === "sms"
+    ? callClickSendApi(connectionId, "send_sms", sendSmsInputSchema.parse(input.params), {
+        result: sendOutcomeSchema,
+      })
+    : callClickSendApi(connectionId, "send_mms", sendMmsInputSchema.parse(input.params), {
+        result: sendOutcomeSchema,
+      });
+}
+
+/**
+ * Sends an SMS or MMS. Never retried automatically (ClickSend may already have accepted it); a
+ * manual retry must reuse the same idempotency key. History, balance and usage are refreshed
+ * whatever the outcome, since even a failed request may have sent something.
+ */
+export function useSendMessage(connectionId: string) {
+  const queryClient = useQueryClient();
+  return useMutation<SendOutcome, ApiError, SendMessageInput>({
+    mutationFn: (input) => sendMessage(connectionId, input),
+    retry: false,
+    onSettled: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: messagesKeys.histories(connectionId) }),
+        queryClient.invalidateQueries({ queryKey: messagesKeys.balance(connectionId) }),
+        queryClient.invalidateQueries({ queryKey: messagesKeys.usages() }),
+      ]);
+    },
+  });
+}

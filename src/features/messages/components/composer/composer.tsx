@@ -1,0 +1,258 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useId, useMemo, useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import type { z } from "zod";
+
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { Textarea } from "@/components/ui/textarea";
+import { useToast } from "@/components/ui/toast/use-toast";
+import type { Connection } from "@/features/messages/api/get-connections";
+import type { PriceSmsInput } from "@/features/messages/api/price-sms";
+import type { SendOutcome } from "@/features/messages/api/send-message";
+import { ChannelChoice } from "@/features/messages/components/composer/channel-choice";
+import {
+  checkRecipients,
+  composedMessage,
+  composeFormSchema,
+  type ComposeValues,
+} from "@/features/messages/components/composer/compose-schema";
+import {
+  COMPOSER_FIRST_FIELD_ID,
+  COMPOSER_ID,
+} from "@/features/messages/components/composer/composer-link";
+import { countryOptions } from "@/features/messages/components/composer/country-options";
+import { MediaPicker } from "@/features/messages/components/composer/media-picker";
+import { PricePreview } from "@/features/messages/components/composer/price-preview";
+import { ScheduleFields } from "@/features/messages/components/composer/schedule-fields";
+import { SegmentCounter } from "@/features/messages/components/composer/segment-counter";
+import { SendResult } from "@/features/messages/components/composer/send-result";
+import { useDebouncedValue } from "@/features/messages/hooks/use-debounced-value";
+import { useSendComposed } from "@/features/messages/hooks/use-send-composed";
+import { MMS_SUBJECT_MAX } from "@/features/messages/utils/backend";
+import { plural } from "@/features/messages/utils/format";
+
+const PRICE_DEBOUNCE_MS = 600;
+
+/** Writes and sends one SMS or MMS, with live segment count and price. */
+export function Composer({ connection }: { connection: Connection }) {
+  const toast = useToast();
+  const headingId = useId();
+  const counterId = useId();
+  const sender = useSendComposed(connection.id);
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string>();
+  const [pickerKey, setPickerKey] = useState(0);
+  const [result, setResult] = useState<{ outcome: SendOutcome; scheduled: boolean } | null>(null);
+
+  const defaults: ComposeValues = {
+    channel: "sms",
+    to: "",
+    country: connection.defaultCountry,
+    from: connection.defaultSenderId ?? "",
+    subject: "",
+    body: "",
+    scheduled: false,
+    sendAt: "",
+  };
+  const {
+    register,
+    handleSubmit,
+    control,
+    reset,
+    formState: { errors },
+  } = useForm<z.input<typeof composeFormSchema>, unknown, ComposeValues>({
+    resolver: zodResolver(composeFormSchema),
+    defaultValues: defaults,
+  });
+  const [channel, to, country, from, body, scheduled] = useWatch({
+    control,
+    name: ["channel", "to", "country", "from", "body", "scheduled"],
+  });
+
+  const recipients = useMemo(() => checkRecipients(to, country), [to, country]);
+  const priceInput = useMemo<PriceSmsInput | null>(() => {
+    if (channel !== "sms" || recipients.numbers.length === 0 || body.trim() === "") return null;
+    const senderId = from.trim();
+    return {
+      to: recipients.numbers,
+      body,
+      default_country: country,
+      ...(senderId.length >= 3 ? { from: senderId } : {}),
+    };
+  }, [channel, recipients, body, from, country]);
+  const debouncedPriceInput = useDebouncedValue(priceInput, PRICE_DEBOUNCE_MS);
+
+  async function submit(values: ComposeValues) {
+    const message = composedMessage(values);
+    if (message.channel === "mms" && !file) {
+      setFileError("Choose an image for the MMS.");
+      return;
+    }
+    setResult(null);
+    const kind = message.channel.toUpperCase();
+    const isScheduled = message.schedule !== undefined;
+    const sent = await sender.sendComposed(message, file);
+    if (!sent.ok) {
+      toast.error(
+        sent.step === "upload" ? "Could not upload the image" : `Could not send the ${kind}`,
+        sent.error.message,
+      );
+      return;
+    }
+    const { outcome } = sent;
+
+    setResult({ outcome, scheduled: isScheduled });
+    if (outcome.accepted === 0 && !outcome.idempotent_replay) {
+      // Nothing went out; keep the message so it can be corrected and sent again.
+      toast.error(`${kind} not sent`, "ClickSend refused every recipient; see why below.");
+      return;
+    }
+    if (outcome.idempotent_replay) {
+      toast.info(`${kind} already sent`, "It was sent before, so it was not sent again.");
+    } else {
+      toast.success(
+        isScheduled ? `${kind} scheduled` : `${kind} sent`,
+        `To ${plural(outcome.accepted, "recipient")}.`,
+      );
+    }
+    setFile(null);
+    setPickerKey((value) => value + 1);
+    reset({ ...defaults, channel: values.channel, country: values.country, from: values.from });
+  }
+
+  const busy = sender.isPending;
+  const failure = sender.error;
+  const countryList = countryOptions(connection.defaultCountry);
+
+  return (
+    <section
+      id={COMPOSER_ID}
+      aria-labelledby={headingId}
+      className="rounded-lg border border-slate-200 p-4 sm:p-5 dark:border-slate-800"
+    >
+      <h2 id={headingId} className="text-lg font-semibold">
+        Send a message
+      </h2>
+      <form
+        noValidate
+        className="mt-4 space-y-5"
+        onSubmit={(event) => {
+          void handleSubmit(submit)(event);
+        }}
+      >
+        <ChannelChoice registration={register("channel")} />
+
+        <div className="grid gap-4 sm:grid-cols-[2fr_1fr]">
+          <Field
+            id={COMPOSER_FIRST_FIELD_ID}
+            label="To"
+            description="International format such as +61412345678. Separate several numbers with commas."
+            error={errors.to?.message}
+          >
+            <Input
+              type="tel"
+              autoComplete="off"
+              inputMode="tel"
+              placeholder="+61412345678"
+              {...register("to")}
+            />
+            {recipients.numbers.length > 0 && recipients.problems.length === 0 ? (
+              <p className="text-sm break-words text-slate-600 dark:text-slate-300">
+                Sends to {recipients.numbers.join(", ")}
+              </p>
+            ) : null}
+          </Field>
+          <Field label="Country for local numbers" error={errors.country?.message}>
+            <Select {...register("country")}>
+              {countryList.map((option) => (
+                <option key={option.code} value={option.code}>
+                  {option.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        </div>
+
+        <Field
+          label="Sender ID"
+          optional
+          description="A number you own or 3–11 letters and digits. Leave empty for ClickSend's shared number."
+          error={errors.from?.message}
+        >
+          <Input autoComplete="off" {...register("from")} />
+        </Field>
+
+        {channel === "mms" ? (
+          <Field
+            label="Subject"
+            description={`At most ${String(MMS_SUBJECT_MAX)} characters.`}
+            error={errors.subject?.message}
+          >
+            <Input maxLength={MMS_SUBJECT_MAX} autoComplete="off" {...register("subject")} />
+          </Field>
+        ) : null}
+
+        <Field label="Message" error={errors.body?.message}>
+          <Textarea rows={5} aria-describedby={counterId} {...register("body")} />
+          <SegmentCounter id={counterId} channel={channel} body={body} />
+        </Field>
+
+        {channel === "mms" ? (
+          <MediaPicker
+            key={pickerKey}
+            file={file}
+            disabled={busy}
+            error={fileError}
+            onFileChange={(chosen) => {
+              setFile(chosen);
+              setFileError(undefined);
+            }}
+          />
+        ) : null}
+
+        <ScheduleFields
+          scheduled={scheduled}
+          checkbox={register("scheduled")}
+          sendAt={register("sendAt")}
+          error={errors.sendAt?.message}
+        />
+
+        {channel === "sms" ? (
+          <PricePreview connectionId={connection.id} input={debouncedPriceInput} />
+        ) : (
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            ClickSend prices MMS when it is sent; the cost shows in the result and in history.
+          </p>
+        )}
+
+        {failure && !busy ? (
+          <Alert
+            tone="error"
+            title={
+              sender.failedStep === "upload"
+                ? "Could not upload the image"
+                : "Could not send the message"
+            }
+            action={
+              <Button variant="secondary" size="sm" onClick={() => void handleSubmit(submit)()}>
+                Try again
+              </Button>
+            }
+          >
+            {failure.message} Trying again is safe: the same message is never sent twice.
+          </Alert>
+        ) : null}
+
+        <Button type="submit" busy={busy}>
+          {`${scheduled ? "Schedule" : "Send"} ${channel.toUpperCase()}`}
+        </Button>
+
+        {result ? <SendResult outcome={result.outcome} scheduled={result.scheduled} /> : null}
+      </form>
+    </section>
+  );
+}

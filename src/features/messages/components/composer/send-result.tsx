@@ -1,0 +1,49 @@
+import { Alert } from "@/components/ui/alert";
+import type { SendOutcome } from "@/features/messages/api/send-message";
+import { formatMoney, plural } from "@/features/messages/utils/format";
+
+type SendResultProps = {
+  outcome: SendOutcome;
+  scheduled: boolean;
+};
+
+/** What the last send did: accepted, refused (and why), invalid numbers, and the cost. */
+export function SendResult({ outcome, scheduled }: SendResultProps) {
+  const refused = outcome.messages.filter(
+    (message) => message.status !== "SUCCESS" && message.status !== "Scheduled",
+  );
+  const tone =
+    outcome.accepted === 0
+      ? "error"
+      : refused.length > 0 || outcome.invalid_numbers.length > 0
+        ? "warning"
+        : "success";
+  const title = outcome.idempotent_replay
+    ? "Already sent: this message was not sent again"
+    : outcome.accepted === 0
+      ? "Not sent"
+      : `${scheduled ? "Scheduled" : "Sent"} to ${String(outcome.accepted)} of ${plural(outcome.recipients, "recipient")}`;
+
+  return (
+    <Alert tone={tone} title={title} role="none">
+      <ul className="list-disc space-y-1 pl-5">
+        {outcome.total_price > 0 ? (
+          <li>Cost: {formatMoney(outcome.total_price, outcome.currency, { precise: true })}</li>
+        ) : null}
+        {refused.map((message) => (
+          <li key={message.to}>
+            {message.to}: ClickSend refused it ({message.status})
+          </li>
+        ))}
+        {outcome.invalid_numbers.map((invalid) => (
+          <li key={invalid.input}>
+            {invalid.input} {invalid.reason}; not sent
+          </li>
+        ))}
+        {outcome.accepted > 0 && !scheduled ? (
+          <li>Delivery receipts arrive in the Delivery receipts tab within a few seconds.</li>
+        ) : null}
+      </ul>
+    </Alert>
+  );
+}

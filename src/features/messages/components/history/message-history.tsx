@@ -1,0 +1,49 @@
+import { useId } from "react";
+
+import { Tab, TabList, TabPanel, Tabs } from "@/components/ui/tabs";
+import type { Connection } from "@/features/messages/api/get-connections";
+import { HistoryPanel } from "@/features/messages/components/history/history-panel";
+import { ReceiptsPanel } from "@/features/messages/components/history/receipts-panel";
+import { useHistoryView } from "@/features/messages/hooks/use-history-view";
+
+/** SMS history, MMS history and delivery receipts, one tab each; the view lives in the URL. */
+export function MessageHistory({ connection }: { connection: Connection }) {
+  const headingId = useId();
+  const view = useHistoryView();
+
+  return (
+    <section aria-labelledby={headingId} className="space-y-3">
+      <h2 id={headingId} className="text-lg font-semibold">
+        Message history
+      </h2>
+      <Tabs value={view.tab} onValueChange={view.setTab}>
+        <TabList label="Message history">
+          <Tab value="sms">SMS</Tab>
+          <Tab value="mms">MMS</Tab>
+          <Tab value="receipts">Delivery receipts</Tab>
+        </TabList>
+        {(["sms", "mms"] as const).map((channel) => (
+          <TabPanel key={channel} value={channel}>
+            <HistoryPanel
+              connection={connection}
+              channel={channel}
+              filters={view.filters}
+              page={view.page}
+              onFiltersChange={view.setFilters}
+              onPageChange={view.setPage}
+            />
+          </TabPanel>
+        ))}
+        <TabPanel value="receipts">
+          <ReceiptsPanel
+            connectionId={connection.id}
+            page={view.page}
+            messageId={view.messageId}
+            onPageChange={view.setPage}
+            onMessageIdChange={view.setMessageId}
+          />
+        </TabPanel>
+      </Tabs>
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+// The pure modules the Edge Functions use, so the composer counts, normalises and checks exactly
+// as the server will. One import path for the whole feature.
+export type {
+  HistoryRow,
+  Receipt,
+} from "../../../../supabase/functions/_shared/clicksend/types.ts";
+export {
+  MMS_ACCEPTED_TYPES,
+  MMS_MAX_BYTES,
+  checkMmsMedia,
+} from "../../../../supabase/functions/_shared/mms-media.ts";
+export { toE164 } from "../../../../supabase/functions/_shared/phone.ts";
+export {
+  countSmsSegments,
+  isGsm7,
+  type SmsSegmentCount,
+} from "../../../../supabase/functions/_shared/sms-segments.ts";
+export {
+  MMS_SUBJECT_MAX,
+  toolArgumentSchemas,
+} from "../../../../supabase/functions/_shared/tool-catalog.ts";

@@ -1,0 +1,37 @@
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** Unix seconds as a local date and time; "—" when unknown. */
+export function formatUnixTime(seconds: number | null): string {
+  return seconds === null || seconds <= 0 ? "—" : dateTime.format(new Date(seconds * 1000));
+}
+
+/** Unix seconds as ISO 8601 UTC, for exports; "" when unknown. */
+export function unixToIso(seconds: number | null): string {
+  return seconds === null || seconds <= 0 ? "" : new Date(seconds * 1000).toISOString();
+}
+
+/**
+ * An amount with its currency code, e.g. "25.00 AUD". Message prices are fractions of a cent,
+ * so `precise` keeps up to 4 decimals.
+ */
+export function formatMoney(
+  amount: number,
+  currency: string | null,
+  { precise = false }: { precise?: boolean } = {},
+): string {
+  const number = new Intl.NumberFormat(undefined, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: precise ? 4 : 2,
+  }).format(amount);
+  return currency ? `${number} ${currency}` : number;
+}
+
+export function formatPercent(ratio: number): string {
+  return new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 }).format(
+    ratio,
+  );
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${new Intl.NumberFormat().format(count)} ${count === 1 ? one : many}`;
+}

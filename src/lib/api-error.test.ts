@@ -1,0 +1,53 @@
+import { AuthApiError, AuthRetryableFetchError, PostgrestError } from "@supabase/supabase-js";
+import { describe, expect, it } from "vitest";
+
+import { ApiError, toApiError } from "@/lib/api-error";
+import { shouldRetryQuery } from "@/lib/react-query";
+
+describe("toApiError", () => {
+  it("passes GoTrue's own message through", () => {
+    const error = toApiError(
+      new AuthApiError("Invalid login credentials", 400, "invalid_credentials"),
+    );
+    expect(error).toMatchObject({
+      code: "invalid_credentials",
+      message: "Invalid login credentials",
+      retryable: false,
+      status: 400,
+    });
+  });
+
+  it("turns a failed auth request into a retryable network error", () => {
+    const error = toApiError(new AuthRetryableFetchError("Failed to fetch", 0));
+    expect(error).toMatchObject({ code: "network_error", retryable: true, status: undefined });
+  });
+
+  it.each([
+    ["42501", 403, "forbidden", "You are not allowed to do that."],
+    ["23505", 409, "already_exists", "That already exists. Use a different value."],
+    ["PGRST116", 406, "not_found", "That no longer exists."],
+  ])("says what PostgREST's %s means", (pgCode, status, code, message) => {
+    const postgrest = new PostgrestError({ code: pgCode, message: "raw", details: "", hint: "" });
+    expect(toApiError(postgrest, status)).toMatchObject({ code, message, status });
+  });
+
+  it("keeps PostgREST's message for other errors, and a failed fetch is a network error", () => {
+    expect(
+      toApiError({ code: "22P02", message: 'invalid input syntax for type uuid: "x"' }),
+    ).toMatchObject({ code: "22P02", message: 'invalid input syntax for type uuid: "x"' });
+    expect(
+      toApiError({ code: "", message: "TypeError: Failed to fetch", details: "", hint: "" }),
+    ).toMatchObject({ code: "network_error", retryable: true });
+  });
+
+  it("returns an ApiError unchanged and wraps anything else", () => {
+    const original = new ApiError("scope_not_granted", "Not allowed.");
+    expect(toApiError(original)).toBe(original);
+    expect(toApiError("boom")).toMatchObject({ code: "unexpected_error" });
+  });
+
+  it("drives query retries through `retryable`", () => {
+    expect(shouldRetryQuery(0, new ApiError("network_error", "x", true))).toBe(true);
+    expect(shouldRetryQuery(0, new ApiError("forbidden", "x", false, 403))).toBe(false);
+  });
+});

@@ -1,0 +1,619 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import {
+  http,
+  HttpResponse,
+  type DefaultBodyType,
+  type JsonBodyType,
+  type StrictRequest,
+} from "msw";
+import { beforeEach, describe, expect, it } from "vitest";
+
+import type { Scope } from "../../supabase/functions/_shared/scopes.ts";
+import { toolByName, toolsForScopes } from "../../supabase/functions/_shared/tool-catalog.ts";
+import { renderRoute } from "@/testing/render-route";
+import { functionError } from "@/testing/msw/function-responses";
+import { server } from "@/testing/msw/server";
+import { functionUrl, restUrl } from "@/testing/msw/urls";
+
+// An in-memory stand-in for the three tables and two functions the Agents page uses, faithful
+// to the contracts it relies on: PostgREST filters and upsert, the non-empty allowed_scopes
+// constraint, discovery from grants in force, and a permission check on every tool call.
+
+type AgentRow = { id: string; name: string; description: string | null; created_at: string };
+type GrantRow = {
+  id: string;
+  agent_id: string;
+  user_oauth_connection_id: string;
+  allowed_scopes: Scope[];
+  is_active: boolean;
+  revoked_at: string | null;
+  expires_at: string | null;
+};
+type ConnectionRow = { id: string; connection_name: string; external_username: string };
+type Recorded = { method: string; url: URL; body: unknown };
+
+const CONNECTION: ConnectionRow = {
+  id: "c0000000-0000-4000-8000-000000000001",
+  connection_name: "ClickSend",
+  external_username: "sandbox_user",
+};
+
+let agents: AgentRow[];
+let grants: GrantRow[];
+let connections: ConnectionRow[];
+let grantWrites: Recorded[];
+let toolCalls: unknown[];
+
+function agent(name: string, description: string | null = null): AgentRow {
+  return {
+    id: crypto.randomUUID(),
+    name,
+    description,
+    created_at: new Date(Date.UTC(2025, 0, agents.length + 1)).toISOString(),
+  };
+}
+
+function grant(agentId: string, scopes: Scope[]): GrantRow {
+  return {
+    id: crypto.randomUUID(),
+    agent_id: agentId,
+    user_oauth_connection_id: CONNECTION.id,
+    allowed_scopes: scopes,
+    is_active: true,
+    revoked_at: null,
+    expires_at: null,
+  };
+}
+
+const RESERVED_PARAMS = new Set(["select", "order", "on_conflict", "limit", "offset", "columns"]);
+
+/** PostgREST `column=eq.value` filters (the only operator the page uses). */
+function matches(row: Record<string, unknown>, url: URL): boolean {
+  return [...url.searchParams].every(
+    ([column, filter]) =>
+      RESERVED_PARAMS.has(column) ||
+      (filter.startsWith("eq.") && String(row[column]) === filter.slice(3)),
+  );
+}
+
+/** `.single()` asks for one object instead of an array. */
+function answer(request: StrictRequest<DefaultBodyType>, rows: JsonBodyType[], status = 200) {
+  const single = request.headers.get("accept")?.includes("vnd.pgrst.object") ?? false;
+  return HttpResponse.json(single ? (rows[0] ?? null) : rows, { status });
+}
+
+function postgrestError(status: number, code: string, message: string) {
+  return HttpResponse.json({ code, message, details: null, hint: null }, { status });
+}
+
+function scopesInForce(agentId: string): Scope[] {
+  return grants
+    .filter((row) => row.agent_id === agentId && row.is_active)
+    .flatMap((row) => row.allowed_scopes);
+}
+
+const handlers = [
+  http.get(restUrl("/agents"), ({ request }) =>
+    answer(
+      request,
+      [...agents].sort((a, b) => a.created_at.localeCompare(b.created_at)),
+    ),
+  ),
+  http.post(restUrl("/agents"), async ({ request }) => {
+    const body = (await request.json()) as { name: string; description: string | null };
+    const row = { ...agent(body.name, body.description) };
+    agents.push(row);
+    return answer(request, [row], 201);
+  }),
+  http.patch(restUrl("/agents"), async ({ request }) => {
+    const url = new URL(request.url);
+    const changes = (await request.json()) as Partial<AgentRow>;
+    const updated = agents.filter((row) => matches(row, url));
+    for (const row of updated) Object.assign(row, changes);
+    return answer(request, updated);
+  }),
+  http.delete(restUrl("/agents"), ({ request }) => {
+    const url = new URL(request.url);
+    const gone = new Set(agents.filter((row) => matches(row, url)).map((row) => row.id));
+    agents = agents.filter((row) => !gone.has(row.id));
+    grants = grants.filter((row) => !gone.has(row.agent_id));
+    return new HttpResponse(null, { status: 204 });
+  }),
+  http.get(restUrl("/clicksend_connections"), ({ request }) => answer(request, connections)),
+  http.get(restUrl("/agent_integration_permissions"), ({ request }) => {
+    const url = new URL(request.url);
+    return answer(
+      request,
+      grants.filter((row) => matches(row, url)),
+    );
+  }),
+  http.post(restUrl("/agent_integration_permissions"), async ({ request }) => {
+    const url = new URL(request.url);
+    const body = (await request.json()) as Omit<GrantRow, "id">;
+    grantWrites.push({ method: "POST", url, body });
+    if (body.allowed_scopes.length === 0) {
+      return postgrestError(400, "23514", "violates check constraint on allowed_scopes");
+    }
+    const existing = grants.find(
+      (row) =>
+        row.agent_id === body.agent_id &&
+        row.user_oauth_connection_id === body.user_oauth_connection_id,
+    );
+    if (existing && url.searchParams.get("on_conflict") !== "agent_id,user_oauth_connection_id") {
+      return postgrestError(409, "23505", "duplicate key value violates unique constraint");
+    }
+    if (existing) Object.assign(existing, body);
+    else grants.push({ id: crypto.randomUUID(), ...body });
+    return new HttpResponse(null, { status: 201 });
+  }),
+  http.patch(restUrl("/agent_integration_permissions"), async ({ request }) => {
+    const url = new URL(request.url);
+    const changes = (await request.json()) as Partial<GrantRow>;
+    grantWrites.push({ method: "PATCH", url, body: changes });
+    for (const row of grants.filter((candidate) => matches(candidate, url))) {
+      Object.assign(row, changes);
+    }
+    return new HttpResponse(null, { status: 204 });
+  }),
+  http.post(functionUrl("get-agent-tools"), async ({ request }) => {
+    const { agent_id } = (await request.json()) as { agent_id: string };
+    return HttpResponse.json({ tools: toolsForScopes(scopesInForce(agent_id)) });
+  }),
+  http.post(functionUrl("execute-agent-tool"), async ({ request }) => {
+    const body = (await request.json()) as { agent_id: string; tool: string; arguments: unknown };
+    toolCalls.push(body);
+    const tool = toolByName(body.tool as Parameters<typeof toolByName>[0]);
+    if (!scopesInForce(body.agent_id).includes(tool.scope)) {
+      return functionError(
+        403,
+        "permission_denied",
+        `This agent is not allowed to use ${tool.name} (needs the ${tool.scope} scope).`,
+      );
+    }
+    return HttpResponse.json({
+      ok: true,
+      result: { messages: [{ to: "+61411111111", status: "SUCCESS", message_id: "m-1" }] },
+    });
+  }),
+];
+
+beforeEach(() => {
+  agents = [];
+  grants = [];
+  connections = [CONNECTION];
+  grantWrites = [];
+  toolCalls = [];
+  server.use(...handlers);
+});
+
+function seedDemoAgents() {
+  const support = agent("Support assistant", "Answers customer questions by SMS.");
+  agents.push(support);
+  const marketing = agent("Marketing helper");
+  agents.push(marketing);
+  return { support, marketing };
+}
+
+async function openAgentsPage(path = "/agents") {
+  const view = await renderRoute(path);
+  expect(await screen.findByRole("heading", { level: 1, name: "Agents" })).toBeInTheDocument();
+  return view;
+}
+
+const notifications = () => screen.getByRole("status", { name: "Notifications" });
+const permissions = () => screen.getByRole("region", { name: "Permissions" });
+const findPermissions = () => screen.findByRole("region", { name: "Permissions" });
+const toolsJson = () => screen.getByRole("region", { name: "Tools JSON" });
+
+describe("Agents page: agents", () => {
+  it("says what to do when there are no agents, and creates the first one", async () => {
+    const { user } = await openAgentsPage();
+
+    expect(await screen.findByRole("heading", { name: "No agents yet" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "New agent" }));
+    const dialog = screen.getByRole("dialog", { name: "Create agent" });
+    expect(within(dialog).getByLabelText("Name")).toHaveFocus();
+    await user.keyboard("Receptionist{Enter}");
+
+    expect(
+      await screen.findByRole("heading", { level: 2, name: "Receptionist" }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(within(notifications()).getByText("Agent created")).toBeInTheDocument();
+    expect(agents.map((row) => row.name)).toEqual(["Receptionist"]);
+  });
+
+  it("creates an agent with a description and selects it; a blank name is refused", async () => {
+    seedDemoAgents();
+    const { user, router } = await openAgentsPage();
+    await screen.findByRole("heading", { level: 2, name: "Support assistant" });
+
+    await user.click(screen.getByRole("button", { name: "New agent" }));
+    const dialog = screen.getByRole("dialog", { name: "Create agent" });
+    await user.type(within(dialog).getByLabelText("Name"), "   ");
+    await user.click(within(dialog).getByRole("button", { name: "Create agent" }));
+    expect(within(dialog).getByLabelText("Name")).toHaveAccessibleDescription(
+      "Enter a name for the agent.",
+    );
+    expect(agents).toHaveLength(2);
+
+    await user.clear(within(dialog).getByLabelText("Name"));
+    await user.type(within(dialog).getByLabelText("Name"), "Night shift");
+    await user.type(within(dialog).getByLabelText("Description"), "Covers out-of-hours.");
+    await user.click(within(dialog).getByRole("button", { name: "Create agent" }));
+
+    expect(
+      await screen.findByRole("heading", { level: 2, name: "Night shift" }),
+    ).toBeInTheDocument();
+    expect(screen.getByText("Covers out-of-hours.")).toBeInTheDocument();
+    const list = screen.getByRole("navigation", { name: "Your agents" });
+    expect(within(list).getByRole("link", { name: "Night shift" })).toHaveAttribute(
+      "aria-current",
+      "true",
+    );
+    expect(router.state.location.search).toBe(`?agent=${agents[2]?.id ?? ""}`);
+  });
+
+  it("lists the agents, shows the first, and switches to another from the list", async () => {
+    const { marketing } = seedDemoAgents();
+    const { user, router } = await openAgentsPage();
+
+    const list = await screen.findByRole("navigation", { name: "Your agents" });
+    expect(
+      within(list)
+        .getAllByRole("link")
+        .map((link) => link.textContent),
+    ).toEqual(["Support assistant", "Marketing helper"]);
+    expect(
+      await screen.findByRole("heading", { level: 2, name: "Support assistant" }),
+    ).toBeInTheDocument();
+
+    await user.click(within(list).getByRole("link", { name: "Marketing helper" }));
+    expect(
+      await screen.findByRole("heading", { level: 2, name: "Marketing helper" }),
+    ).toBeInTheDocument();
+    expect(router.state.location.search).toBe(`?agent=${marketing.id}`);
+  });
+
+  it("renames an agent", async () => {
+    const { support } = seedDemoAgents();
+    const { user } = await openAgentsPage();
+
+    await user.click(await screen.findByRole("button", { name: "Rename Support assistant" }));
+    const dialog = screen.getByRole("dialog", { name: "Rename agent" });
+    const name = within(dialog).getByLabelText("Name");
+    expect(name).toHaveValue("Support assistant");
+    await user.clear(name);
+    await user.type(name, "Helpdesk");
+    await user.click(within(dialog).getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByRole("heading", { level: 2, name: "Helpdesk" })).toBeInTheDocument();
+    expect(within(notifications()).getByText("Agent saved")).toBeInTheDocument();
+    expect(agents.find((row) => row.id === support.id)?.name).toBe("Helpdesk");
+  });
+
+  it("deletes an agent after confirmation, and keeps it when cancelled", async () => {
+    const { support } = seedDemoAgents();
+    const { user } = await openAgentsPage();
+
+    await user.click(await screen.findByRole("button", { name: "Delete Support assistant" }));
+    let dialog = screen.getByRole("dialog", { name: "Delete Support assistant?" });
+    expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(agents).toHaveLength(2);
+
+    await user.click(screen.getByRole("button", { name: "Delete Support assistant" }));
+    dialog = screen.getByRole("dialog", { name: "Delete Support assistant?" });
+    await user.click(within(dialog).getByRole("button", { name: "Delete agent" }));
+
+    expect(
+      await screen.findByRole("heading", { level: 2, name: "Marketing helper" }),
+    ).toBeInTheDocument();
+    expect(within(notifications()).getByText("Agent deleted")).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Support assistant" })).not.toBeInTheDocument();
+    expect(agents.some((row) => row.id === support.id)).toBe(false);
+  });
+
+  it("shows skeletons while the agents load", async () => {
+    seedDemoAgents();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.use(
+      http.get(restUrl("/agents"), async () => {
+        await held;
+        return undefined;
+      }),
+    );
+    await openAgentsPage();
+
+    expect(screen.getByText("Loading agents")).toBeInTheDocument();
+    release();
+    expect(
+      await screen.findByRole("heading", { level: 2, name: "Support assistant" }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText("Loading agents")).not.toBeInTheDocument();
+  });
+
+  it("explains a failed load and loads again on request", async () => {
+    seedDemoAgents();
+    let failing = true;
+    server.use(
+      http.get(restUrl("/agents"), () =>
+        failing ? postgrestError(500, "XX000", "internal error") : undefined,
+      ),
+    );
+    const { user } = await openAgentsPage();
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load your agents");
+    expect(alert).toHaveTextContent("internal error");
+    failing = false;
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+
+    expect(
+      await screen.findByRole("heading", { level: 2, name: "Support assistant" }),
+    ).toBeInTheDocument();
+  });
+});
+
+describe("Agents page: permissions", () => {
+  it("links to Integrations when no ClickSend account is connected", async () => {
+    seedDemoAgents();
+    connections = [];
+    await openAgentsPage();
+
+    expect(
+      await screen.findByRole("heading", { name: "No ClickSend account connected" }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole("link", { name: "Connect ClickSend on the Integrations page" }),
+    ).toHaveAttribute("href", "/integrations");
+    expect(screen.queryByRole("switch")).not.toBeInTheDocument();
+  });
+
+  it("shows one labelled switch per scope, with the tools each unlocks", async () => {
+    seedDemoAgents();
+    await openAgentsPage();
+
+    const group = await within(await findPermissions()).findByRole("group", {
+      name: "ClickSend (sandbox_user)",
+    });
+    expect(
+      within(group)
+        .getAllByRole("switch")
+        .map((element) => element.getAttribute("aria-checked")),
+    ).toEqual(["false", "false", "false", "false", "false"]);
+    expect(within(group).getByRole("switch", { name: "Send SMS" })).toHaveAccessibleDescription(
+      "Unlocks clicksend_send_sms",
+    );
+    expect(
+      within(group).getByRole("switch", { name: "Read message history" }),
+    ).toHaveAccessibleDescription("Unlocks clicksend_get_sms_history, clicksend_get_mms_history");
+    for (const label of ["Send MMS", "Check balance", "Read delivery receipts"]) {
+      expect(within(group).getByRole("switch", { name: label })).toBeInTheDocument();
+    }
+    expect(screen.getByRole("button", { name: "Revoke all" })).toBeDisabled();
+    expect(await screen.findByText(/^No tools:/)).toBeInTheDocument();
+  });
+
+  it("turning on “Send SMS” upserts the grant and the preview shows its tool", async () => {
+    const { support } = seedDemoAgents();
+    const { user } = await openAgentsPage();
+    await screen.findByText(/^No tools:/);
+
+    const sms = await within(await findPermissions()).findByRole("switch", { name: "Send SMS" });
+    await user.click(sms);
+
+    expect(sms).toBeChecked();
+    expect(await within(notifications()).findByText("Permissions saved")).toBeInTheDocument();
+    expect(grantWrites).toHaveLength(1);
+    const write = grantWrites[0];
+    expect(write?.method).toBe("POST");
+    expect(write?.url.searchParams.get("on_conflict")).toBe("agent_id,user_oauth_connection_id");
+    expect(write?.body).toEqual({
+      agent_id: support.id,
+      user_oauth_connection_id: CONNECTION.id,
+      allowed_scopes: ["sms"],
+      is_active: true,
+      revoked_at: null,
+      expires_at: null,
+    });
+    expect(await screen.findByText("1 tool: clicksend_send_sms.")).toBeInTheDocument();
+    expect(toolsJson()).toHaveTextContent('"name": "clicksend_send_sms"');
+    expect(toolsJson()).not.toHaveTextContent("clicksend_send_mms");
+  });
+
+  it("adds a scope to an existing grant, keeping the others", async () => {
+    const { support } = seedDemoAgents();
+    grants.push(grant(support.id, ["sms"]));
+    const { user } = await openAgentsPage();
+
+    await user.click(
+      await within(await findPermissions()).findByRole("switch", { name: "Check balance" }),
+    );
+
+    await within(notifications()).findByText("Permissions saved");
+    expect(grantWrites[0]?.body).toMatchObject({ allowed_scopes: ["sms", "balance"] });
+    expect(
+      await screen.findByText("2 tools: clicksend_send_sms, clicksend_get_balance."),
+    ).toBeInTheDocument();
+  });
+
+  it("a failed save shows the switch on at once, then sets it back with an error toast", async () => {
+    seedDemoAgents();
+    let fail: () => void = () => undefined;
+    const failing = new Promise<void>((resolve) => {
+      fail = resolve;
+    });
+    server.use(
+      http.post(restUrl("/agent_integration_permissions"), async () => {
+        await failing;
+        return postgrestError(403, "42501", "new row violates row-level security policy");
+      }),
+    );
+    const { user } = await openAgentsPage();
+
+    const sms = await within(await findPermissions()).findByRole("switch", { name: "Send SMS" });
+    await user.click(sms);
+    expect(sms).toBeChecked();
+
+    fail();
+    await waitFor(() => {
+      expect(sms).not.toBeChecked();
+    });
+    const toast = await within(notifications()).findByText("Could not save permissions");
+    expect(toast.parentElement).toHaveTextContent(
+      "You are not allowed to do that. The switch was set back.",
+    );
+    expect(grants).toHaveLength(0);
+  });
+
+  it("turning off the last scope deactivates the grant instead of saving no scopes", async () => {
+    const { support } = seedDemoAgents();
+    grants.push(grant(support.id, ["sms"]));
+    const { user } = await openAgentsPage();
+    await screen.findByText("1 tool: clicksend_send_sms.");
+
+    const sms = within(permissions()).getByRole("switch", { name: "Send SMS" });
+    expect(sms).toBeChecked();
+    await user.click(sms);
+
+    expect(sms).not.toBeChecked();
+    await within(notifications()).findByText("Permissions saved");
+    expect(grantWrites).toHaveLength(1);
+    const write = grantWrites[0];
+    expect(write?.method).toBe("PATCH");
+    expect(write?.url.searchParams.get("agent_id")).toBe(`eq.${support.id}`);
+    expect(write?.url.searchParams.get("user_oauth_connection_id")).toBe(`eq.${CONNECTION.id}`);
+    expect(write?.body).toEqual({ is_active: false, revoked_at: expect.any(String) as string });
+    expect(grants[0]).toMatchObject({ is_active: false, allowed_scopes: ["sms"] });
+    expect(await screen.findByText(/^No tools:/)).toBeInTheDocument();
+  });
+
+  it("“Revoke all” deactivates every grant of the agent after confirmation", async () => {
+    const { support, marketing } = seedDemoAgents();
+    grants.push(grant(support.id, ["sms", "balance"]), grant(marketing.id, ["history"]));
+    const { user } = await openAgentsPage();
+    await screen.findByText("2 tools: clicksend_send_sms, clicksend_get_balance.");
+
+    await user.click(screen.getByRole("button", { name: "Revoke all" }));
+    const dialog = screen.getByRole("dialog", { name: "Revoke all permissions?" });
+    expect(dialog).toHaveAccessibleDescription(
+      /Support assistant loses every ClickSend permission/,
+    );
+    await user.click(within(dialog).getByRole("button", { name: "Revoke all" }));
+
+    expect(
+      within(permissions())
+        .getAllByRole("switch")
+        .every((element) => element.getAttribute("aria-checked") === "false"),
+    ).toBe(true);
+    expect(await within(notifications()).findByText("All permissions revoked")).toBeInTheDocument();
+    expect(grantWrites).toHaveLength(1);
+    expect(grantWrites[0]?.url.searchParams.get("agent_id")).toBe(`eq.${support.id}`);
+    expect(grantWrites[0]?.body).toMatchObject({ is_active: false });
+    expect(grants.map((row) => [row.agent_id, row.is_active])).toEqual([
+      [support.id, false],
+      [marketing.id, true],
+    ]);
+    expect(await screen.findByText(/^No tools:/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Revoke all" })).toBeDisabled();
+  });
+});
+
+describe("Agents page: tool playground", () => {
+  it("runs a granted tool and shows “Allowed” with the result", async () => {
+    const { support } = seedDemoAgents();
+    grants.push(grant(support.id, ["sms"]));
+    const { user } = await openAgentsPage();
+
+    const tool = await screen.findByLabelText("Tool");
+    expect(tool).toHaveValue("clicksend_send_sms");
+    expect(await screen.findByText("Granted: the agent sees this tool.")).toBeInTheDocument();
+    const args = screen.getByLabelText<HTMLTextAreaElement>("Arguments (JSON)");
+    expect(JSON.parse(args.value)).toEqual({
+      to: ["+61411111111"],
+      body: "Hello from the playground",
+    });
+    await user.click(screen.getByRole("button", { name: "Run tool" }));
+
+    expect(await screen.findByText("Allowed")).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "Tool result JSON" })).toHaveTextContent(
+      '"message_id": "m-1"',
+    );
+    expect(toolCalls).toEqual([
+      {
+        agent_id: support.id,
+        tool: "clicksend_send_sms",
+        arguments: { to: ["+61411111111"], body: "Hello from the playground" },
+      },
+    ]);
+  });
+
+  it("runs an ungranted tool and shows “Denied” with the reason and the switch to turn on", async () => {
+    const { support } = seedDemoAgents();
+    grants.push(grant(support.id, ["sms"]));
+    const { user } = await openAgentsPage();
+
+    await user.selectOptions(await screen.findByLabelText("Tool"), "clicksend_send_mms");
+    expect(
+      await screen.findByText(
+        "Not granted: the agent does not see this tool, so a call is denied.",
+      ),
+    ).toBeInTheDocument();
+    const args = screen.getByLabelText<HTMLTextAreaElement>("Arguments (JSON)");
+    expect(JSON.parse(args.value)).toMatchObject({ to: ["+61411111111"], subject: "Playground" });
+    await user.click(screen.getByRole("button", { name: "Run tool" }));
+
+    expect(await screen.findByText("Denied")).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        "This agent is not allowed to use clicksend_send_mms (needs the mms scope).",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText("Turn on “Send MMS” above to allow it.")).toBeInTheDocument();
+    expect(screen.queryByText("Allowed")).not.toBeInTheDocument();
+  });
+
+  it("refuses arguments that are not a JSON object before calling anything", async () => {
+    seedDemoAgents();
+    const { user } = await openAgentsPage();
+
+    const args = await screen.findByLabelText("Arguments (JSON)");
+    await user.clear(args);
+    await user.type(args, "[[1, 2]");
+    await user.click(screen.getByRole("button", { name: "Run tool" }));
+
+    expect(args).toHaveAccessibleDescription(/Write the arguments as a JSON object/);
+    expect(toolCalls).toEqual([]);
+  });
+
+  it("shows the executor's reason for bad arguments and a rate limit", async () => {
+    seedDemoAgents();
+    server.use(
+      http.post(functionUrl("execute-agent-tool"), () =>
+        functionError(400, "invalid_arguments", "to: Too small: expected array to have >=1 items"),
+      ),
+    );
+    const { user } = await openAgentsPage();
+
+    await user.click(await screen.findByRole("button", { name: "Run tool" }));
+    expect(await screen.findByText("Arguments not accepted")).toBeInTheDocument();
+    expect(screen.getByText("Fix the arguments, then run again.")).toBeInTheDocument();
+
+    server.use(
+      http.post(functionUrl("execute-agent-tool"), () =>
+        functionError(429, "rate_limited", "Too many calls for this connection.", {
+          retryable: true,
+          headers: { "Retry-After": "3" },
+        }),
+      ),
+    );
+    await user.click(screen.getByRole("button", { name: "Run tool" }));
+    expect(await screen.findByText("Too many calls")).toBeInTheDocument();
+    expect(screen.getByText("Try again in 3 seconds.")).toBeInTheDocument();
+  });
+});

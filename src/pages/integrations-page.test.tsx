@@ -1,0 +1,551 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+
+import { renderRoute } from "@/testing/render-route";
+import { functionError } from "@/testing/msw/function-responses";
+import { server } from "@/testing/msw/server";
+import { functionUrl, restUrl } from "@/testing/msw/urls";
+
+// ---------------------------------------------------------------------------------------------
+// A small fake of the backend this screen talks to: PostgREST tables under RLS (the signed-in
+// user's rows only) and the clicksend-connect / clicksend-api functions, with their real shapes.
+// ---------------------------------------------------------------------------------------------
+
+const SANDBOX = { username: "sandbox_user", api_key: "A1B2C3D4-E5F6-4789-ABCD-0123456789AB" };
+/** What clicksend-connect says when ClickSend answers 401 "Authorization failed.". */
+const AUTH_FAILED =
+  "ClickSend rejected the username or API key (Authorization failed.). Check both in ClickSend's dashboard under API Credentials.";
+
+const PROVIDER = {
+  display_name: "ClickSend SMS/MMS",
+  configuration_metadata: {
+    features: { sms_sending: true, mms_sending: true, balance_checking: true, fax: false },
+    setup_instructions: {
+      step_2: "Open API Credentials in your ClickSend dashboard",
+      step_1: "Sign up for a ClickSend account at https://clicksend.com",
+      step_3: "Copy your API username and API key",
+      step_4: "Choose Connect ClickSend here and paste them",
+    },
+    limits: { mms_max_size_kb: 250 },
+    documentation_url: "https://developers.clicksend.com/",
+  },
+};
+
+type Row = {
+  id: string;
+  connection_name: string;
+  external_username: string | null;
+  connection_status: "active" | "inactive" | "revoked" | "error" | "expired";
+  credential_hint: string | null;
+  connection_metadata: { default_sender_id: string | null };
+  created_at: string;
+  updated_at: string;
+};
+
+let clock = Date.parse("2025-09-01T10:00:00Z");
+function row(overrides: Partial<Row> & { connection_name: string }): Row {
+  clock += 60_000;
+  const at = new Date(clock).toISOString();
+  return {
+    id: crypto.randomUUID(),
+    external_username: SANDBOX.username,
+    connection_status: "active",
+    credential_hint: "89AB",
+    connection_metadata: { default_sender_id: null },
+    created_at: at,
+    updated_at: at,
+    ...overrides,
+  };
+}
+
+const view = ({ connection_metadata, ...rest }: Row) => ({
+  ...rest,
+  default_sender_id: connection_metadata.default_sender_id,
+});
+
+const connectBody = z.strictObject({
+  username: z.string(),
+  api_key: z.string(),
+  connection_name: z.string().optional(),
+  default_sender_id: z.string().optional(),
+});
+const patchBody = z.strictObject({
+  connection_id: z.string(),
+  api_key: z.string().optional(),
+  connection_name: z.string().optional(),
+  default_sender_id: z.string().nullable().optional(),
+});
+const idBody = z.object({ connection_id: z.string() });
+
+type Backend = {
+  connections: Row[];
+  agents: { id: string; name: string }[];
+  grants: { agent_id: string; connection_id: string; is_active: boolean }[];
+  /** Every Edge Function call, in order. */
+  calls: { method: string; name: string; body: unknown }[];
+};
+
+function fakeBackend({
+  sandbox = true,
+  connections = [],
+  agents = [],
+  grants = [],
+}: Partial<Omit<Backend, "calls">> & { sandbox?: boolean } = {}): Backend {
+  const state: Backend = { connections, agents, grants, calls: [] };
+  const record = async (request: Request, name: string) => {
+    const text = await request.text();
+    const body: unknown = text ? JSON.parse(text) : undefined;
+    state.calls.push({ method: request.method, name, body });
+    return body;
+  };
+  const account = { username: SANDBOX.username, balance: 12.34, currency: "AUD" };
+
+  server.use(
+    http.get(restUrl("/service_providers"), () => HttpResponse.json(PROVIDER)),
+    http.get(restUrl("/user_oauth_connections"), () =>
+      HttpResponse.json(
+        state.connections.toSorted((a, b) => a.created_at.localeCompare(b.created_at)),
+      ),
+    ),
+    http.get(restUrl("/agent_integration_permissions"), ({ request }) => {
+      const params = new URL(request.url).searchParams;
+      const connectionId = params.get("user_oauth_connection_id")?.replace(/^eq\./, "");
+      return HttpResponse.json(
+        state.grants
+          .filter((grant) => grant.connection_id === connectionId && grant.is_active)
+          .map((grant) => ({ agent_id: grant.agent_id, is_active: true })),
+      );
+    }),
+    http.get(restUrl("/agents"), ({ request }) => {
+      const filter = new URL(request.url).searchParams.get("id") ?? "";
+      const ids = (/^in\.\((.*)\)$/.exec(filter)?.[1] ?? "").replace(/"/g, "").split(",");
+      return HttpResponse.json(state.agents.filter((agent) => ids.includes(agent.id)));
+    }),
+
+    http.get(functionUrl("clicksend-connect"), async ({ request }) => {
+      await record(request, "clicksend-connect");
+      return HttpResponse.json({ sandbox, sandbox_account: sandbox ? SANDBOX : null });
+    }),
+    http.post(functionUrl("clicksend-connect"), async ({ request }) => {
+      const body = connectBody.parse(await record(request, "clicksend-connect"));
+      if (body.username !== SANDBOX.username || body.api_key !== SANDBOX.api_key) {
+        return functionError(400, "invalid_credentials", AUTH_FAILED);
+      }
+      const created = row({
+        connection_name: body.connection_name ?? `ClickSend (${body.username})`,
+        credential_hint: body.api_key.slice(-4),
+        connection_metadata: { default_sender_id: body.default_sender_id ?? null },
+      });
+      state.connections.push(created);
+      return HttpResponse.json({ connection: view(created), account }, { status: 201 });
+    }),
+    http.patch(functionUrl("clicksend-connect"), async ({ request }) => {
+      const body = patchBody.parse(await record(request, "clicksend-connect"));
+      const target = state.connections.find((candidate) => candidate.id === body.connection_id);
+      if (!target) return functionError(404, "not_found", "No such ClickSend connection.");
+      if (body.api_key !== undefined) {
+        if (body.api_key.startsWith("WRONG")) {
+          return functionError(400, "invalid_credentials", AUTH_FAILED);
+        }
+        target.credential_hint = body.api_key.slice(-4);
+      }
+      if (body.connection_name !== undefined) target.connection_name = body.connection_name;
+      return HttpResponse.json({
+        connection: view(target),
+        ...(body.api_key === undefined ? {} : { account: { ...account, balance: 99 } }),
+      });
+    }),
+    http.delete(functionUrl("clicksend-connect"), async ({ request }) => {
+      const { connection_id } = idBody.parse(await record(request, "clicksend-connect"));
+      const target = state.connections.find((candidate) => candidate.id === connection_id);
+      if (!target) return functionError(404, "not_found", "No such ClickSend connection.");
+      const revoked = state.grants.filter(
+        (grant) => grant.connection_id === connection_id && grant.is_active,
+      );
+      for (const grant of revoked) grant.is_active = false;
+      Object.assign(target, { connection_status: "revoked", credential_hint: null });
+      return HttpResponse.json({ connection: view(target), revoked_grants: revoked.length });
+    }),
+    http.post(functionUrl("clicksend-api"), async ({ request }) => {
+      const { connection_id } = idBody.parse(await record(request, "clicksend-api"));
+      const target = state.connections.find((candidate) => candidate.id === connection_id);
+      if (target?.connection_status !== "active") {
+        return functionError(404, "connection_not_found", "No active ClickSend connection.");
+      }
+      return HttpResponse.json({ ok: true, result: account });
+    }),
+  );
+  return state;
+}
+
+async function openIntegrations() {
+  const view = await renderRoute("/integrations");
+  expect(await screen.findByRole("heading", { level: 1, name: "Integrations" })).toBeVisible();
+  await screen.findByRole("heading", { level: 3, name: "Your connections" });
+  await waitFor(() => {
+    expect(screen.queryByText("Loading your connections")).not.toBeInTheDocument();
+  });
+  return view;
+}
+
+const notifications = () => within(screen.getByRole("status", { name: "Notifications" }));
+const connectionCard = (name: string) => screen.getByRole("article", { name });
+const writes = (backend: Backend) =>
+  backend.calls.filter((call) => call.method !== "GET" && call.name === "clicksend-connect");
+
+async function waitForDialogToClose() {
+  await waitFor(() => {
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+}
+
+describe("Integrations page", () => {
+  it("shows the provider's name, features and setup steps, and what to do first", async () => {
+    fakeBackend({ sandbox: false });
+    await openIntegrations();
+
+    expect(screen.getByRole("heading", { level: 2, name: "ClickSend SMS/MMS" })).toBeVisible();
+    const features = within(screen.getByRole("region", { name: "Features" }));
+    expect(features.getAllByRole("listitem").map((item) => item.textContent)).toEqual([
+      "Send SMS",
+      "Send MMS",
+      "Balance checks",
+    ]);
+    const steps = within(screen.getByRole("region", { name: "How to connect" }));
+    expect(steps.getAllByRole("listitem").map((item) => item.textContent)).toEqual([
+      "Sign up for a ClickSend account at clicksend.com (opens in a new tab)",
+      "Open API Credentials in your ClickSend dashboard",
+      "Copy your API username and API key",
+      "Choose Connect ClickSend here and paste them",
+    ]);
+    expect(steps.getByRole("link", { name: /clicksend\.com/ })).toHaveAttribute(
+      "href",
+      "https://clicksend.com",
+    );
+    expect(
+      screen.getByRole("heading", { level: 4, name: "No ClickSend account connected" }),
+    ).toBeVisible();
+    expect(screen.queryByText("Sandbox")).not.toBeInTheDocument();
+  });
+
+  it("connects an account: the dialog closes and the card shows the username and balance", async () => {
+    const backend = fakeBackend();
+    const { user } = await openIntegrations();
+
+    await user.click(screen.getByRole("button", { name: "Connect ClickSend" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Connect ClickSend" }));
+    const apiKey = dialog.getByLabelText("API key");
+    expect(apiKey).toHaveAttribute("type", "password");
+    await user.type(dialog.getByLabelText("Username"), SANDBOX.username);
+    await user.type(apiKey, SANDBOX.api_key);
+    await user.click(dialog.getByRole("button", { name: "Show" }));
+    expect(apiKey).toHaveAttribute("type", "text");
+    await user.type(dialog.getByLabelText("Connection name"), "Support line");
+    await user.click(dialog.getByRole("button", { name: "Connect" }));
+
+    await waitForDialogToClose();
+    const card = within(connectionCard("Support line"));
+    expect(card.getByText(SANDBOX.username)).toBeVisible();
+    expect(card.getByText(/AUD\s12\.34/)).toBeVisible();
+    expect(card.getByText("Active")).toBeVisible();
+    expect(notifications().getByText("ClickSend connected")).toBeVisible();
+    expect(screen.queryByText("No ClickSend account connected")).not.toBeInTheDocument();
+    expect(writes(backend).map((call) => call.body)).toEqual([
+      { username: SANDBOX.username, api_key: SANDBOX.api_key, connection_name: "Support line" },
+    ]);
+    // The balance came with the connect answer; nobody asked ClickSend twice.
+    expect(backend.calls.filter((call) => call.name === "clicksend-api")).toHaveLength(0);
+  });
+
+  it("keeps the dialog open with ClickSend's reason when the key is wrong", async () => {
+    const backend = fakeBackend();
+    const { user } = await openIntegrations();
+
+    await user.click(screen.getByRole("button", { name: "Connect ClickSend" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Connect ClickSend" }));
+    await user.type(dialog.getByLabelText("Username"), SANDBOX.username);
+    await user.type(dialog.getByLabelText("API key"), "WRONG-KEY-0000");
+    await user.click(dialog.getByRole("button", { name: "Connect" }));
+
+    expect(await dialog.findByRole("alert")).toHaveTextContent("Authorization failed.");
+    expect(screen.getByRole("dialog", { name: "Connect ClickSend" })).toBeVisible();
+    expect(dialog.getByLabelText("Username")).toHaveValue(SANDBOX.username);
+    expect(dialog.getByRole("button", { name: "Connect" })).toBeEnabled();
+    expect(backend.connections).toHaveLength(0);
+  });
+
+  it("checks the sender ID before sending anything", async () => {
+    const backend = fakeBackend();
+    const { user } = await openIntegrations();
+
+    await user.click(screen.getByRole("button", { name: "Connect ClickSend" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Connect ClickSend" }));
+    await user.type(dialog.getByLabelText("Username"), SANDBOX.username);
+    await user.type(dialog.getByLabelText("API key"), SANDBOX.api_key);
+    const sender = dialog.getByLabelText("Default sender ID");
+    await user.type(sender, "+0412");
+    await user.click(dialog.getByRole("button", { name: "Connect" }));
+
+    expect(sender).toHaveAttribute("aria-invalid", "true");
+    expect(sender).toHaveAccessibleDescription(
+      expect.stringContaining(
+        "Use an E.164 number such as +61411111111, or 3-11 letters and digits.",
+      ),
+    );
+    expect(writes(backend)).toHaveLength(0);
+
+    await user.clear(sender);
+    await user.type(sender, "+61411111111");
+    await user.click(dialog.getByRole("button", { name: "Connect" }));
+
+    await waitForDialogToClose();
+    expect(writes(backend).map((call) => call.body)).toEqual([
+      { username: SANDBOX.username, api_key: SANDBOX.api_key, default_sender_id: "+61411111111" },
+    ]);
+    expect(
+      within(connectionCard("ClickSend (sandbox_user)")).getByText("+61411111111"),
+    ).toBeVisible();
+  });
+
+  it("shows a Sandbox badge and fills the sandbox credentials", async () => {
+    fakeBackend({ sandbox: true });
+    const { user } = await openIntegrations();
+
+    const card = within(screen.getByRole("region", { name: /ClickSend SMS\/MMS/ }));
+    expect(await card.findByText("Sandbox")).toBeVisible();
+    expect(card.getAllByText(SANDBOX.api_key)[0]).toBeVisible();
+
+    await user.click(screen.getByRole("button", { name: "Connect ClickSend" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Connect ClickSend" }));
+    await user.click(dialog.getByRole("button", { name: "Use sandbox credentials" }));
+    expect(dialog.getByLabelText("Username")).toHaveValue(SANDBOX.username);
+    expect(dialog.getByLabelText("API key")).toHaveValue(SANDBOX.api_key);
+
+    await user.click(dialog.getByRole("button", { name: "Connect" }));
+    await waitForDialogToClose();
+    expect(
+      within(connectionCard("ClickSend (sandbox_user)")).getByText(/AUD\s12\.34/),
+    ).toBeVisible();
+  });
+
+  it("rotates the key from an empty, masked field and shows the new hint", async () => {
+    const connection = row({ connection_name: "Marketing" });
+    const backend = fakeBackend({ connections: [connection] });
+    const { user } = await openIntegrations();
+
+    const card = within(connectionCard("Marketing"));
+    expect(await card.findByText(/AUD\s12\.34/)).toBeVisible();
+    await user.click(card.getByRole("button", { name: "Rotate key Marketing" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Rotate API key" }));
+    const field = dialog.getByLabelText("New API key");
+    expect(field).toHaveValue("");
+    expect(field).toHaveAttribute("type", "password");
+    expect(field).toHaveFocus();
+
+    await user.type(field, "WRONG-KEY-1111");
+    await user.click(dialog.getByRole("button", { name: "Rotate key" }));
+    expect(await dialog.findByRole("alert")).toHaveTextContent("Authorization failed.");
+
+    await user.clear(field);
+    await user.type(field, "NEW-KEY-7777");
+    await user.click(dialog.getByRole("button", { name: "Rotate key" }));
+
+    await waitForDialogToClose();
+    expect(notifications().getByText("API key rotated")).toBeVisible();
+    expect(card.getByText("7777")).toBeVisible();
+    expect(card.getByText(/AUD\s99\.00/)).toBeVisible();
+    expect(writes(backend).at(-1)?.body).toEqual({
+      connection_id: connection.id,
+      api_key: "NEW-KEY-7777",
+    });
+    // Focus goes back to the button that opened the dialog.
+    expect(card.getByRole("button", { name: "Rotate key Marketing" })).toHaveFocus();
+  });
+
+  it("renames a connection", async () => {
+    const connection = row({ connection_name: "Marketing" });
+    const backend = fakeBackend({ connections: [connection] });
+    const { user } = await openIntegrations();
+
+    await user.click(
+      within(connectionCard("Marketing")).getByRole("button", { name: "Rename Marketing" }),
+    );
+    const dialog = within(screen.getByRole("dialog", { name: "Rename connection" }));
+    const field = dialog.getByLabelText("Connection name");
+    expect(field).toHaveValue("Marketing");
+
+    await user.clear(field);
+    await user.click(dialog.getByRole("button", { name: "Save name" }));
+    expect(field).toHaveAccessibleDescription("Give the connection a name.");
+    expect(writes(backend)).toHaveLength(0);
+
+    await user.type(field, "Customer support");
+    await user.click(dialog.getByRole("button", { name: "Save name" }));
+
+    await waitForDialogToClose();
+    expect(connectionCard("Customer support")).toBeVisible();
+    expect(notifications().getByText("Connection renamed")).toBeVisible();
+    expect(writes(backend).map((call) => call.body)).toEqual([
+      { connection_id: connection.id, connection_name: "Customer support" },
+    ]);
+  });
+
+  it("names the agents that lose access, then disconnects", async () => {
+    const connection = row({ connection_name: "Marketing" });
+    const other = row({ connection_name: "Alerts" });
+    const agents = [
+      { id: crypto.randomUUID(), name: "Support bot" },
+      { id: crypto.randomUUID(), name: "Sales bot" },
+      { id: crypto.randomUUID(), name: "Ops bot" },
+    ];
+    const grants = [
+      { agent_id: agents[0]?.id ?? "", connection_id: connection.id, is_active: true },
+      { agent_id: agents[1]?.id ?? "", connection_id: connection.id, is_active: true },
+      { agent_id: agents[2]?.id ?? "", connection_id: other.id, is_active: true },
+    ];
+    const backend = fakeBackend({ connections: [connection, other], agents, grants });
+    const { user } = await openIntegrations();
+
+    await user.click(
+      within(connectionCard("Marketing")).getByRole("button", { name: "Disconnect Marketing" }),
+    );
+    const dialog = within(screen.getByRole("dialog", { name: "Disconnect Marketing?" }));
+    expect(await dialog.findByText("These 2 agents lose access:")).toBeVisible();
+    expect(
+      dialog
+        .getAllByRole("listitem")
+        .map((item) => item.textContent)
+        .sort(),
+    ).toEqual(["Sales bot", "Support bot"]);
+    expect(dialog.queryByText("Ops bot")).not.toBeInTheDocument();
+
+    await user.click(dialog.getByRole("button", { name: "Disconnect" }));
+
+    await waitForDialogToClose();
+    const card = within(connectionCard("Marketing"));
+    expect(card.getByText("Disconnected")).toBeVisible();
+    expect(card.queryByRole("button")).not.toBeInTheDocument();
+    expect(notifications().getByText("Marketing disconnected")).toBeVisible();
+    expect(notifications().getByText("2 agents lost access.")).toBeVisible();
+    expect(writes(backend).map((call) => [call.method, call.body])).toEqual([
+      ["DELETE", { connection_id: connection.id }],
+    ]);
+    // The other connection is untouched and still usable.
+    expect(
+      within(connectionCard("Alerts")).getByRole("button", { name: "Disconnect Alerts" }),
+    ).toBeVisible();
+  });
+
+  it("says when no agent loses access, and shows the empty state after the last disconnect", async () => {
+    fakeBackend({ connections: [row({ connection_name: "Marketing" })] });
+    const { user } = await openIntegrations();
+
+    await user.click(screen.getByRole("button", { name: "Disconnect Marketing" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Disconnect Marketing?" }));
+    expect(await dialog.findByText(/No agent has access to this connection/)).toBeVisible();
+    await user.click(dialog.getByRole("button", { name: "Disconnect" }));
+
+    await waitForDialogToClose();
+    expect(
+      screen.getByRole("heading", { level: 4, name: "No ClickSend account connected" }),
+    ).toBeVisible();
+    // The disconnect button is gone, so focus lands on the connection instead of the page.
+    expect(screen.getByRole("heading", { level: 4, name: "Marketing" })).toHaveFocus();
+  });
+
+  it("shows a load error the user can retry", async () => {
+    fakeBackend({ connections: [row({ connection_name: "Marketing" })] });
+    let failures = 1;
+    server.use(
+      http.get(restUrl("/user_oauth_connections"), () => {
+        if (failures === 0) return undefined;
+        failures -= 1;
+        // A PostgREST error (connection lost): postgrest-js itself retries only network errors.
+        return HttpResponse.json(
+          { code: "08006", message: "Database connection lost.", details: null, hint: null },
+          { status: 500 },
+        );
+      }),
+    );
+    const { user } = await openIntegrations();
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load your connections");
+    expect(alert).toHaveTextContent("Database connection lost.");
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+
+    expect(await screen.findByRole("article", { name: "Marketing" })).toBeVisible();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("explains a failure that retrying cannot fix, without a Try again button", async () => {
+    fakeBackend();
+    server.use(
+      http.get(restUrl("/service_providers"), () =>
+        HttpResponse.json(
+          {
+            code: "PGRST116",
+            message: "JSON object requested, multiple (or no) rows returned",
+            details: "The result contains 0 rows",
+            hint: null,
+          },
+          { status: 406 },
+        ),
+      ),
+    );
+    await renderRoute("/integrations");
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load the ClickSend integration");
+    expect(alert).toHaveTextContent("The ClickSend integration is not enabled on this server.");
+    expect(within(alert).queryByRole("button")).not.toBeInTheDocument();
+  });
+
+  it("retries a balance ClickSend could not give", async () => {
+    fakeBackend({ connections: [row({ connection_name: "Marketing" })] });
+    server.use(
+      http.post(
+        functionUrl("clicksend-api"),
+        () =>
+          functionError(
+            502,
+            "upstream_unavailable",
+            "ClickSend could not be reached; try again shortly.",
+            {
+              retryable: true,
+            },
+          ),
+        { once: true },
+      ),
+    );
+    const { user } = await openIntegrations();
+
+    const card = within(connectionCard("Marketing"));
+    expect(
+      await card.findByText(/Balance unavailable: ClickSend could not be reached/),
+    ).toBeVisible();
+    await user.click(card.getByRole("button", { name: "Try again balance of Marketing" }));
+    expect(await card.findByText(/AUD\s12\.34/)).toBeVisible();
+  });
+
+  it("works by keyboard: Enter opens the dialog, Escape closes it and focus returns", async () => {
+    fakeBackend();
+    const { user } = await openIntegrations();
+
+    const open = screen.getByRole("button", { name: "Connect ClickSend" });
+    open.focus();
+    await user.keyboard("{Enter}");
+    const dialog = screen.getByRole("dialog", { name: "Connect ClickSend" });
+    // The first control in the dialog has focus: the sandbox "fill" button.
+    expect(within(dialog).getByRole("button", { name: "Use sandbox credentials" })).toHaveFocus();
+    await user.keyboard("{Enter}");
+    await user.tab();
+    expect(within(dialog).getByLabelText("Username")).toHaveFocus();
+    await user.keyboard("{Escape}");
+
+    await waitForDialogToClose();
+    expect(open).toHaveFocus();
+  });
+});
