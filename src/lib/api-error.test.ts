@@ -40,6 +40,17 @@ describe("toApiError", () => {
     ).toMatchObject({ code: "network_error", retryable: true });
   });
 
+  it("hides a server failure's internals behind a retryable, generic message", () => {
+    const internal = { code: "XX000", message: "relation private.secret does not exist" };
+    const fromServer = toApiError(internal, 500);
+    expect(fromServer).toMatchObject({ code: "XX000", retryable: true, status: 500 });
+    expect(fromServer.message).not.toContain("private.secret");
+    expect(fromServer.message).toMatch(/try again/i);
+    // A statement timeout (class 57) is transient even when the status is missing.
+    expect(toApiError({ code: "57014", message: "canceling statement" })).toMatchObject({
+      retryable: true,
+    });
+  });
   it("returns an ApiError unchanged and wraps anything else", () => {
     const original = new ApiError("scope_not_granted", "Not allowed.");
     expect(toApiError(original)).toBe(original);

@@ -100,8 +100,12 @@ function fromPostgrestError(error: z.infer<typeof postgrestErrorShape>, status?:
   const known = POSTGREST_MESSAGES[error.code];
   if (known) return new ApiError(known.code, known.message, false, status);
   // Class 08 (connection) and 57 (operator intervention, e.g. statement timeout) may pass.
-  const retryable = /^(08|57|40)/.test(error.code) || (status !== undefined && status >= 500);
-  return new ApiError(error.code, error.message, retryable, status);
+  const transient = /^(08|57|40)/.test(error.code);
+  // A server-side failure's own text (an SQL error, an internal name) means nothing to a user.
+  if (transient || (status !== undefined && status >= 500)) {
+    return new ApiError(error.code, SERVER_MESSAGE, true, status);
+  }
+  return new ApiError(error.code, error.message, false, status);
 }
 
 /**

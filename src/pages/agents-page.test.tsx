@@ -349,7 +349,8 @@ describe("Agents page: agents", () => {
 
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Could not load your agents");
-    expect(alert).toHaveTextContent("internal error");
+    expect(alert).toHaveTextContent("Something went wrong on our side");
+    expect(alert).not.toHaveTextContent("internal error");
     failing = false;
     await user.click(within(alert).getByRole("button", { name: "Try again" }));
 

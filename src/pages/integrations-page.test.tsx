@@ -473,7 +473,8 @@ describe("Integrations page", () => {
 
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Could not load your connections");
-    expect(alert).toHaveTextContent("Database connection lost.");
+    expect(alert).toHaveTextContent("Something went wrong on our side");
+    expect(alert).not.toHaveTextContent("Database connection lost.");
     await user.click(within(alert).getByRole("button", { name: "Try again" }));
 
     expect(await screen.findByRole("article", { name: "Marketing" })).toBeVisible();

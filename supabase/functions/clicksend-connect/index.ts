@@ -1,12 +1,10 @@
 // POST connect, PATCH rotate/rename, DELETE disconnect a ClickSend account (see _shared/connections.ts).
 import {
-  connect,
   connectBodySchema,
   deleteBodySchema,
-  disconnect,
-  update,
   updateBodySchema,
-} from "../_shared/connections.ts";
+} from "../_shared/connection-schemas.ts";
+import { connect, disconnect, update } from "../_shared/connections.ts";
 import { isSandbox, readEnv } from "../_shared/env.ts";
 import { json, readJson, serve } from "../_shared/http.ts";
 import { identifyCaller, serviceClient } from "../_shared/supabase.ts";
