@@ -137,7 +137,7 @@ function ModalDialog({
         )}
       >
         <div className="flex items-start justify-between gap-4">
-          <h2 id={titleId} className="text-lg font-semibold tracking-tight">
+          <h2 id={titleId} className="min-w-0 text-lg font-semibold tracking-tight wrap-break-word">
             {title}
           </h2>
           <button
@@ -152,7 +152,10 @@ function ModalDialog({
           </button>
         </div>
         {description ? (
-          <p id={descriptionId} className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+          <p
+            id={descriptionId}
+            className="mt-1 text-sm wrap-break-word text-slate-600 dark:text-slate-300"
+          >
             {description}
           </p>
         ) : null}

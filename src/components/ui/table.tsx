@@ -1,4 +1,4 @@
-import type { ComponentProps, ReactNode } from "react";
+import { useId, type ComponentProps, type ReactNode } from "react";
 
 import { cn } from "@/utils/cn";
 
@@ -10,7 +10,8 @@ type TableProps = ComponentProps<"table"> & {
 
 /**
  * A data table that scrolls sideways inside its own box on narrow screens, so the page never
- * scrolls horizontally. Use TableHead/TableBody/TableRow/TableHeaderCell/TableCell inside.
+ * scrolls horizontally. The box is a focusable region named by the caption, so keyboard users can
+ * scroll it too. Use TableHead/TableBody/TableRow/TableHeaderCell/TableCell inside.
  */
 export function Table({
   caption,
@@ -19,10 +20,18 @@ export function Table({
   children,
   ...props
 }: TableProps) {
+  const captionId = useId();
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+    <div
+      role="region"
+      aria-labelledby={captionId}
+      // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrollable region must be reachable by keyboard
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg border border-slate-200 focus-visible:outline-2 focus-visible:outline-blue-600 dark:border-slate-800 dark:focus-visible:outline-blue-400"
+    >
       <table className={cn("min-w-full text-left text-sm", className)} {...props}>
         <caption
+          id={captionId}
           className={cn(captionHidden ? "sr-only" : "px-3 py-2 text-left text-sm font-semibold")}
         >
           {caption}

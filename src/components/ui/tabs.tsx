@@ -73,7 +73,9 @@ export function TabList({ label, className, children }: TabListProps) {
       aria-label={label}
       aria-orientation="horizontal"
       className={cn(
-        "flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800",
+        // The bottom rule is an inset shadow, painted under the tabs, so the selected tab's border
+        // covers it without overflowing the list (which would show a vertical scrollbar).
+        "flex gap-1 overflow-x-auto overflow-y-hidden shadow-[inset_0_-1px_0_var(--color-slate-200)] dark:shadow-[inset_0_-1px_0_var(--color-slate-800)]",
         className,
       )}
     >
@@ -134,7 +136,7 @@ export function Tab({ value, disabled = false, children }: TabProps) {
         handleTabKeyDown(event, select);
       }}
       className={cn(
-        "-mb-px border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors",
+        "border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors",
         "focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 dark:focus-visible:outline-blue-400",
         "disabled:cursor-not-allowed disabled:opacity-60",
         selected

@@ -39,9 +39,11 @@ export function ToastItem({ toast, paused, onDismiss }: ToastItemProps) {
       )}
     >
       <div className="min-w-0 flex-1">
-        <p className="font-semibold">{toast.title}</p>
+        <p className="font-semibold wrap-break-word">{toast.title}</p>
         {toast.description ? (
-          <p className="mt-0.5 text-slate-600 dark:text-slate-300">{toast.description}</p>
+          <p className="mt-0.5 wrap-break-word text-slate-600 dark:text-slate-300">
+            {toast.description}
+          </p>
         ) : null}
       </div>
       <button
