@@ -62,7 +62,7 @@ export function ConnectionItem({ connection }: { connection: Connection }) {
             id={headingId}
             ref={headingRef}
             tabIndex={-1}
-            className="min-w-0 text-base font-semibold break-words focus:outline-none"
+            className="min-w-0 text-base font-semibold wrap-break-word focus:outline-none"
           >
             {connection.connection_name}
           </h4>

@@ -104,7 +104,7 @@ function AgentsLosingAccess({ connectionId }: { connectionId: string }) {
           ? "This agent loses access:"
           : `These ${String(agents.data.length)} agents lose access:`}
       </p>
-      <ul className="mt-2 list-disc space-y-1 pl-5 break-words">
+      <ul className="mt-2 list-disc space-y-1 pl-5 wrap-break-word">
         {agents.data.map((agent) => (
           <li key={agent.id}>{agent.name}</li>
         ))}

@@ -43,7 +43,7 @@ export function ProviderDetails({ provider }: { provider: Provider }) {
           </h3>
           <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm">
             {steps.map((step) => (
-              <li key={step} className="break-words">
+              <li key={step} className="wrap-break-word">
                 <Linkified text={step} />
               </li>
             ))}

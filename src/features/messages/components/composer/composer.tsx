@@ -161,7 +161,7 @@ export function Composer({ connection }: { connection: Connection }) {
               {...register("to")}
             />
             {recipients.numbers.length > 0 && recipients.problems.length === 0 ? (
-              <p className="text-sm break-words text-slate-600 dark:text-slate-300">
+              <p className="text-sm wrap-break-word text-slate-600 dark:text-slate-300">
                 Sends to {recipients.numbers.join(", ")}
               </p>
             ) : null}

@@ -72,7 +72,7 @@ export function DataTable<T>({ caption, rows, columns, rowKey, stale = false }: 
                     column.className,
                   )}
                 >
-                  <div className="min-w-0 break-words">{column.cell(row)}</div>
+                  <div className="min-w-0 wrap-break-word">{column.cell(row)}</div>
                 </div>
               ))}
             </div>

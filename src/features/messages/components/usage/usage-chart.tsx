@@ -28,7 +28,7 @@ export function UsageChart({ agents }: { agents: readonly AgentUsage[] }) {
         {agents.map((agent) => (
           <li key={agent.agentId ?? "dashboard"}>
             <div className="flex flex-wrap items-baseline justify-between gap-x-3 text-sm">
-              <span className="min-w-0 font-medium break-words">{agent.name}</span>
+              <span className="min-w-0 font-medium wrap-break-word">{agent.name}</span>
               <span className="text-slate-600 tabular-nums dark:text-slate-300">
                 {plural(agent.messages, "message")} · {successRateText(agent)} success
               </span>
