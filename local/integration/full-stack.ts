@@ -24,9 +24,17 @@ export interface FullStack {
   stop(): Promise<void>;
 }
 
-export async function startFullStack(
-  options: { receiptDelayMs?: number } = {},
-): Promise<FullStack> {
+export interface FullStackOptions {
+  receiptDelayMs?: number;
+  /** How long the sandbox holds a `timeout` fault before dropping the connection. */
+  faultTimeoutMs?: number;
+  /** Browser origins the gateway answers CORS for (the e2e app server). */
+  allowedOrigins?: string[];
+  /** Extra environment for the Edge Functions, e.g. CLICKSEND_TIMEOUT_MS. */
+  functionsEnv?: Record<string, string>;
+}
+
+export async function startFullStack(options: FullStackOptions = {}): Promise<FullStack> {
   const logs: string[] = [];
   const log = (line: string): void => {
     logs.push(line);
@@ -34,6 +42,7 @@ export async function startFullStack(
   const sandbox = await startSandbox({
     port: 0,
     receiptDelayMs: options.receiptDelayMs ?? 200,
+    ...(options.faultTimeoutMs === undefined ? {} : { faultTimeoutMs: options.faultTimeoutMs }),
     log,
   });
   const port = await freePort();
@@ -52,6 +61,7 @@ export async function startFullStack(
         SUPABASE_ANON_KEY: LOCAL_ANON_KEY,
         SUPABASE_SERVICE_ROLE_KEY: LOCAL_SERVICE_ROLE_KEY,
         CLICKSEND_API_BASE: sandbox.url,
+        ...options.functionsEnv,
       },
       denoDir: join(repoRoot, ".local-data/deno"),
       denoBin: join(repoRoot, "node_modules/.bin/deno"),
@@ -62,6 +72,7 @@ export async function startFullStack(
     db,
     port,
     log,
+    ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
     routes: (ctx) => ({
       "/auth/v1": createAuthHandler(ctx),
       "/rest/v1": createRestHandler(ctx),

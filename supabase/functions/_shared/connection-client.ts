@@ -47,6 +47,7 @@ export async function connectionClient(
       username: connection.external_username,
       apiKey,
       baseUrl: env.CLICKSEND_API_BASE,
+      timeoutMs: env.CLICKSEND_TIMEOUT_MS,
     }),
     country: accountCountry(connection.connection_metadata),
   };

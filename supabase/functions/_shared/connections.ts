@@ -101,6 +101,7 @@ async function verify(env: FunctionEnv, username: string, apiKey: string): Promi
       username,
       apiKey,
       baseUrl: env.CLICKSEND_API_BASE,
+      timeoutMs: env.CLICKSEND_TIMEOUT_MS,
     }).getAccount();
   } catch (error) {
     throw fromClickSend(error);
@@ -200,6 +201,7 @@ export async function connect(
     username: account.username,
     apiKey: body.api_key,
     baseUrl: env.CLICKSEND_API_BASE,
+    timeoutMs: env.CLICKSEND_TIMEOUT_MS,
   });
   const ruleId = await registerReceiptWebhook(env, service, created.id, client);
   const row = await ownConnection(db, created.id);
@@ -296,6 +298,7 @@ export async function disconnect(
         username: row.external_username,
         apiKey,
         baseUrl: env.CLICKSEND_API_BASE,
+        timeoutMs: env.CLICKSEND_TIMEOUT_MS,
       })
         .deleteReceiptRule(ruleId)
         .catch(() => undefined);

@@ -7,6 +7,8 @@ export const functionEnvSchema = z.object({
   SUPABASE_ANON_KEY: z.string().min(1),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1),
   CLICKSEND_API_BASE: z.url().default(CLICKSEND_API_BASE),
+  /** Per-attempt ClickSend timeout in ms; unset keeps the client's defaults (10 s reads, 30 s writes). */
+  CLICKSEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
 });
 export type FunctionEnv = z.infer<typeof functionEnvSchema>;
 
@@ -19,6 +21,7 @@ export function readEnv(get: (name: string) => string | undefined): FunctionEnv 
     SUPABASE_ANON_KEY: get("SUPABASE_ANON_KEY"),
     SUPABASE_SERVICE_ROLE_KEY: get("SUPABASE_SERVICE_ROLE_KEY"),
     CLICKSEND_API_BASE: emptyToUndefined(get("CLICKSEND_API_BASE")),
+    CLICKSEND_TIMEOUT_MS: emptyToUndefined(get("CLICKSEND_TIMEOUT_MS")),
   });
   if (!parsed.success) {
     // Names only: never echo values.
