@@ -1,0 +1,192 @@
+// Fixtures every spec uses: state reset before each test, a secret-hygiene watch over the whole
+// test (network responses, console, storage, the stack's logs), axe checks and page screenshots.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === "") {
+    throw new Error(`${name} is not set: run the end-to-end suite with \`npm run test:e2e\``);
+  }
+  return value;
+}
+
+export const stack = {
+  appUrl: required("E2E_APP_URL"),
+  apiUrl: required("E2E_API_URL"),
+  sandboxOrigin: required("E2E_SANDBOX_ORIGIN"),
+  controlUrl: required("E2E_CONTROL_URL"),
+};
+
+/** The sandbox's public test account: the app shows these on purpose when it talks to the sandbox. */
+export const SANDBOX = { username: "sandbox_user", apiKey: "A1B2C3D4-E5F6-4789-ABCD-0123456789AB" };
+
+/**
+ * Keys of a sandbox account nobody advertises (made per run by e2e/run.ts). A user types them; from
+ * then on they must not appear anywhere the browser or the logs can see.
+ */
+export const PRIVATE_ACCOUNT = {
+  username: required("E2E_PRIVATE_USERNAME"),
+  apiKey: required("E2E_PRIVATE_KEY"),
+  rotatedKey: required("E2E_PRIVATE_ROTATED_KEY"),
+};
+
+/** The one response allowed to carry the public sandbox key: the app's "which ClickSend" query. */
+function mayShowSandboxKey(url: string, method: string): boolean {
+  return method === "GET" && url.startsWith(`${stack.apiUrl}/functions/v1/clicksend-connect`);
+}
+
+export async function sandboxControl(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${stack.sandboxOrigin}/_sandbox/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`sandbox ${path}: ${String(response.status)}`);
+  return response.json();
+}
+
+export interface SandboxAccountState {
+  balance: string;
+  sms_sent: number;
+  mms_sent: number;
+  requests: number;
+  requests_by_endpoint: Record<string, number>;
+}
+
+export async function sandboxAccount(username: string): Promise<SandboxAccountState> {
+  const state = (await sandboxControl("state")) as {
+    accounts: Record<string, SandboxAccountState | undefined>;
+  };
+  const account = state.accounts[username];
+  if (!account) throw new Error(`sandbox account ${username} missing`);
+  return account;
+}
+
+async function stackLogs(): Promise<string[]> {
+  const response = await fetch(`${stack.controlUrl}/logs`);
+  const body = (await response.json()) as { logs: string[] };
+  return body.logs;
+}
+
+interface Leak {
+  where: string;
+  secret: string;
+}
+
+function findSecrets(text: string, where: string, secrets: readonly string[]): Leak[] {
+  return secrets.filter((secret) => text.includes(secret)).map((secret) => ({ where, secret }));
+}
+
+async function storageText(page: Page): Promise<string> {
+  if (page.isClosed() || !page.url().startsWith(stack.appUrl)) return "";
+  return page.evaluate(() => {
+    const dump = (storage: Storage): string[] =>
+      Array.from({ length: storage.length }, (_, index) => {
+        const key = storage.key(index) ?? "";
+        return `${key}=${storage.getItem(key) ?? ""}`;
+      });
+    return [...dump(window.localStorage), ...dump(window.sessionStorage)].join("\n");
+  });
+}
+
+type Fixtures = {
+  resetState: undefined;
+  secretWatch: undefined;
+};
+
+export const test = base.extend<Fixtures>({
+  resetState: [
+    async ({}, use) => {
+      const response = await fetch(`${stack.controlUrl}/reset`, { method: "POST" });
+      expect(response.status, "state reset").toBe(200);
+      await sandboxControl("accounts", {
+        username: PRIVATE_ACCOUNT.username,
+        api_key: PRIVATE_ACCOUNT.apiKey,
+        balance: 10,
+      });
+      await use(undefined);
+    },
+    { auto: true },
+  ],
+  secretWatch: [
+    async ({ page, context }, use) => {
+      const privateKeys = [PRIVATE_ACCOUNT.apiKey, PRIVATE_ACCOUNT.rotatedKey];
+      const everyKey = [...privateKeys, SANDBOX.apiKey];
+      const logsBefore = (await stackLogs()).length;
+      const leaks: Leak[] = [];
+      const pending: Promise<void>[] = [];
+      context.on("response", (response) => {
+        const request = response.request();
+        const keys = mayShowSandboxKey(response.url(), request.method()) ? privateKeys : everyKey;
+        pending.push(
+          response.body().then(
+            (body) => {
+              leaks.push(...findSecrets(body.toString("utf8"), `response ${response.url()}`, keys));
+            },
+            () => undefined, // redirects and aborted requests have no body
+          ),
+        );
+        for (const [name, value] of Object.entries(response.headers())) {
+          leaks.push(...findSecrets(value, `response header ${name} of ${response.url()}`, everyKey));
+        }
+      });
+      context.on("console", (message) => {
+        leaks.push(...findSecrets(message.text(), `console ${message.type()}`, everyKey));
+      });
+      context.on("weberror", (error) => {
+        leaks.push(...findSecrets(String(error.error()), "page error", everyKey));
+      });
+
+      await use(undefined);
+
+      for (const open of context.pages()) {
+        leaks.push(...findSecrets(await storageText(open), "browser storage", everyKey));
+      }
+      await Promise.all(pending);
+      const logs = (await stackLogs()).slice(logsBefore).join("\n");
+      leaks.push(...findSecrets(logs, "stack logs", everyKey));
+      expect(leaks, "an API key leaked").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** axe on what is on screen now (page or open dialog): no serious or critical violations. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
+    }));
+  expect(serious, `axe: serious or critical violations on ${what}`).toEqual([]);
+}
+
+/** A full-page screenshot kept as an artifact: e2e/.artifacts/screenshots/<project>/<name>.png. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const dir = join(import.meta.dirname, ".artifacts", "screenshots", testInfo.project.name);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+/** Checks and records a page or dialog: axe, no horizontal scroll, a screenshot. */
+export async function review(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await expectAccessible(page, name);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow, `${name} scrolls horizontally`).toBeLessThanOrEqual(0);
+  await screenshot(page, testInfo, name);
+}

@@ -1,0 +1,117 @@
+// The main user story, from a new account to an agent that is allowed, then denied.
+import { expect, review, SANDBOX, sandboxAccount, test } from "../fixtures.ts";
+import {
+  connectSandbox,
+  createAgent,
+  newEmail,
+  openPage,
+  runTool,
+  setScope,
+  signUp,
+} from "./helpers.ts";
+
+// Not one of ClickSend's free test numbers: this message is charged and gets a delivery receipt.
+const RECIPIENT = "+61412345678";
+
+test("a new user connects ClickSend, grants an agent SMS only, sends, sees it delivered, then revokes", async ({
+  page,
+}, testInfo) => {
+  await test.step("signs up", async () => {
+    await page.goto("/");
+    await review(page, testInfo, "sign-in");
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Create account" })).toBeVisible();
+    await review(page, testInfo, "create-account");
+    await signUp(page, newEmail("journey"));
+  });
+
+  await test.step("tries a wrong API key and sees ClickSend's reason", async () => {
+    await openPage(page, "Integrations");
+    await expect(page.getByText("No ClickSend account connected")).toBeVisible();
+    await review(page, testInfo, "integrations-empty");
+    await page.getByRole("button", { name: "Connect ClickSend" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Connect ClickSend" });
+    await dialog.getByLabel("Username").fill(SANDBOX.username);
+    await dialog.getByLabel("API key", { exact: true }).fill("WRONG-KEY-00000000");
+    await review(page, testInfo, "connect-dialog");
+    await dialog.getByRole("button", { name: "Connect", exact: true }).click();
+    await expect(dialog.getByRole("alert")).toContainText("Authorization failed.");
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByLabel("Username")).toHaveValue(SANDBOX.username);
+    await review(page, testInfo, "connect-dialog-error");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+  });
+
+  await test.step("connects with the sandbox key and sees the account and balance", async () => {
+    await expect(page.getByText("Sandbox", { exact: true }).first()).toBeVisible();
+    await connectSandbox(page);
+    const card = page.getByRole("article", { name: `ClickSend (${SANDBOX.username})` });
+    await expect(card.getByText(SANDBOX.username, { exact: true })).toBeVisible();
+    await expect(card.getByText(/AUD\s25\.00/)).toBeVisible();
+    await expect(card.getByText("Active")).toBeVisible();
+    await review(page, testInfo, "integrations-connected");
+  });
+
+  await test.step("creates an agent and grants SMS only", async () => {
+    await openPage(page, "Agents");
+    await expect(page.getByRole("heading", { name: "No agents yet" })).toBeVisible();
+    await review(page, testInfo, "agents-empty");
+    await createAgent(page, "Front desk");
+    await expect(page.getByText(/^No tools:/)).toBeVisible();
+    await setScope(page, "Send SMS", true);
+    await expect(page.getByText("1 tool: clicksend_send_sms.")).toBeVisible();
+    const json = page.getByRole("region", { name: "Tools JSON" });
+    await expect(json).toContainText('"name": "clicksend_send_sms"');
+    await expect(json).not.toContainText("clicksend_send_mms");
+    await expect(json).not.toContainText("clicksend_get_balance");
+    await review(page, testInfo, "agents-granted");
+  });
+
+  const before = await sandboxAccount(SANDBOX.username);
+  await test.step("sends an SMS from the playground", async () => {
+    const playground = await runTool(page, "clicksend_send_sms", {
+      to: [RECIPIENT],
+      body: "Your table for two is ready.",
+    });
+    await expect(playground.getByText("Allowed", { exact: true })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Tool result JSON" })).toContainText("SUCCESS");
+    await review(page, testInfo, "agents-playground-allowed");
+    const after = await sandboxAccount(SANDBOX.username);
+    expect(after.sms_sent - before.sms_sent).toBe(1);
+  });
+
+  await test.step("finds it in history, delivered, with a lower balance", async () => {
+    await openPage(page, "Messages");
+    const balance = page.getByRole("region", { name: "Balance" });
+    await expect(balance.getByText(/\d+\.\d{2} AUD/)).toBeVisible();
+    await expect(balance.getByText("25.00 AUD")).toHaveCount(0);
+    const history = page.getByRole("table", { name: /SMS history/ });
+    await expect(history.getByText(RECIPIENT)).toBeVisible();
+    // The sandbox delivers after a moment; refresh until the receipt shows.
+    await expect(async () => {
+      await page.getByRole("button", { name: "Refresh SMS history" }).click();
+      await expect(history.getByText("Delivered")).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
+    await review(page, testInfo, "messages");
+    await page.getByRole("tab", { name: "Delivery receipts" }).click();
+    const receipts = page.getByRole("table", { name: /Delivery receipts/ });
+    await expect(receipts.getByRole("row", { name: /Delivered to handset code 201/ })).toBeVisible();
+    await review(page, testInfo, "messages-receipts");
+  });
+
+  await test.step("revokes the grant and the next call is denied", async () => {
+    await openPage(page, "Agents");
+    await setScope(page, "Send SMS", false);
+    await expect(page.getByText(/^No tools:/)).toBeVisible();
+    const sent = (await sandboxAccount(SANDBOX.username)).sms_sent;
+    const playground = await runTool(page, "clicksend_send_sms", {
+      to: [RECIPIENT],
+      body: "This must not be sent.",
+    });
+    await expect(playground.getByText("Denied", { exact: true })).toBeVisible();
+    await expect(playground.getByText("Turn on “Send SMS” above to allow it.")).toBeVisible();
+    await review(page, testInfo, "agents-playground-denied");
+    expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(sent);
+  });
+});
