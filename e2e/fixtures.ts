@@ -48,6 +48,11 @@ export async function sandboxControl(path: string, body?: unknown): Promise<unkn
   return response.json();
 }
 
+export async function clearSandboxFaults(): Promise<void> {
+  const response = await fetch(`${stack.sandboxOrigin}/_sandbox/faults`, { method: "DELETE" });
+  if (!response.ok) throw new Error(`sandbox faults: ${String(response.status)}`);
+}
+
 export interface SandboxAccountState {
   balance: string;
   sms_sent: number;
@@ -99,6 +104,7 @@ type Fixtures = {
 
 export const test = base.extend<Fixtures>({
   resetState: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function asks for
     async ({}, use) => {
       const response = await fetch(`${stack.controlUrl}/reset`, { method: "POST" });
       expect(response.status, "state reset").toBe(200);
@@ -112,7 +118,7 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
   secretWatch: [
-    async ({ page, context }, use) => {
+    async ({ context }, use) => {
       const privateKeys = [PRIVATE_ACCOUNT.apiKey, PRIVATE_ACCOUNT.rotatedKey];
       const everyKey = [...privateKeys, SANDBOX.apiKey];
       const logsBefore = (await stackLogs()).length;
@@ -130,7 +136,9 @@ export const test = base.extend<Fixtures>({
           ),
         );
         for (const [name, value] of Object.entries(response.headers())) {
-          leaks.push(...findSecrets(value, `response header ${name} of ${response.url()}`, everyKey));
+          leaks.push(
+            ...findSecrets(value, `response header ${name} of ${response.url()}`, everyKey),
+          );
         }
       });
       context.on("console", (message) => {

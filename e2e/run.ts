@@ -14,7 +14,9 @@ const chromium = process.env.E2E_CHROMIUM ?? "/usr/bin/chromium";
 
 async function main(): Promise<number> {
   if (!existsSync(chromium)) {
-    console.error(`test:e2e: ${chromium} not found; install it with \`apt-get install -y chromium\``);
+    console.error(
+      `test:e2e: ${chromium} not found; install it with \`apt-get install -y chromium\``,
+    );
     return 1;
   }
   const started = performance.now();

@@ -119,10 +119,20 @@ export async function startE2eStack(): Promise<E2eStack> {
   try {
     await run(
       process.execPath,
-      [join(repoRoot, "node_modules/vite/bin/vite.js"), "build", "--outDir", outDir, "--emptyOutDir"],
+      [
+        join(repoRoot, "node_modules/vite/bin/vite.js"),
+        "build",
+        "--outDir",
+        outDir,
+        "--emptyOutDir",
+      ],
       {
         cwd: repoRoot,
-        env: { ...process.env, VITE_SUPABASE_URL: stack.url, VITE_SUPABASE_ANON_KEY: stack.anonKey },
+        env: {
+          ...process.env,
+          VITE_SUPABASE_URL: stack.url,
+          VITE_SUPABASE_ANON_KEY: stack.anonKey,
+        },
       },
     );
   } catch (error) {

@@ -96,7 +96,9 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
     await review(page, testInfo, "messages");
     await page.getByRole("tab", { name: "Delivery receipts" }).click();
     const receipts = page.getByRole("table", { name: /Delivery receipts/ });
-    await expect(receipts.getByRole("row", { name: /Delivered to handset code 201/ })).toBeVisible();
+    await expect(
+      receipts.getByRole("row", { name: /Delivered to handset code 201/ }),
+    ).toBeVisible();
     await review(page, testInfo, "messages-receipts");
   });
 

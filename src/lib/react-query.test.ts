@@ -12,6 +12,13 @@ describe("query defaults", () => {
   it("does not retry client errors, unless rate limited", () => {
     expect(shouldRetryQuery(0, { status: 403 })).toBe(false);
     expect(shouldRetryQuery(0, { status: 429 })).toBe(true);
+    expect(shouldRetryQuery(0, { status: 429, retryable: true, retryAfterSeconds: 2 })).toBe(true);
+  });
+
+  it("shows a rate limit that asks for a long wait at once instead of retrying", () => {
+    expect(shouldRetryQuery(0, { status: 429, retryable: true, retryAfterSeconds: 57 })).toBe(
+      false,
+    );
   });
 
   it("follows an error's own retryable flag", () => {

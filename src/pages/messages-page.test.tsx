@@ -637,6 +637,37 @@ describe("Messages page: composer", () => {
     expect(callsOf("send_sms")[2]?.params.idempotency_key).not.toBe(first?.params.idempotency_key);
   });
 
+  it("says a replayed send was never confirmed, and keeps the draft", async () => {
+    overrides.send_sms = () =>
+      ok({
+        idempotent_replay: true,
+        recipients: 1,
+        accepted: 0,
+        rejected: 1,
+        invalid_numbers: [],
+        total_price: 0,
+        currency: null,
+        clicksend_requests: 0,
+        messages: [
+          { to: "+61412345678", message_id: null, status: "UNKNOWN", parts: null, price: null },
+        ],
+      });
+    const { user } = await openMessagesPage();
+
+    await user.type(await screen.findByLabelText("To"), "+61412345678");
+    await user.type(screen.getByLabelText("Message"), "Did it go?");
+    await user.click(screen.getByRole("button", { name: "Send SMS" }));
+
+    const toasts = screen.getByRole("status", { name: "Notifications" });
+    expect(await within(toasts).findByText("SMS not sent again")).toBeInTheDocument();
+    expect(
+      screen.getByText("Not sent again: ClickSend never confirmed the first attempt"),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/\+61412345678: ClickSend did not confirm it/)).toBeInTheDocument();
+    expect(screen.queryByText(/ClickSend refused it/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText("Message")).toHaveValue("Did it go?");
+  });
+
   it("keeps the message when ClickSend refuses every recipient, and a resend is a new message", async () => {
     overrides.send_sms = () =>
       ok({

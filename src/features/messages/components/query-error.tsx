@@ -12,7 +12,8 @@ type QueryErrorProps = {
 
 function describe(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.retryAfterSeconds !== undefined) {
+    // Our functions' messages already say when to try again; others get the wait added.
+    if (error.retryAfterSeconds !== undefined && !/try again/i.test(error.message)) {
       return `${error.message} Try again in ${String(error.retryAfterSeconds)} seconds.`;
     }
     return error.message;

@@ -111,6 +111,14 @@ export function Composer({ connection }: { connection: Connection }) {
       toast.error(`${kind} not sent`, "ClickSend refused every recipient; see why below.");
       return;
     }
+    if (outcome.idempotent_replay && outcome.messages.some((m) => m.status === "UNKNOWN")) {
+      // The first attempt got no clear answer: keep the draft, the user decides after checking.
+      toast.info(
+        `${kind} not sent again`,
+        "ClickSend never confirmed the first attempt; check the SMS history before sending it again.",
+      );
+      return;
+    }
     if (outcome.idempotent_replay) {
       toast.info(`${kind} already sent`, "It was sent before, so it was not sent again.");
     } else {

@@ -7,19 +7,28 @@ type SendResultProps = {
   scheduled: boolean;
 };
 
-/** What the last send did: accepted, refused (and why), invalid numbers, and the cost. */
+/** The executor's mark for a message ClickSend may or may not have taken (no clear answer). */
+const UNCONFIRMED = "UNKNOWN";
+
+/** What the last send did: accepted, refused (and why), unconfirmed, invalid numbers, the cost. */
 export function SendResult({ outcome, scheduled }: SendResultProps) {
+  const unconfirmed = outcome.messages.filter((message) => message.status === UNCONFIRMED);
   const refused = outcome.messages.filter(
-    (message) => message.status !== "SUCCESS" && message.status !== "Scheduled",
+    (message) =>
+      message.status !== "SUCCESS" &&
+      message.status !== "Scheduled" &&
+      message.status !== UNCONFIRMED,
   );
   const tone =
-    outcome.accepted === 0
+    outcome.accepted === 0 && unconfirmed.length === 0
       ? "error"
-      : refused.length > 0 || outcome.invalid_numbers.length > 0
+      : refused.length > 0 || unconfirmed.length > 0 || outcome.invalid_numbers.length > 0
         ? "warning"
         : "success";
   const title = outcome.idempotent_replay
-    ? "Already sent: this message was not sent again"
+    ? unconfirmed.length > 0
+      ? "Not sent again: ClickSend never confirmed the first attempt"
+      : "Already sent: this message was not sent again"
     : outcome.accepted === 0
       ? "Not sent"
       : `${scheduled ? "Scheduled" : "Sent"} to ${String(outcome.accepted)} of ${plural(outcome.recipients, "recipient")}`;
@@ -30,6 +39,12 @@ export function SendResult({ outcome, scheduled }: SendResultProps) {
         {outcome.total_price > 0 ? (
           <li>Cost: {formatMoney(outcome.total_price, outcome.currency, { precise: true })}</li>
         ) : null}
+        {unconfirmed.map((message) => (
+          <li key={message.to}>
+            {message.to}: ClickSend did not confirm it, so it may have gone. Look for it in the SMS
+            history before sending it again.
+          </li>
+        ))}
         {refused.map((message) => (
           <li key={message.to}>
             {message.to}: ClickSend refused it ({message.status})

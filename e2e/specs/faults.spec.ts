@@ -1,0 +1,95 @@
+// ClickSend misbehaving: 500s, 429s and timeouts show a clear error with a way to retry, and a
+// message is never sent twice.
+import {
+  clearSandboxFaults,
+  expect,
+  SANDBOX,
+  sandboxAccount,
+  sandboxControl,
+  stack,
+  test,
+} from "../fixtures.ts";
+import { connectSandbox, newEmail, openPage, signUp } from "./helpers.ts";
+
+test.beforeEach(async ({ page }) => {
+  await signUp(page, newEmail("faults"));
+  await connectSandbox(page);
+});
+
+test("the balance survives ClickSend answering 500, then loads on retry", async ({ page }) => {
+  await sandboxControl("faults", { mode: "error500", count: 100, method: "GET", path: "/account" });
+  await openPage(page, "Messages");
+  const balance = page.getByRole("region", { name: "Balance" });
+  const alert = balance.getByRole("alert");
+  await expect(alert).toContainText("Could not load the balance");
+  await clearSandboxFaults();
+  await alert.getByRole("button", { name: "Try again" }).click();
+  await expect(balance.getByText("25.00 AUD")).toBeVisible();
+});
+
+test("a rate-limited balance says so and loads once ClickSend allows it again", async ({
+  page,
+}) => {
+  // Another client of the same ClickSend account uses up its allowance for GET /account.
+  await sandboxControl("rate-limit", { limit: 1, endpoint: "GET /account" });
+  await fetch(`${stack.sandboxOrigin}/v3/account`, {
+    headers: { authorization: `Basic ${btoa(`${SANDBOX.username}:${SANDBOX.apiKey}`)}` },
+  });
+  await openPage(page, "Messages");
+  const balance = page.getByRole("region", { name: "Balance" });
+  const alert = balance.getByRole("alert");
+  await expect(alert).toContainText(/rate limit was reached; try again in \d+ s\./, {
+    timeout: 30_000,
+  });
+  await sandboxControl("rate-limit", { defaults: true });
+  await alert.getByRole("button", { name: "Try again" }).click();
+  await expect(balance.getByText("25.00 AUD")).toBeVisible();
+});
+
+test("a send whose answer is lost is reported, and trying again does not send it twice", async ({
+  page,
+}) => {
+  await openPage(page, "Messages");
+  const composer = page.getByRole("region", { name: "Send a message" });
+  await composer.getByLabel("To").fill("+61412345678");
+  await composer.getByLabel("Message").fill("Your order has shipped.");
+  const before = await sandboxAccount(SANDBOX.username);
+  // ClickSend accepts the message, then the answer never arrives.
+  await sandboxControl("faults", {
+    mode: "timeout",
+    when: "after",
+    method: "POST",
+    path: "/sms/send",
+  });
+  await composer.getByRole("button", { name: "Send SMS" }).click();
+  const failure = composer.getByRole("alert");
+  await expect(failure).toContainText("Could not send the message", { timeout: 30_000 });
+  await expect(failure).toContainText("the same message is never sent twice");
+  expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(before.sms_sent + 1);
+
+  await failure.getByRole("button", { name: "Try again" }).click();
+  await expect(composer.getByRole("button", { name: "Send SMS" })).toBeEnabled({ timeout: 30_000 });
+  expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(before.sms_sent + 1);
+});
+
+test("a send ClickSend answered with 500 is not repeated blindly: the page says to check history", async ({
+  page,
+}) => {
+  await openPage(page, "Messages");
+  const composer = page.getByRole("region", { name: "Send a message" });
+  await composer.getByLabel("To").fill("+61412345678");
+  await composer.getByLabel("Message").fill("Appointment at 10am tomorrow.");
+  const before = await sandboxAccount(SANDBOX.username);
+  await sandboxControl("faults", { mode: "error500", method: "POST", path: "/sms/send" });
+  await composer.getByRole("button", { name: "Send SMS" }).click();
+  const failure = composer.getByRole("alert");
+  await expect(failure).toContainText("Could not send the message");
+
+  // A 500 does not say whether ClickSend took the message, so the retry does not send it again.
+  await failure.getByRole("button", { name: "Try again" }).click();
+  await expect(
+    composer.getByText("Not sent again: ClickSend never confirmed the first attempt"),
+  ).toBeVisible();
+  await expect(composer.getByText(/look for it in the SMS history/i)).toBeVisible();
+  expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(before.sms_sent);
+});

@@ -1,0 +1,56 @@
+// Two users on one backend: the second sees nothing of the first, on any page or by any address.
+import { expect, SANDBOX, test } from "../fixtures.ts";
+import {
+  connectSandbox,
+  createAgent,
+  newEmail,
+  openPage,
+  runTool,
+  setScope,
+  signUp,
+} from "./helpers.ts";
+
+test("a second user sees none of the first user's connections, agents or messages", async ({
+  page,
+  browser,
+}, testInfo) => {
+  await signUp(page, newEmail("first"));
+  await connectSandbox(page);
+  await createAgent(page, "First's agent");
+  await setScope(page, "Send SMS", true);
+  const playground = await runTool(page, "clicksend_send_sms", {
+    to: ["+61412345678"],
+    body: "Only the first user may see this.",
+  });
+  await expect(playground.getByText("Allowed", { exact: true })).toBeVisible();
+  const agentUrl = page.url();
+  expect(agentUrl).toMatch(/\/agents\?agent=[0-9a-f-]{36}$/);
+
+  const context = await browser.newContext({
+    baseURL: testInfo.project.use.baseURL,
+    viewport: testInfo.project.use.viewport ?? null,
+  });
+  const second = await context.newPage();
+  try {
+    await signUp(second, newEmail("second"));
+
+    await openPage(second, "Integrations");
+    await expect(second.getByText("No ClickSend account connected")).toBeVisible();
+    await expect(second.getByText(`ClickSend (${SANDBOX.username})`)).toHaveCount(0);
+
+    await openPage(second, "Agents");
+    await expect(second.getByRole("heading", { name: "No agents yet" })).toBeVisible();
+    await expect(second.getByText("First's agent")).toHaveCount(0);
+
+    await openPage(second, "Messages");
+    await expect(second.getByText("Connect ClickSend to see your messages")).toBeVisible();
+    await expect(second.getByText("Only the first user may see this.")).toHaveCount(0);
+
+    // The first user's agent, by its address.
+    await second.goto(agentUrl);
+    await expect(second.getByRole("heading", { name: "No agents yet" })).toBeVisible();
+    await expect(second.getByText("First's agent")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
