@@ -16,6 +16,8 @@ export async function signUp(page: Page, email: string): Promise<void> {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
   await page.getByRole("link", { name: "Create an account" }).click();
+  // The page is loaded on demand: wait for it, or the sign-in form's fields could be filled.
+  await expect(page.getByRole("heading", { level: 1, name: "Create account" })).toBeVisible();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
@@ -24,6 +26,7 @@ export async function signUp(page: Page, email: string): Promise<void> {
 
 export async function signIn(page: Page, email: string): Promise<void> {
   await page.goto("/sign-in");
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
