@@ -1,6 +1,6 @@
 // What a benchmark suite reports, and how run.ts prints it.
 
-export type Unit = "ms" | "s" | "ratio" | "count";
+export type Unit = "ms" | "s" | "ratio" | "count" | "per_s" | "kB";
 
 /** A figure's target: met when `value <= max`. */
 export interface Goal {
@@ -39,6 +39,10 @@ function formatValue(figure: Figure): string {
       return `${figure.value.toFixed(2)}x`;
     case "count":
       return figure.value.toLocaleString("en-US");
+    case "per_s":
+      return `${figure.value.toFixed(1)} /s`;
+    case "kB":
+      return `${figure.value.toFixed(1)} kB`;
   }
 }
 

@@ -5,15 +5,23 @@
 //   npm run bench -- db      only the named suites; their figures are merged into the existing
 //                            results.json, other suites' figures are kept
 //
+// Suites: db (PostgreSQL 15), load, discovery, bulk (one shared full local stack), build.
+//
 // Exits non-zero when a suite fails (including its sanity checks). A missed goal is reported in the
 // table, not as a failure: benchmarks never gate on timing.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildSuite } from "./build.ts";
+import { bulkSuite } from "./bulk.ts";
 import { dbSuite } from "./db.ts";
+import { discoverySuite } from "./discovery.ts";
+import { loadSuite } from "./load.ts";
 import { formatTable, goalMet, type Figure, type Suite } from "./report.ts";
+import { stopSharedStack } from "./stack.ts";
 
-const suites: readonly Suite[] = [dbSuite];
+// load, discovery and bulk share one full stack (started by the first of them, stopped below).
+const suites: readonly Suite[] = [dbSuite, loadSuite, discoverySuite, bulkSuite, buildSuite];
 
 const resultsPath = join(dirname(fileURLToPath(import.meta.url)), "results.json");
 
@@ -28,18 +36,7 @@ function readExisting(): Record<string, number> {
   return out;
 }
 
-async function main(): Promise<void> {
-  const requested = process.argv.slice(2);
-  const unknown = requested.filter((name) => !suites.some((suite) => suite.name === name));
-  if (unknown.length > 0) {
-    throw new Error(
-      `unknown suite(s): ${unknown.join(", ")}; available: ${suites.map((s) => s.name).join(", ")}`,
-    );
-  }
-  const selected =
-    requested.length === 0 ? suites : suites.filter((suite) => requested.includes(suite.name));
-
-  const figures: Figure[] = [];
+async function runSuites(selected: readonly Suite[], figures: Figure[]): Promise<void> {
   for (const suite of selected) {
     console.log(`bench: running suite "${suite.name}"`);
     const started = process.hrtime.bigint();
@@ -55,6 +52,25 @@ async function main(): Promise<void> {
       }
       figures.push(figure);
     }
+  }
+}
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !suites.some((suite) => suite.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown suite(s): ${unknown.join(", ")}; available: ${suites.map((s) => s.name).join(", ")}`,
+    );
+  }
+  const selected =
+    requested.length === 0 ? suites : suites.filter((suite) => requested.includes(suite.name));
+
+  const figures: Figure[] = [];
+  try {
+    await runSuites(selected, figures);
+  } finally {
+    await stopSharedStack();
   }
 
   const results: Record<string, number> = requested.length === 0 ? {} : readExisting();

@@ -53,9 +53,11 @@ export interface Summary {
   samples: number;
   /** Unrounded nanoseconds, for ratios. */
   p50Ns: number;
+  p95Ns: number;
   p99Ns: number;
   /** Milliseconds, rounded to the microsecond. */
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
   meanMs: number;
 }
@@ -74,12 +76,15 @@ export function summarize(samplesNs: readonly number[]): Summary {
   const sorted = [...samplesNs].sort((a, b) => a - b);
   const mean = sorted.reduce((sum, ns) => sum + ns, 0) / sorted.length;
   const p50Ns = percentile(sorted, 50);
+  const p95Ns = percentile(sorted, 95);
   const p99Ns = percentile(sorted, 99);
   return {
     samples: sorted.length,
     p50Ns,
+    p95Ns,
     p99Ns,
     p50Ms: roundMs(p50Ns / 1e6),
+    p95Ms: roundMs(p95Ns / 1e6),
     p99Ms: roundMs(p99Ns / 1e6),
     meanMs: roundMs(mean / 1e6),
   };

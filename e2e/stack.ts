@@ -2,15 +2,15 @@
 // Deno functions, gateway), the production build of the app served statically, and a control
 // server the specs call to reset state between tests.
 import { execFile } from "node:child_process";
-import { createReadStream, existsSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { extname, join, normalize, sep } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "../local/db/sql-files.ts";
 import { startFullStack, type FullStack } from "../local/integration/full-stack.ts";
 import { freePort } from "../local/net.ts";
+import { serveStatic } from "../local/static-server.ts";
 
 const run = promisify(execFile);
 
@@ -23,40 +23,6 @@ export interface E2eStack {
   /** Every line the backend logged (gateway, functions, sandbox). */
   logs: string[];
   stop(): Promise<void>;
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".json": "application/json",
-  ".woff2": "font/woff2",
-};
-
-/** Serves the built app; any path that is not a file gets index.html (client-side routes). */
-function serveStatic(dir: string, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://app").pathname);
-    const candidate = normalize(join(dir, path));
-    const inside = candidate.startsWith(dir + sep);
-    const file =
-      inside && existsSync(candidate) && statSync(candidate).isFile()
-        ? candidate
-        : join(dir, "index.html");
-    res.writeHead(200, {
-      "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
-      "cache-control": "no-store",
-    });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => {
-    server.listen(port, "127.0.0.1", () => {
-      resolve(server);
-    });
-  });
 }
 
 /** Deletes every user (and so everything users own) and puts the sandbox back to its start. */

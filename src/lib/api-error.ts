@@ -1,4 +1,4 @@
-import { isAuthError } from "@supabase/supabase-js";
+import { isAuthError } from "@supabase/auth-js";
 import { z } from "zod";
 
 /**

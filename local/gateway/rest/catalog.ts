@@ -21,6 +21,8 @@ const relationSchema = z.object({
   kind: z.enum(["r", "p", "v", "m", "f"]),
   columns: z.array(columnSchema),
   primaryKey: z.array(z.string()),
+  /** pg_relation_is_updatable(oid, true): bits 4 update, 8 insert, 16 delete; absent = all. */
+  updatableEvents: z.number().int().optional(),
 });
 
 const argumentSchema = z.object({
@@ -54,6 +56,8 @@ export interface RelationInfo {
   kind: "table" | "view" | "materialized view" | "foreign table";
   columns: ReadonlyMap<string, ColumnInfo>;
   primaryKey: readonly string[];
+  /** What the relation can take at all (a view only when auto-updatable or with INSTEAD OF triggers). */
+  writable: { insert: boolean; update: boolean; delete: boolean };
 }
 
 export interface ArgumentInfo {
@@ -112,7 +116,8 @@ select json_build_object(
         cross join lateral unnest(con.conkey) with ordinality as k(attnum, ord)
         join pg_catalog.pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
         where con.conrelid = c.oid and con.contype = 'p'
-      ), '[]'::json)
+      ), '[]'::json),
+      'updatableEvents', pg_catalog.pg_relation_is_updatable(c.oid::regclass, true)
     ) order by c.relname)
     from pg_catalog.pg_class c
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -164,6 +169,7 @@ export class Catalog {
         kind: RELATION_KINDS[relation.kind],
         columns: new Map(relation.columns.map((column) => [column.name, column])),
         primaryKey: relation.primaryKey,
+        writable: writableFrom(relation.updatableEvents),
       });
     }
     for (const fn of data.functions) {
@@ -188,6 +194,16 @@ export class Catalog {
   functionNames(): IterableIterator<string> {
     return this.functions.keys();
   }
+}
+
+/** CMD_UPDATE = 2, CMD_INSERT = 3, CMD_DELETE = 4, as bits of pg_relation_is_updatable. */
+function writableFrom(events: number | undefined): RelationInfo["writable"] {
+  if (events === undefined) return { insert: true, update: true, delete: true };
+  return {
+    insert: (events & (1 << 3)) !== 0,
+    update: (events & (1 << 2)) !== 0,
+    delete: (events & (1 << 4)) !== 0,
+  };
 }
 
 function toFunctionInfo(fn: z.infer<typeof functionSchema>): FunctionInfo {

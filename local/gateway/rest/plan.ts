@@ -155,6 +155,7 @@ function planRelation(
     return { ...base(request, params, sql, "read", c), offset };
   }
 
+  refuseUnwritable(relation, request);
   const c = common(request, true);
   if (request.prefer.maxAffected !== null && request.prefer.handling === "strict") {
     c.applied.push(`max-affected=${String(request.prefer.maxAffected)}`);
@@ -239,6 +240,47 @@ function planRelation(
   };
   if (returning.kind === "keys") plan.location = { table: relation.name, keys: returning.columns };
   return plan;
+}
+
+const WRITES = {
+  insert: { method: "POST", phrase: "insert into" },
+  update: { method: "PATCH", phrase: "update" },
+  delete: { method: "DELETE", phrase: "delete from" },
+} as const;
+
+/**
+ * 405 for a write the relation cannot take at all (a view neither auto-updatable nor with an
+ * INSTEAD OF trigger): Postgres' own 55000 refusal, which PostgREST would answer 500, is the
+ * request's fault, so it is answered as a method the resource does not allow.
+ */
+function refuseUnwritable(relation: RelationInfo, request: RestRequest): void {
+  const needed: (keyof typeof WRITES)[] =
+    request.method === "POST"
+      ? request.prefer.resolution === "merge-duplicates"
+        ? ["insert", "update"]
+        : ["insert"]
+      : request.method === "PATCH"
+        ? ["update"]
+        : request.method === "DELETE"
+          ? ["delete"]
+          : [];
+  const missing = needed.find((event) => !relation.writable[event]);
+  if (missing === undefined) return;
+  const allow = [
+    "GET",
+    "HEAD",
+    ...(Object.keys(WRITES) as (keyof typeof WRITES)[])
+      .filter((event) => relation.writable[event])
+      .map((event) => WRITES[event].method),
+  ].join(", ");
+  throw new RestError(
+    405,
+    "55000",
+    `cannot ${WRITES[missing].phrase} ${relation.kind} "${relation.name}"`,
+    `The ${relation.kind} ${EXPOSED_SCHEMA}.${relation.name} takes no ${missing}: it is not automatically updatable and has no INSTEAD OF ${missing.toUpperCase()} trigger.`,
+    "Write to the table it reads from instead.",
+    { allow },
+  );
 }
 
 function mutationReturning(

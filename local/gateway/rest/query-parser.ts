@@ -213,13 +213,13 @@ export function parseSelect(value: string): SelectItem[] {
     if (item === "*") return STAR;
     if (item === "")
       throw parseFailure(`failed to parse select parameter (${value})`, "empty item");
-    if (!item.startsWith('"')) {
-      if (/(^|:)count\(\)$|\.(count|sum|avg|min|max)\(\)$/i.test(item)) {
-        throw unsupported("aggregate functions", item);
-      }
-      if (item.startsWith("...") || item.includes("(")) {
-        throw unsupported("resource embedding", item);
-      }
+    // Syntax counts only outside double quotes: a quoted name may hold any character.
+    const bare = outsideQuotes(item);
+    if (/(^|:)count\(\)$|\.(count|sum|avg|min|max)\(\)$/i.test(bare)) {
+      throw unsupported("aggregate functions", item);
+    }
+    if (bare.startsWith("...") || bare.includes("(")) {
+      throw unsupported("resource embedding", item);
     }
     const colon = findAliasColon(item);
     if (colon === -1) {
@@ -231,6 +231,22 @@ export function parseSelect(value: string): SelectItem[] {
       throw parseFailure(`failed to parse select parameter (${value})`, "empty alias");
     return { kind: "column", column, alias };
   });
+}
+
+/** `item` without its double-quoted parts (and their \\ escapes). */
+function outsideQuotes(item: string): string {
+  let out = "";
+  let quoted = false;
+  for (let i = 0; i < item.length; i++) {
+    const char = item.charAt(i);
+    if (quoted && char === "\\") {
+      i++;
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    else if (!quoted) out += char;
+  }
+  return out;
 }
 
 /** Index of the `alias:` colon (a single colon outside quotes, not part of `::`), or -1. */

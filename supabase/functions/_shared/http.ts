@@ -40,6 +40,49 @@ export function errorResponse(error: ApiError): Response {
   );
 }
 
+/** No request needs more than a few levels; deeper bodies are refused before validation. */
+export const MAX_JSON_DEPTH = 32;
+
+function jsonPath(path: readonly string[]): string {
+  if (path.length === 0) return "body";
+  return path.length > 4 ? `${path.slice(0, 4).join(".")}.…` : path.join(".");
+}
+
+/**
+ * What no function accepts anywhere in a JSON body, whatever its schema, as "where: problem":
+ * text with U+0000 (Postgres text and jsonb cannot store it), the key "__proto__" (objects built
+ * from the body would silently drop it), and nesting deeper than MAX_JSON_DEPTH (recursive code
+ * such as log redaction would overflow the stack). Iterative, so any depth is safe to inspect.
+ */
+export function unacceptableJson(value: unknown): string | null {
+  const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: item, path } = next;
+    if (typeof item === "string") {
+      if (item.includes("\u0000")) return `${jsonPath(path)}: must not contain a NUL character`;
+      continue;
+    }
+    if (item === null || typeof item !== "object") continue;
+    if (path.length >= MAX_JSON_DEPTH) {
+      return `${jsonPath(path)}: nested more than ${String(MAX_JSON_DEPTH)} levels deep`;
+    }
+    const entries = Array.isArray(item)
+      ? item.map((child, index): [string, unknown] => [String(index), child])
+      : Object.entries(item);
+    for (const [key, child] of entries) {
+      const at = [...path, key];
+      if (!Array.isArray(item) && key.includes("\u0000")) {
+        return `${jsonPath(at)}: a key must not contain a NUL character`;
+      }
+      if (!Array.isArray(item) && key === "__proto__") {
+        return `${jsonPath(at)}: "__proto__" is not an accepted key`;
+      }
+      pending.push({ value: child, path: at });
+    }
+  }
+  return null;
+}
+
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
   let body: unknown;
   try {
@@ -47,6 +90,8 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   } catch {
     throw new ApiError(400, "invalid_json", "The request body must be a JSON object.");
   }
+  const problem = unacceptableJson(body);
+  if (problem !== null) throw new ApiError(400, "invalid_request", problem);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

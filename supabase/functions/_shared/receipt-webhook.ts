@@ -2,32 +2,49 @@
 // customstring), authenticated by the connection's secret token in the URL. Duplicates and
 // out-of-order pushes are harmless: clicksend_apply_receipt never moves a message backwards.
 import { z } from "zod";
-import { looseCode } from "./clicksend/types.ts";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";
 
+/** The latest instant a JavaScript Date (and so toISOString) can hold. */
+const MAX_DATE_MS = 8.64e15;
+
+/** A stored form field: bounded, and without NUL (Postgres text cannot hold one). */
+const formText = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${String(max)} characters`)
+    .refine((value) => !value.includes("\u0000"), "must not contain a NUL character");
+
 export const receiptPushSchema = z
   .object({
-    message_id: z.string().optional(),
-    messageid: z.string().optional(),
-    status: z.string().optional(),
-    status_code: looseCode,
+    message_id: formText(64).optional(),
+    messageid: formText(64).optional(),
+    status: formText(100).optional(),
+    // ClickSend's receipt codes are numbers (200 pending, 201 delivered, 300-302 failed).
+    status_code: z
+      .string()
+      .regex(/^\d{0,5}$/, "a ClickSend status code is a number such as 200, 201 or 301")
+      .optional()
+      .transform((value) => (value === undefined || value === "" ? null : value)),
     timestamp: z.string().optional(),
   })
   .loose()
   .transform((push, ctx) => {
     const messageId = [push.message_id, push.messageid].find((id) => id !== undefined && id !== "");
     if (!messageId) {
-      ctx.addIssue({ code: "custom", message: "message_id is missing" });
+      ctx.addIssue({ code: "custom", path: ["message_id"], message: "the receipt has none" });
       return z.NEVER;
     }
-    const seconds = Number(push.timestamp);
+    // Unix seconds; an unreadable or impossible timestamp means "now".
+    const milliseconds = Number(push.timestamp) * 1000;
     return {
       messageId,
       status: push.status ?? "",
       statusCode: push.status_code,
       receivedAt: new Date(
-        Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : Date.now(),
+        Number.isFinite(milliseconds) && milliseconds > 0 && milliseconds <= MAX_DATE_MS
+          ? milliseconds
+          : Date.now(),
       ).toISOString(),
     };
   });
@@ -46,7 +63,11 @@ export async function applyReceiptPush(
   if (!connectionId) throw new ApiError(401, "invalid_token", "Unknown webhook token.");
 
   const parsed = receiptPushSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) throw new ApiError(400, "invalid_receipt", "The receipt has no message_id.");
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join(".") : "receipt";
+    throw new ApiError(400, "invalid_receipt", `${where}: ${issue?.message ?? "invalid"}`);
+  }
   const receipt = parsed.data;
   const { data: applied, error: applyError } = await service.rpc("clicksend_apply_receipt", {
     p_connection_id: connectionId,
