@@ -51,6 +51,11 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
     await expect(card.getByText(/AUD\s25\.00/)).toBeVisible();
     await expect(card.getByText("Active")).toBeVisible();
     await review(page, testInfo, "integrations-connected");
+    // The session survives a reload.
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Integrations" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await expect(card).toBeVisible();
   });
 
   await test.step("creates an agent and grants SMS only", async () => {
