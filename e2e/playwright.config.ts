@@ -29,7 +29,7 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: process.env.CI !== undefined,
   retries: 0,
-  timeout: 90_000,
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { outputFolder: "./.artifacts/report", open: "never" }]],
   use: {

@@ -72,6 +72,24 @@ export async function createAgent(page: Page, name: string): Promise<void> {
   await expect(page.getByRole("heading", { level: 2, name })).toBeVisible();
 }
 
+/**
+ * Closes every notification, as a phone user does before reaching what they cover (on a 375 px
+ * screen the toast stack sits over the bottom of the page, and a resting pointer pauses it).
+ */
+export async function dismissToasts(page: Page): Promise<void> {
+  const close = page
+    .getByRole("status", { name: "Notifications" })
+    .getByRole("button", { name: "Dismiss notification" });
+  for (let attempt = 0; attempt < 10 && (await close.count()) > 0; attempt += 1) {
+    // A toast may time out on its own meanwhile; then there is nothing to click.
+    await close
+      .first()
+      .click({ timeout: 2_000 })
+      .catch(() => undefined);
+  }
+  await expect(close).toHaveCount(0);
+}
+
 /** Turns one scope switch on or off and waits until it is saved. */
 export async function setScope(page: Page, label: string, on: boolean): Promise<void> {
   const toggle = page.getByRole("region", { name: "Permissions" }).getByRole("switch", {
@@ -84,10 +102,12 @@ export async function setScope(page: Page, label: string, on: boolean): Promise<
   await expect(
     page.getByRole("status", { name: "Notifications" }).getByText("Permissions saved").last(),
   ).toBeVisible();
+  await dismissToasts(page);
 }
 
 /** Runs a tool from the playground with the given arguments; returns the result region. */
 export async function runTool(page: Page, tool: string, args: unknown) {
+  await dismissToasts(page);
   const playground = page.getByRole("region", { name: "Tool playground" });
   await playground.getByLabel("Tool").selectOption(tool);
   await playground.getByLabel("Arguments (JSON)").fill(JSON.stringify(args, null, 2));
