@@ -10,7 +10,9 @@ test("every other page and dialog has no serious accessibility violations", asyn
 
   await test.step("messages before any connection", async () => {
     await openPage(page, "Messages");
-    await expect(page.getByText("Connect ClickSend to see your messages")).toBeVisible();
+    await expect(
+      page.getByRole("heading", { name: "Connect ClickSend to see your messages" }),
+    ).toBeVisible();
     await review(page, testInfo, "messages-empty");
   });
 
@@ -55,11 +57,11 @@ test("every other page and dialog has no serious accessibility violations", asyn
       .slice(0, 16);
     await composer.getByLabel("Send at").fill(local);
     await composer.getByRole("button", { name: "Schedule SMS" }).click();
-    await expect(
-      page.getByRole("status", { name: "Notifications" }).getByText("SMS scheduled"),
-    ).toBeVisible();
+    await expect(page.getByRole("status", { name: "Notifications" })).toContainText(
+      "SMS scheduled",
+    );
     const history = page.getByRole("table", { name: /SMS history/ });
-    await expect(history.getByText("See you next week.")).toBeVisible();
+    await expect(history).toContainText("See you next week.");
     await history.getByRole("button", { name: /^Cancel the SMS to \+61412345678/ }).click();
     const cancel = page.getByRole("dialog", { name: "Cancel this scheduled SMS?" });
     await expect(cancel).toBeVisible();
@@ -82,7 +84,9 @@ test("every other page and dialog has no serious accessibility violations", asyn
   });
 });
 
-test("the secret watch catches an API key in the console", async ({ page }) => {
+test("canary, marked as expected to fail: the secret watch fails a test whose page logs an API key", async ({
+  page,
+}) => {
   // Proof that the watch can fail: this test is expected to fail in the watch's teardown.
   test.fail();
   await page.goto("/");

@@ -8,12 +8,14 @@ test("a user rotates the key, renames the connection, and disconnects it, and th
   await signUp(page, newEmail("owner"));
   await connectClickSend(page, PRIVATE_ACCOUNT, "Support line");
   const card = page.getByRole("article", { name: "Support line" });
-  await expect(card.getByText(PRIVATE_ACCOUNT.apiKey.slice(-4))).toBeVisible();
-  await expect(card.getByText(/AUD\s10\.00/)).toBeVisible();
+  await expect(card).toContainText(PRIVATE_ACCOUNT.apiKey.slice(-4));
+  await expect(card).toContainText(/AUD\s10\.00/);
 
   await createAgent(page, "Reminders");
   await setScope(page, "Send SMS", true);
-  await expect(page.getByText("1 tool: clicksend_send_sms.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Tools the agent sees" })).toContainText(
+    "1 tool: clicksend_send_sms.",
+  );
 
   await test.step("rotates the key after regenerating it in ClickSend", async () => {
     await openPage(page, "Integrations");
@@ -31,10 +33,10 @@ test("a user rotates the key, renames the connection, and disconnects it, and th
     await dialog.getByLabel("New API key").fill(PRIVATE_ACCOUNT.rotatedKey);
     await dialog.getByRole("button", { name: "Rotate key" }).click();
     await expect(dialog).toBeHidden();
-    await expect(
-      page.getByRole("status", { name: "Notifications" }).getByText("API key rotated"),
-    ).toBeVisible();
-    await expect(card.getByText(PRIVATE_ACCOUNT.rotatedKey.slice(-4))).toBeVisible();
+    await expect(page.getByRole("status", { name: "Notifications" })).toContainText(
+      "API key rotated",
+    );
+    await expect(card).toContainText(PRIVATE_ACCOUNT.rotatedKey.slice(-4));
   });
 
   await test.step("renames the connection", async () => {
@@ -51,16 +53,18 @@ test("a user rotates the key, renames the connection, and disconnects it, and th
     const renamed = page.getByRole("article", { name: "Front office" });
     await renamed.getByRole("button", { name: "Disconnect Front office" }).click();
     const dialog = page.getByRole("dialog", { name: "Disconnect Front office?" });
-    await expect(dialog.getByText("This agent loses access:")).toBeVisible();
-    await expect(dialog.getByText("Reminders")).toBeVisible();
+    await expect(dialog).toContainText("This agent loses access:");
+    await expect(dialog).toContainText("Reminders");
     await review(page, testInfo, "disconnect-dialog");
     await dialog.getByRole("button", { name: "Disconnect" }).click();
     await expect(dialog).toBeHidden();
-    await expect(renamed.getByText("Disconnected", { exact: true })).toBeVisible();
+    await expect(renamed).toContainText("Disconnected");
   });
 
   await test.step("the agent sees no tools any more", async () => {
     await openPage(page, "Agents");
-    await expect(page.getByText(/^No tools:/)).toBeVisible();
+    await expect(page.getByRole("region", { name: "Tools the agent sees" })).toContainText(
+      "No tools:",
+    );
   });
 });

@@ -99,9 +99,9 @@ export async function setScope(page: Page, label: string, on: boolean): Promise<
   if ((await toggle.getAttribute("aria-checked")) === String(on)) return;
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-checked", String(on));
-  await expect(
-    page.getByRole("status", { name: "Notifications" }).getByText("Permissions saved").last(),
-  ).toBeVisible();
+  await expect(page.getByRole("status", { name: "Notifications" })).toContainText(
+    "Permissions saved",
+  );
   await dismissToasts(page);
 }
 

@@ -27,7 +27,9 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
 
   await test.step("tries a wrong API key and sees ClickSend's reason", async () => {
     await openPage(page, "Integrations");
-    await expect(page.getByText("No ClickSend account connected")).toBeVisible();
+    await expect(
+      page.getByRole("heading", { name: "No ClickSend account connected" }),
+    ).toBeVisible();
     await review(page, testInfo, "integrations-empty");
     await page.getByRole("button", { name: "Connect ClickSend" }).first().click();
     const dialog = page.getByRole("dialog", { name: "Connect ClickSend" });
@@ -44,12 +46,14 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
   });
 
   await test.step("connects with the sandbox key and sees the account and balance", async () => {
-    await expect(page.getByText("Sandbox", { exact: true }).first()).toBeVisible();
+    await expect(page.getByRole("region", { name: /ClickSend SMS\/MMS/ })).toContainText(
+      "Sandbox: no real messages, no charges",
+    );
     await connectSandbox(page);
     const card = page.getByRole("article", { name: `ClickSend (${SANDBOX.username})` });
-    await expect(card.getByText(SANDBOX.username, { exact: true })).toBeVisible();
-    await expect(card.getByText(/AUD\s25\.00/)).toBeVisible();
-    await expect(card.getByText("Active")).toBeVisible();
+    await expect(card).toContainText(SANDBOX.username);
+    await expect(card).toContainText(/AUD\s25\.00/);
+    await expect(card).toContainText("Active");
     await review(page, testInfo, "integrations-connected");
     // The session survives a reload.
     await page.reload();
@@ -63,9 +67,13 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
     await expect(page.getByRole("heading", { name: "No agents yet" })).toBeVisible();
     await review(page, testInfo, "agents-empty");
     await createAgent(page, "Front desk");
-    await expect(page.getByText(/^No tools:/)).toBeVisible();
+    await expect(page.getByRole("region", { name: "Tools the agent sees" })).toContainText(
+      "No tools:",
+    );
     await setScope(page, "Send SMS", true);
-    await expect(page.getByText("1 tool: clicksend_send_sms.")).toBeVisible();
+    await expect(page.getByRole("region", { name: "Tools the agent sees" })).toContainText(
+      "1 tool: clicksend_send_sms.",
+    );
     const json = page.getByRole("region", { name: "Tools JSON" });
     await expect(json).toContainText('"name": "clicksend_send_sms"');
     await expect(json).not.toContainText("clicksend_send_mms");
@@ -79,7 +87,7 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
       to: [RECIPIENT],
       body: "Your table for two is ready.",
     });
-    await expect(playground.getByText("Allowed", { exact: true })).toBeVisible();
+    await expect(playground).toContainText("Allowed");
     await expect(page.getByRole("region", { name: "Tool result JSON" })).toContainText("SUCCESS");
     await review(page, testInfo, "agents-playground-allowed");
     const after = await sandboxAccount(SANDBOX.username);
@@ -89,14 +97,14 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
   await test.step("finds it in history, delivered, with a lower balance", async () => {
     await openPage(page, "Messages");
     const balance = page.getByRole("region", { name: "Balance" });
-    await expect(balance.getByText(/\d+\.\d{2} AUD/)).toBeVisible();
-    await expect(balance.getByText("25.00 AUD")).toHaveCount(0);
+    await expect(balance).toContainText(/\d+\.\d{2} AUD/);
+    await expect(balance).not.toContainText("25.00 AUD");
     const history = page.getByRole("table", { name: /SMS history/ });
-    await expect(history.getByText(RECIPIENT)).toBeVisible();
+    await expect(history).toContainText(RECIPIENT);
     // The sandbox delivers after a moment; refresh until the receipt shows.
     await expect(async () => {
       await page.getByRole("button", { name: "Refresh SMS history" }).click();
-      await expect(history.getByText("Delivered")).toBeVisible({ timeout: 1_000 });
+      await expect(history).toContainText("Delivered", { timeout: 1_000 });
     }).toPass({ timeout: 15_000 });
     await review(page, testInfo, "messages");
     await page.getByRole("tab", { name: "Delivery receipts" }).click();
@@ -110,14 +118,16 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
   await test.step("revokes the grant and the next call is denied", async () => {
     await openPage(page, "Agents");
     await setScope(page, "Send SMS", false);
-    await expect(page.getByText(/^No tools:/)).toBeVisible();
+    await expect(page.getByRole("region", { name: "Tools the agent sees" })).toContainText(
+      "No tools:",
+    );
     const sent = (await sandboxAccount(SANDBOX.username)).sms_sent;
     const playground = await runTool(page, "clicksend_send_sms", {
       to: [RECIPIENT],
       body: "This must not be sent.",
     });
-    await expect(playground.getByText("Denied", { exact: true })).toBeVisible();
-    await expect(playground.getByText("Turn on “Send SMS” above to allow it.")).toBeVisible();
+    await expect(playground).toContainText("Denied");
+    await expect(playground).toContainText("Turn on “Send SMS” above to allow it.");
     await review(page, testInfo, "agents-playground-denied");
     expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(sent);
   });
