@@ -24,6 +24,7 @@ import { bootstrapPath, listMigrations } from "../local/db/sql-files.ts";
 import type { Figure, Suite } from "./report.ts";
 import {
   measureInterleaved,
+  positiveInt,
   roundRatio,
   seededRandom,
   shuffled,
@@ -64,13 +65,6 @@ interface Pair {
   expected: boolean;
   /** What the seed's function must return given its own (weaker) logic. */
   seedExpected: boolean;
-}
-
-function positiveInt(text: string | undefined, fallback: number): number {
-  if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`not a positive integer: ${text}`);
-  return value;
 }
 
 function log(message: string): void {

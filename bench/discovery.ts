@@ -16,19 +16,12 @@ import {
   signUp,
   waitForQuiet,
 } from "./stack.ts";
-import { measureInterleaved, roundRatio, type Case } from "./stats.ts";
+import { measureInterleaved, positiveInt, roundRatio, type Case } from "./stats.ts";
 
 const AGENTS = 5;
 const ITERATIONS = positiveInt(process.env.BENCH_DISCOVERY_ITERATIONS, 1000);
 const WARMUP = Math.max(50, Math.round(ITERATIONS / 10));
 const RANDOM_SEED = 20250912;
-
-function positiveInt(text: string | undefined, fallback: number): number {
-  if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`not a positive integer: ${text}`);
-  return value;
-}
 
 function log(message: string): void {
   console.log(`bench discovery: ${message}`);

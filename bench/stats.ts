@@ -127,3 +127,11 @@ export async function measureInterleaved(
   }
   return new Map([...samples].map(([name, ns]) => [name, summarize(ns)]));
 }
+
+/** An iteration count from the environment (e.g. BENCH_DB_ITERATIONS), or the fallback. */
+export function positiveInt(text: string | undefined, fallback: number): number {
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`not a positive integer: ${text}`);
+  return value;
+}
