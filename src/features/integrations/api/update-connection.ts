@@ -3,17 +3,8 @@ import { z } from "zod";
 
 import { refreshConnections } from "@/features/integrations/api/refresh-connections";
 import { accountSchema, connectionViewSchema } from "@/features/integrations/api/schemas";
-import { apiKeySchema, connectionNameSchema } from "@/features/integrations/api/connection-rules";
 import type { ApiError } from "@/lib/api-error";
 import { invokeFunction } from "@/lib/functions";
-
-/** The "Rotate API key" form. */
-export const rotateKeyInputSchema = z.object({ api_key: apiKeySchema });
-export type RotateKeyInput = z.output<typeof rotateKeyInputSchema>;
-
-/** The "Rename connection" form. */
-export const renameInputSchema = z.object({ connection_name: connectionNameSchema });
-export type RenameInput = z.output<typeof renameInputSchema>;
 
 /** clicksend-connect's PATCH body: what to change on one connection (null clears the sender). */
 export type UpdateConnectionInput = {
