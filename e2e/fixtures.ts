@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
+import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../local/clicksend-sandbox/accounts.ts";
 
 function required(name: string): string {
   const value = process.env[name];
@@ -21,7 +22,7 @@ export const stack = {
 };
 
 /** The sandbox's public test account: the app shows these on purpose when it talks to the sandbox. */
-export const SANDBOX = { username: "sandbox_user", apiKey: "A1B2C3D4-E5F6-4789-ABCD-0123456789AB" };
+export const SANDBOX = { username: SANDBOX_USERNAME, apiKey: SANDBOX_API_KEY };
 
 /**
  * Keys of a sandbox account nobody advertises (made per run by e2e/run.ts). A user types them; from

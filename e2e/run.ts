@@ -6,10 +6,10 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { SANDBOX_API_KEY } from "../local/clicksend-sandbox/accounts.ts";
 import { repoRoot } from "../local/db/sql-files.ts";
 import { startE2eStack } from "./stack.ts";
 
-const SANDBOX_PUBLIC_KEY = "A1B2C3D4-E5F6-4789-ABCD-0123456789AB";
 const chromium = process.env.E2E_CHROMIUM ?? "/usr/bin/chromium";
 
 async function main(): Promise<number> {
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
       });
     });
     const log = stack.logs.join("\n");
-    const leaked = [SANDBOX_PUBLIC_KEY, ...privateKeys].filter((key) => log.includes(key));
+    const leaked = [SANDBOX_API_KEY, ...privateKeys].filter((key) => log.includes(key));
     if (leaked.length > 0) {
       console.error(`test:e2e: ${String(leaked.length)} API key(s) appear in the stack's logs`);
       return 1;

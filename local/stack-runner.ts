@@ -3,7 +3,7 @@
 // gateway, and optionally the Vite dev server. Ctrl-C stops everything it started.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { startSandbox } from "./clicksend-sandbox/server.ts";
+import { SANDBOX_API_KEY, SANDBOX_USERNAME, startSandbox } from "./clicksend-sandbox/server.ts";
 import { applyAll } from "./db/apply.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { repoRoot } from "./db/sql-files.ts";
@@ -171,7 +171,7 @@ export async function runStack(options: StackOptions): Promise<void> {
         `ready in ${seconds} s`,
         options.withApp ? `  app:        ${APP_ORIGIN}` : undefined,
         `  API:        ${apiUrl}  (auth /auth/v1, REST /rest/v1, functions /functions/v1: ${[...functions.functions.keys()].join(", ") || "none yet"})`,
-        `  ClickSend:  ${clicksendApiBase}${sandbox ? "  (sandbox: username sandbox_user, API key A1B2C3D4-E5F6-4789-ABCD-0123456789AB)" : ""}`,
+        `  ClickSend:  ${clicksendApiBase}${sandbox ? `  (sandbox: username ${SANDBOX_USERNAME}, API key ${SANDBOX_API_KEY})` : ""}`,
         `  anon key:   ${keys.anon}`,
         "  demo sign-in: demo@example.com / demo-password-123",
         "  Ctrl-C stops everything.",
