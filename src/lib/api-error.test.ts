@@ -1,7 +1,7 @@
 import { AuthApiError, AuthRetryableFetchError, PostgrestError } from "@supabase/supabase-js";
 import { describe, expect, it } from "vitest";
 
-import { ApiError, toApiError } from "@/lib/api-error";
+import { ApiError, retryAfterHint, toApiError } from "@/lib/api-error";
 import { shouldRetryQuery } from "@/lib/react-query";
 
 describe("toApiError", () => {
@@ -38,6 +38,20 @@ describe("toApiError", () => {
     expect(
       toApiError({ code: "", message: "TypeError: Failed to fetch", details: "", hint: "" }),
     ).toMatchObject({ code: "network_error", retryable: true });
+  });
+
+  it("adds the Retry-After wait only when the message does not already say when", () => {
+    const plain = new ApiError("rate_limited", "Too many calls.", true, 429, 1);
+    expect(retryAfterHint(plain)).toBe("Try again in 1 second.");
+    const saysWhen = new ApiError(
+      "rate_limited",
+      "Limit reached; try again in 57 s.",
+      true,
+      429,
+      57,
+    );
+    expect(retryAfterHint(saysWhen)).toBeUndefined();
+    expect(retryAfterHint(new ApiError("x", "No wait given.", true, 503))).toBeUndefined();
   });
 
   it("hides a server failure's internals behind a retryable, generic message", () => {

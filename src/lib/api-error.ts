@@ -30,6 +30,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * "Try again in N seconds." for an error that came with Retry-After, unless its message already
+ * says when (our functions' messages do, so agents read it too).
+ */
+export function retryAfterHint(error: ApiError): string | undefined {
+  const seconds = error.retryAfterSeconds;
+  if (seconds === undefined || /try again/i.test(error.message)) return undefined;
+  return `Try again in ${String(seconds)} ${seconds === 1 ? "second" : "seconds"}.`;
+}
+
 export const NETWORK_MESSAGE = "Could not reach the server. Check your connection, then try again.";
 const SESSION_ENDED_MESSAGE = "Your session has ended. Sign in again to continue.";
 const SERVER_MESSAGE = "Something went wrong on our side. Try again in a moment.";

@@ -2,7 +2,7 @@ import { Alert } from "@/components/ui/alert";
 import type { ToolRun } from "@/features/agents/api/execute-agent-tool";
 import { SCOPE_LABELS, toolByName } from "@/features/agents/catalog";
 import { JsonBlock } from "@/features/agents/components/json-block";
-import type { ApiError } from "@/lib/api-error";
+import { retryAfterHint, type ApiError } from "@/lib/api-error";
 
 /** "Allowed" with the result, or "Denied" with the reason and the switch that would allow it. */
 export function ToolRunResult({ run }: { run: ToolRun }) {
@@ -36,9 +36,7 @@ function failureTitle(error: ApiError): string {
 
 function failureHint(error: ApiError): string {
   if (error.code === "invalid_arguments") return "Fix the arguments, then run again.";
-  if (error.retryAfterSeconds !== undefined) {
-    return `Try again in ${error.retryAfterSeconds} ${error.retryAfterSeconds === 1 ? "second" : "seconds"}.`;
-  }
+  if (error.retryAfterSeconds !== undefined) return retryAfterHint(error) ?? "";
   return error.retryable ? "Try again in a moment." : "";
 }
 

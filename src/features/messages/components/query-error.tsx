@@ -1,6 +1,6 @@
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { ApiError } from "@/lib/api-error";
+import { ApiError, retryAfterHint } from "@/lib/api-error";
 
 type QueryErrorProps = {
   /** What could not be done, e.g. "Could not load the balance". */
@@ -12,11 +12,8 @@ type QueryErrorProps = {
 
 function describe(error: unknown): string {
   if (error instanceof ApiError) {
-    // Our functions' messages already say when to try again; others get the wait added.
-    if (error.retryAfterSeconds !== undefined && !/try again/i.test(error.message)) {
-      return `${error.message} Try again in ${String(error.retryAfterSeconds)} seconds.`;
-    }
-    return error.message;
+    const hint = retryAfterHint(error);
+    return hint === undefined ? error.message : `${error.message} ${hint}`;
   }
   return error instanceof Error ? error.message : "An unexpected error occurred.";
 }
