@@ -13,6 +13,7 @@ import type { SendResult } from "./clicksend/types.ts";
 import { fromClickSend } from "./connections.ts";
 import { ApiError } from "./http.ts";
 import { toE164 } from "./phone.ts";
+import { UNCONFIRMED_SEND_STATUS } from "./tool-catalog.ts";
 import type { Db } from "./supabase.ts";
 
 export interface SendRequest {
@@ -223,7 +224,7 @@ export async function sendMessages(
         // ClickSend may have accepted this chunk: keep the rows (status unknown) so the same key never resends them.
         await service
           .from("clicksend_messages")
-          .update({ status: "UNKNOWN" })
+          .update({ status: UNCONFIRMED_SEND_STATUS })
           .in(
             "id",
             chunk.map((row) => row.id),

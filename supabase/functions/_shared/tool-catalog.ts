@@ -8,6 +8,8 @@ import type { Scope } from "./scopes.ts";
 /** Recipients one tool call may address; the executor sends them 1000 per ClickSend request. */
 export const MAX_RECIPIENTS_PER_CALL = 10_000;
 export const MMS_SUBJECT_MAX = 20;
+/** A send's status when ClickSend gave no clear answer: it may or may not have gone out. */
+export const UNCONFIRMED_SEND_STATUS = "UNKNOWN";
 
 const recipients = z
   .array(z.string().min(3).max(32))

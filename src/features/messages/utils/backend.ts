@@ -18,4 +18,5 @@ export {
 export {
   MMS_SUBJECT_MAX,
   toolArgumentSchemas,
+  UNCONFIRMED_SEND_STATUS,
 } from "../../../../supabase/functions/_shared/tool-catalog.ts";

@@ -1,3 +1,5 @@
+import { UNCONFIRMED_SEND_STATUS } from "@/features/messages/utils/backend";
+
 /** One stored message, as the usage query reads it. */
 export type UsageMessage = {
   agent_id: string | null;
@@ -22,7 +24,7 @@ const ACCEPTED_STATUSES = new Set([
   "Sent",
 ]);
 /** Reserved but not (yet) known to ClickSend: the send is in flight or its result was lost. */
-const PENDING_STATUSES = new Set(["pending", "UNKNOWN"]);
+const PENDING_STATUSES = new Set(["pending", UNCONFIRMED_SEND_STATUS]);
 const CANCELLED_STATUSES = new Set(["Cancelled", "CancelledAfterReview"]);
 
 /**

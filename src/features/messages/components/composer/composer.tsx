@@ -32,7 +32,7 @@ import { SegmentCounter } from "@/features/messages/components/composer/segment-
 import { SendResult } from "@/features/messages/components/composer/send-result";
 import { useDebouncedValue } from "@/features/messages/hooks/use-debounced-value";
 import { useSendComposed } from "@/features/messages/hooks/use-send-composed";
-import { MMS_SUBJECT_MAX } from "@/features/messages/utils/backend";
+import { MMS_SUBJECT_MAX, UNCONFIRMED_SEND_STATUS } from "@/features/messages/utils/backend";
 import { plural } from "@/features/messages/utils/format";
 
 const PRICE_DEBOUNCE_MS = 600;
@@ -111,7 +111,10 @@ export function Composer({ connection }: { connection: Connection }) {
       toast.error(`${kind} not sent`, "ClickSend refused every recipient; see why below.");
       return;
     }
-    if (outcome.idempotent_replay && outcome.messages.some((m) => m.status === "UNKNOWN")) {
+    if (
+      outcome.idempotent_replay &&
+      outcome.messages.some((m) => m.status === UNCONFIRMED_SEND_STATUS)
+    ) {
       // The first attempt got no clear answer: keep the draft, the user decides after checking.
       toast.info(
         `${kind} not sent again`,

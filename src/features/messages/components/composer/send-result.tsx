@@ -1,14 +1,12 @@
 import { Alert } from "@/components/ui/alert";
 import type { SendOutcome } from "@/features/messages/api/send-message";
+import { UNCONFIRMED_SEND_STATUS as UNCONFIRMED } from "@/features/messages/utils/backend";
 import { formatMoney, plural } from "@/features/messages/utils/format";
 
 type SendResultProps = {
   outcome: SendOutcome;
   scheduled: boolean;
 };
-
-/** The executor's mark for a message ClickSend may or may not have taken (no clear answer). */
-const UNCONFIRMED = "UNKNOWN";
 
 /** What the last send did: accepted, refused (and why), unconfirmed, invalid numbers, the cost. */
 export function SendResult({ outcome, scheduled }: SendResultProps) {
