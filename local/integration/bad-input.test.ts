@@ -1088,7 +1088,11 @@ describe("execute-agent-tool with a broken body", () => {
           .filter(
             (name) => !names.includes(name) && !name.includes("\u0000") && name.length <= 100,
           ),
-        fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 8 }), smallJson)),
+        fc
+          .oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 8 }), smallJson))
+          // Only the tool name is wrong here: a nested "__proto__" key is refused earlier, as
+          // invalid_request (its own regression test below).
+          .filter((args) => !JSON.stringify(args).includes('"__proto__"')),
         async (tool, args) => {
           const body = serialize({ agent_id: agentId, tool, arguments: args });
           const { reply, audited } = await unchanged(() =>
