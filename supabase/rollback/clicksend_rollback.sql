@@ -1,5 +1,5 @@
 -- =====================================================================================
--- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..4)
+-- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..5)
 -- =====================================================================================
 -- Removes every object those migrations add and every Vault secret they stored, leaving the
 -- platform base (20250910000000) in place. Run it in one transaction:
@@ -21,6 +21,12 @@ $$;
 delete from vault.secrets where name like 'clicksend:%';
 
 -- 2. Executor bookkeeping, credentials, messages and their functions.
+drop function if exists public.clicksend_prepare_call(uuid, uuid, uuid, text, integer, jsonb);
+drop function if exists public.clicksend_finish_call(bigint[], jsonb, uuid[], uuid[], jsonb);
+drop function if exists public.clicksend_receipt_push(text, text, text, text, timestamptz);
+drop function if exists public.agent_tool_scopes(uuid);
+drop function if exists private.clicksend_take_call_slots(uuid, integer);
+drop function if exists private.clicksend_message_rows(uuid, text, integer);
 drop function if exists public.clicksend_acquire_call_slot(uuid);
 drop function if exists public.clicksend_release_call_slot(bigint);
 drop function if exists public.clicksend_issue_webhook_token(uuid);
