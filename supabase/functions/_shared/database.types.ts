@@ -393,6 +393,12 @@ export type Database = {
       }
     }
     Functions: {
+      agent_tool_scopes: {
+        Args: {
+          p_agent_id: string
+        }
+        Returns: Json
+      }
       clicksend_acquire_call_slot: {
         Args: {
           p_connection_id: string
@@ -418,15 +424,46 @@ export type Database = {
         }
         Returns: boolean
       }
+      clicksend_finish_call: {
+        Args: {
+          p_call_ids: number[]
+          p_results: Json
+          p_release: string[]
+          p_unconfirmed: string[]
+          p_log: Json
+        }
+        Returns: undefined
+      }
       clicksend_issue_webhook_token: {
         Args: {
           p_connection_id: string
         }
         Returns: string
       }
+      clicksend_prepare_call: {
+        Args: {
+          p_user_id: string
+          p_agent_id: string
+          p_connection_id: string
+          p_scope: string
+          p_requests: number
+          p_send: Json
+        }
+        Returns: Json
+      }
       clicksend_read_api_key: {
         Args: {
           p_connection_id: string
+        }
+        Returns: string
+      }
+      clicksend_receipt_push: {
+        Args: {
+          p_token: string
+          p_message_id: string
+          p_status: string
+          p_status_code: string
+          p_received_at: string
         }
         Returns: string
       }
