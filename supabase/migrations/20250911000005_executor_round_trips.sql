@@ -102,12 +102,12 @@ revoke all on function private.clicksend_take_call_slots(uuid, integer) from pub
 -- Prepare
 -- -------------------------------------------------------------------------------------
 create or replace function public.clicksend_prepare_call(
-  p_user_id uuid,
-  p_agent_id uuid,
-  p_connection_id uuid,
-  p_scope text,
   p_requests integer,
-  p_send jsonb
+  p_user_id uuid default null,
+  p_agent_id uuid default null,
+  p_connection_id uuid default null,
+  p_scope text default null,
+  p_send jsonb default null
 )
 returns jsonb
 language plpgsql
@@ -210,7 +210,7 @@ begin
       'connection_id', v_connection_id);
   end if;
 
-  select * into v_slots from private.clicksend_take_call_slots(v_connection_id, coalesce(p_requests, 1));
+  select * into v_slots from private.clicksend_take_call_slots(v_connection_id, p_requests);
   if v_slots.call_ids is null then
     return jsonb_build_object('outcome', 'rate_limited', 'user_id', v_user_id,
       'connection_id', v_connection_id, 'retry_after_seconds', v_slots.retry_after_seconds);
@@ -256,10 +256,10 @@ begin
   );
 end
 $$;
-comment on function public.clicksend_prepare_call(uuid, uuid, uuid, text, integer, jsonb) is
+comment on function public.clicksend_prepare_call(integer, uuid, uuid, uuid, text, jsonb) is
   'Service role only: authorises a ClickSend call (agent grant and scope, or the caller''s own connection), takes its call slots, reserves a send''s messages under its idempotency key or returns the earlier result, and returns what the request needs, the Vault key included.';
-revoke all on function public.clicksend_prepare_call(uuid, uuid, uuid, text, integer, jsonb) from public, anon, authenticated;
-grant execute on function public.clicksend_prepare_call(uuid, uuid, uuid, text, integer, jsonb) to service_role;
+revoke all on function public.clicksend_prepare_call(integer, uuid, uuid, uuid, text, jsonb) from public, anon, authenticated;
+grant execute on function public.clicksend_prepare_call(integer, uuid, uuid, uuid, text, jsonb) to service_role;
 
 -- The rows a send recorded under an idempotency key, as the executor reports them.
 create or replace function private.clicksend_message_rows(p_connection_id uuid, p_key_prefix text, p_count integer)
@@ -288,10 +288,10 @@ revoke all on function private.clicksend_message_rows(uuid, text, integer) from 
 -- -------------------------------------------------------------------------------------
 create or replace function public.clicksend_finish_call(
   p_call_ids bigint[],
-  p_results jsonb,
-  p_release uuid[],
-  p_unconfirmed uuid[],
-  p_log jsonb
+  p_results jsonb default null,
+  p_release uuid[] default null,
+  p_unconfirmed uuid[] default null,
+  p_log jsonb default null
 )
 returns void
 language plpgsql

@@ -427,10 +427,10 @@ export type Database = {
       clicksend_finish_call: {
         Args: {
           p_call_ids: number[]
-          p_results: Json
-          p_release: string[]
-          p_unconfirmed: string[]
-          p_log: Json
+          p_results?: Json
+          p_release?: string[]
+          p_unconfirmed?: string[]
+          p_log?: Json
         }
         Returns: undefined
       }
@@ -442,12 +442,12 @@ export type Database = {
       }
       clicksend_prepare_call: {
         Args: {
-          p_user_id: string
-          p_agent_id: string
-          p_connection_id: string
-          p_scope: string
           p_requests: number
-          p_send: Json
+          p_user_id?: string
+          p_agent_id?: string
+          p_connection_id?: string
+          p_scope?: string
+          p_send?: Json
         }
         Returns: Json
       }

@@ -27,7 +27,7 @@ select public.clicksend_issue_webhook_token(:'connection') as token \gset
 -- Acting as owner
 select tests.authenticate_as('owner');
 select throws_ok(
-  format($$select public.clicksend_prepare_call(null, %L, null, 'sms', 1, null)$$, :'agent'),
+  format($$select public.clicksend_prepare_call(1, null, %L, null, 'sms', null)$$, :'agent'),
   '42501', null, 'a signed-in user cannot prepare a call (it returns the key)');
 select throws_ok(
   $$select public.clicksend_finish_call('{}', null, '{}', '{}', null)$$,
@@ -45,7 +45,7 @@ select is(public.agent_tool_scopes(:'other_agent'), null,
 -- Acting as owner with a forged service_role claim (the database role stays authenticated)
 select set_config('request.jwt.claims', '{"role": "service_role"}', true);
 select throws_ok(
-  format($$select public.clicksend_prepare_call(null, %L, null, 'sms', 1, null)$$, :'agent'),
+  format($$select public.clicksend_prepare_call(1, null, %L, null, 'sms', null)$$, :'agent'),
   '42501', null, 'a service_role claim without the service_role database role cannot prepare a call');
 
 -- Acting as anon
@@ -53,7 +53,7 @@ select tests.authenticate_as_anon();
 select throws_ok(format('select public.agent_tool_scopes(%L)', :'agent'), '42501', null,
   'anon cannot ask for an agent''s scopes');
 select throws_ok(
-  format($$select public.clicksend_prepare_call(null, %L, null, 'sms', 1, null)$$, :'agent'),
+  format($$select public.clicksend_prepare_call(1, null, %L, null, 'sms', null)$$, :'agent'),
   '42501', null, 'anon cannot prepare a call');
 
 -- Acting as service: authorisation
@@ -62,44 +62,42 @@ select is(public.agent_tool_scopes(:'other_agent'), '["sms"]'::jsonb, 'the servi
 select is(public.agent_tool_scopes(gen_random_uuid()), null, 'an unknown agent has no scopes');
 
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('other_user'), :'agent', null, 'sms', 1, null) ->> 'outcome',
+  public.clicksend_prepare_call(1, tests.get_supabase_uid('other_user'), :'agent', null, 'sms', null) ->> 'outcome',
   'agent_not_found', 'another user''s agent is not found for that user');
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('owner'), gen_random_uuid(), null, 'sms', 1, null) ->> 'outcome',
+  public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), gen_random_uuid(), null, 'sms', null) ->> 'outcome',
   'agent_not_found', 'an unknown agent is not found');
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('owner'), :'agent', null, 'mms', 1, null) ->> 'outcome',
+  public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), :'agent', null, 'mms', null) ->> 'outcome',
   'permission_denied', 'a scope the agent was not granted is denied');
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('owner'), :'expired_agent', null, 'sms', 1, null) ->> 'outcome',
+  public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), :'expired_agent', null, 'sms', null) ->> 'outcome',
   'permission_denied', 'an expired grant is denied');
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('owner'), :'agent', null, null, 0, null) ->> 'outcome',
+  public.clicksend_prepare_call(0, tests.get_supabase_uid('owner'), :'agent', null, null, null) ->> 'outcome',
   'agent_only', 'without a scope only the agent is checked (for logging refused calls)');
 
-select public.clicksend_prepare_call(tests.get_supabase_uid('owner'), :'agent', null, 'balance', 1, null) as ready \gset
+select public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), :'agent', null, 'balance', null) as ready \gset
 select is(:'ready'::jsonb ->> 'outcome', 'ready', 'a granted scope is ready to call ClickSend');
 select is(:'ready'::jsonb ->> 'api_key', :'owner_key', 'it carries the connection''s key from Vault');
 select is((:'ready'::jsonb ->> 'connection_id')::uuid, :'connection'::uuid, 'on the granted connection');
 select is(jsonb_array_length(:'ready'::jsonb -> 'call_ids'), 1, 'with one call slot taken');
 select is(
-  public.clicksend_prepare_call(null, :'agent', null, 'balance', 1, null) ->> 'outcome',
+  public.clicksend_prepare_call(1, null, :'agent', null, 'balance', null) ->> 'outcome',
   'ready', 'the platform (no user) may call for any agent');
 
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('other_user'), null, :'connection', null, 1, null) ->> 'outcome',
+  public.clicksend_prepare_call(1, tests.get_supabase_uid('other_user'), null, :'connection', null, null) ->> 'outcome',
   'connection_not_found', 'the dashboard path refuses another user''s connection');
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('owner'), null, :'connection', null, 1, null) ->> 'outcome',
+  public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), null, :'connection', null, null) ->> 'outcome',
   'ready', 'the dashboard path allows the owner''s connection');
 select throws_ok(
-  format($$select public.clicksend_prepare_call(null, null, %L, null, 1, null)$$, :'connection'),
+  format($$select public.clicksend_prepare_call(1, null, null, %L, null, null)$$, :'connection'),
   '22023', null, 'the dashboard path needs a user');
 
 -- Acting as service: idempotent reservations
-select public.clicksend_prepare_call(tests.get_supabase_uid('owner'), :'agent', null, 'sms', 1,
-  '{"channel": "sms", "recipients": ["+61411111111", "+61411111112"], "idempotency_key": "order-7", "custom_string": "c7"}'
-) as send \gset
+select public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), :'agent', null, 'sms', '{"channel": "sms", "recipients": ["+61411111111", "+61411111112"], "idempotency_key": "order-7", "custom_string": "c7"}') as send \gset
 select is(:'send'::jsonb ->> 'outcome', 'ready', 'a send is ready');
 select is(
   (select array_agg(x ->> 'recipient' order by ord) from jsonb_array_elements(:'send'::jsonb -> 'rows') with ordinality t (x, ord)),
@@ -109,8 +107,7 @@ select is(
      and agent_id = :'agent' and custom_string = 'c7'),
   2, 'the reservations are stored as pending with the agent and custom string');
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('owner'), :'agent', null, 'sms', 1,
-    '{"channel": "sms", "recipients": ["+61411111111", "+61411111112"], "idempotency_key": "order-7"}') ->> 'outcome',
+  public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), :'agent', null, 'sms', '{"channel": "sms", "recipients": ["+61411111111", "+61411111112"], "idempotency_key": "order-7"}') ->> 'outcome',
   'replay', 'the same idempotency key replays instead of sending again');
 select is(
   (select count(*)::integer from public.clicksend_messages where idempotency_key like 'order-7:%'),
@@ -145,15 +142,13 @@ select is(
   (select message_id from public.clicksend_messages where idempotency_key = 'order-7:0'),
   'MSG-7-A', 'a recorded message is never overwritten by a later finish');
 
-select public.clicksend_prepare_call(tests.get_supabase_uid('owner'), :'agent', null, 'sms', 1,
-  '{"channel": "sms", "recipients": ["+61411111113"], "idempotency_key": "order-8"}') as unsent \gset
+select public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), :'agent', null, 'sms', '{"channel": "sms", "recipients": ["+61411111113"], "idempotency_key": "order-8"}') as unsent \gset
 select public.clicksend_finish_call('{}', null, array[(:'unsent'::jsonb -> 'rows' -> 0 ->> 'id')::uuid], '{}', null);
 select is(
   (select count(*)::integer from public.clicksend_messages where idempotency_key like 'order-8:%'),
   0, 'a reservation that was never sent is freed');
 select is(
-  public.clicksend_prepare_call(tests.get_supabase_uid('owner'), :'agent', null, 'sms', 1,
-    '{"channel": "sms", "recipients": ["+61411111113"], "idempotency_key": "order-8"}') ->> 'outcome',
+  public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), :'agent', null, 'sms', '{"channel": "sms", "recipients": ["+61411111113"], "idempotency_key": "order-8"}') ->> 'outcome',
   'ready', 'so the same request may be repeated');
 
 -- Acting as service: call slots (the provider allows 10 at once and 1000 an hour)
@@ -161,36 +156,34 @@ select tests.clear_authentication();
 update private.clicksend_executor_calls set finished_at = now() where connection_id = :'connection';
 select tests.authenticate_as_service_role();
 select is(
-  jsonb_array_length(public.clicksend_prepare_call(null, :'agent', null, 'balance', 5, null) -> 'call_ids'),
+  jsonb_array_length(public.clicksend_prepare_call(5, null, :'agent', null, 'balance', null) -> 'call_ids'),
   5, 'a call of five ClickSend requests takes five slots');
 select tests.clear_authentication();
 select is(
   (select count(*)::integer from private.clicksend_executor_calls where connection_id = :'connection' and finished_at is null),
   1, 'of which only one runs at a time');
 select tests.authenticate_as_service_role();
-select format('select public.clicksend_prepare_call(null, %L, null, %L, 1, null)', :'agent', 'balance')
+select format('select public.clicksend_prepare_call(1, null, %L, null, %L, null)', :'agent', 'balance')
   from generate_series(1, 9) \gexec
 select results_eq(
   format($$select r ->> 'outcome', (r ->> 'retry_after_seconds')::integer
-             from public.clicksend_prepare_call(null, %L, null, 'balance', 1, null) r$$, :'agent'),
+             from public.clicksend_prepare_call(1, null, %L, null, 'balance', null) r$$, :'agent'),
   $$values ('rate_limited'::text, 1)$$,
   'the eleventh concurrent call is refused with a one-second wait');
 select is(
   (select count(*)::integer from public.clicksend_messages where idempotency_key like 'order-9:%'),
   0, 'nothing was reserved before the refusal');
 select is(
-  public.clicksend_prepare_call(null, :'agent', null, 'sms', 1,
-    '{"channel": "sms", "recipients": ["+61411111114"], "idempotency_key": "order-9"}') ->> 'outcome',
+  public.clicksend_prepare_call(1, null, :'agent', null, 'sms', '{"channel": "sms", "recipients": ["+61411111114"], "idempotency_key": "order-9"}') ->> 'outcome',
   'rate_limited', 'a send refused for its rate limit');
 select is(
   (select count(*)::integer from public.clicksend_messages where idempotency_key like 'order-9:%'),
   0, 'reserves nothing');
 select is(
-  public.clicksend_prepare_call(null, :'agent', null, 'sms', 1,
-    '{"channel": "sms", "recipients": ["+61411111111"], "idempotency_key": "order-7"}') ->> 'outcome',
+  public.clicksend_prepare_call(1, null, :'agent', null, 'sms', '{"channel": "sms", "recipients": ["+61411111111"], "idempotency_key": "order-7"}') ->> 'outcome',
   'replay', 'a replay is answered even at the rate limit (it calls no one)');
 select results_eq(
-  format($$select r ->> 'outcome' from public.clicksend_prepare_call(null, %L, null, 'balance', 1001, null) r$$, :'agent'),
+  format($$select r ->> 'outcome' from public.clicksend_prepare_call(1001, null, %L, null, 'balance', null) r$$, :'agent'),
   $$values ('rate_limited'::text)$$,
   'a call needing more requests than the hour allows is refused');
 
