@@ -64,7 +64,7 @@ const sandbox = await startSandbox({
 console.log(`ClickSend sandbox: ${sandbox.url}
   account   ${SANDBOX_USERNAME} / ${SANDBOX_API_KEY} (25.000000 AUD)
   test      nocredit, notactive (401), banned (403) / ${TEST_ACCOUNT_API_KEY}
-  controls  ${sandbox.origin}/_sandbox/{reset,state,faults,rate-limit,accounts}`);
+  controls  ${sandbox.origin}/_sandbox/{reset,clear-pending,drain,state,faults,rate-limit,accounts}`);
 
 const stop = (): void => {
   void sandbox.close().then(() => process.exit(0));

@@ -1,5 +1,6 @@
 // /_sandbox/*: controls for tests and the local stack, outside the ClickSend API (no auth, no
 // rate limit, no faults). Plain JSON bodies, not ClickSend envelopes.
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { formatBalance } from "./accounts.ts";
 import type { SandboxContext } from "./context.ts";
@@ -27,6 +28,17 @@ const accountSchema = z.object({
   banned: z.boolean().optional(),
 });
 
+const drainSchema = z
+  .object({
+    /** How long to wait for pending pushes and due events; default 30 s. */
+    timeout_ms: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+
+const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/** Drain re-checks this often too, since due events can appear while pushes are idle. */
+const DRAIN_POLL_MS = 50;
+
 function parse<T>(schema: z.ZodType<T>, body: unknown): T | ControlReply {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
@@ -37,12 +49,62 @@ function isReply(value: unknown): value is ControlReply {
   return typeof value === "object" && value !== null && "status" in value && "body" in value;
 }
 
-export function handleControl(
+function pendingWork(ctx: SandboxContext): Record<string, unknown> {
+  return {
+    webhooks: ctx.webhooks.stats,
+    due_events: ctx.scheduler.due,
+    pending_events: ctx.scheduler.pending,
+  };
+}
+
+/**
+ * Drops the work that would otherwise spill into the next test: pushes (queued, in flight,
+ * waiting for a retry), timed events (scheduled sends, delayed receipts) and faults. Accounts,
+ * messages, receipts and rules stay, so a test can still inspect what the previous one did.
+ */
+function clearPending(ctx: SandboxContext): ControlReply {
+  const pushes = ctx.webhooks.stats.pending;
+  const events = ctx.scheduler.pending;
+  const faults = ctx.state.faults.length;
+  ctx.scheduler.clear();
+  ctx.webhooks.clear();
+  ctx.state.faults.length = 0;
+  return {
+    status: 200,
+    body: { dropped: { pushes, events, faults }, ...pendingWork(ctx) },
+  };
+}
+
+/** Runs due events and waits until every pending push is delivered or failed, up to a timeout. */
+async function drain(ctx: SandboxContext, timeoutMs: number): Promise<ControlReply> {
+  const started = performance.now();
+  for (;;) {
+    ctx.scheduler.tick();
+    const waitedMs = Math.round(performance.now() - started);
+    if (ctx.scheduler.due === 0 && ctx.webhooks.stats.pending === 0) {
+      return { status: 200, body: { waited_ms: waitedMs, ...pendingWork(ctx) } };
+    }
+    const left = timeoutMs - waitedMs;
+    if (left <= 0) {
+      return {
+        status: 504,
+        body: {
+          error: `sandbox work still pending after ${String(waitedMs)} ms`,
+          waited_ms: waitedMs,
+          ...pendingWork(ctx),
+        },
+      };
+    }
+    await Promise.race([ctx.webhooks.idle(), sleep(Math.min(left, DRAIN_POLL_MS))]);
+  }
+}
+
+export async function handleControl(
   deps: ControlDeps,
   method: string,
   path: string,
   body: unknown,
-): ControlReply {
+): Promise<ControlReply> {
   const { ctx, rateLimiter } = deps;
   const route = `${method} ${path.replace(/\/+$/, "")}`;
   switch (route) {
@@ -55,10 +117,17 @@ export function handleControl(
         body: {
           ...stateSummary(ctx.state),
           rate_limit: rateLimiter.config,
-          webhooks: { ...ctx.webhooks.stats },
+          webhooks: ctx.webhooks.stats,
           pending_events: ctx.scheduler.pending,
         },
       };
+    case "POST /_sandbox/clear-pending":
+      return clearPending(ctx);
+    case "POST /_sandbox/drain": {
+      const request = parse(drainSchema, body);
+      if (isReply(request)) return request;
+      return drain(ctx, request.timeout_ms ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    }
     case "POST /_sandbox/faults": {
       const request = parse(faultSchema, body);
       if (isReply(request)) return request;

@@ -115,7 +115,9 @@ function emitReceipt(ctx: SandboxContext, receipt: StoredReceipt): void {
   receipt.polled = rules.some((rule) => rule.action === "POLL");
   ctx.state.receipts.push(receipt);
   for (const rule of rules) {
-    if (rule.action === "URL") ctx.webhooks.push(rule.actionAddress, receiptForm(receipt));
+    if (rule.action === "URL") {
+      ctx.webhooks.push(rule.actionAddress, receiptForm(receipt), receipt.username);
+    }
   }
 }
 
@@ -190,6 +192,6 @@ export function addTestReceipt(ctx: SandboxContext, req: RouteRequest): Reply {
     seq: nextSeq(ctx.state),
   };
   ctx.state.receipts.push(receipt);
-  if (url !== "poll") ctx.webhooks.push(url, receiptForm(receipt));
+  if (url !== "poll") ctx.webhooks.push(url, receiptForm(receipt), receipt.username);
   return ok("Receipt has been added.", receiptView(receipt));
 }

@@ -42,6 +42,12 @@ export class Scheduler {
     return this.events.length;
   }
 
+  /** Events whose time has come but that have not run yet (tick() runs them). */
+  get due(): number {
+    const now = this.now();
+    return this.events.filter((event) => event.dueAt <= now).length;
+  }
+
   clear(): void {
     this.events = [];
     if (this.timer) clearTimeout(this.timer);

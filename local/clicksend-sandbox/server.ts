@@ -16,7 +16,7 @@ import { ROUTES } from "./routes.ts";
 import { Scheduler } from "./scheduler.ts";
 import { createState, resetState, type SandboxState } from "./state.ts";
 import { findUpload, UPLOADS_PATH } from "./uploads.ts";
-import { DEFAULT_WEBHOOK_OPTIONS, WebhookDispatcher, type WebhookOptions } from "./webhooks.ts";
+import { WebhookDispatcher, type WebhookOptions } from "./webhooks.ts";
 
 export { SANDBOX_API_KEY, SANDBOX_USERNAME, TEST_ACCOUNT_API_KEY } from "./accounts.ts";
 
@@ -33,7 +33,7 @@ export interface SandboxOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** The sandbox clock in milliseconds; default Date.now. */
   now?: () => number;
-  /** Receipt push retries and per-attempt timeout. */
+  /** Receipt pushes: concurrency per destination, attempts, backoff, per-attempt timeout. */
   webhook?: Partial<WebhookOptions>;
   /** How long a "timeout" fault holds a request before dropping the connection; default 120 s. */
   faultTimeoutMs?: number;
@@ -77,7 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const state = createState();
   const scheduler = new Scheduler(now);
-  const webhooks = new WebhookDispatcher({ ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhook }, log);
+  const webhooks = new WebhookDispatcher(options.webhook ?? {}, log);
   const rateLimiter = new RateLimiter(now, initialRateLimit);
   const ctx: SandboxContext = {
     state,
@@ -93,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const reset = (): void => {
     scheduler.clear();
     webhooks.clear();
+    webhooks.resetCounters();
     rateLimiter.reset();
     resetState(state);
   };
@@ -179,7 +180,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     if (path === "/_sandbox" || path.startsWith("/_sandbox/")) {
       const raw = await readBody(req);
-      const reply = handleControl({ ctx, rateLimiter, reset }, method, path, parseJsonBody(raw));
+      const reply = await handleControl(
+        { ctx, rateLimiter, reset },
+        method,
+        path,
+        parseJsonBody(raw),
+      );
       writeJson(res, reply);
       return reply.status;
     }
