@@ -9,7 +9,7 @@
 // A failure prints fast-check's seed and path; replay it with
 //   FC_SEED=<seed> FC_PATH=<path> npx vitest run local/integration/bad-input.test.ts
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TOOL_CATALOG, type ToolName } from "../../supabase/functions/_shared/tool-catalog.ts";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../clicksend-sandbox/server.ts";
 import { createTestClient } from "../gateway/testing.ts";
@@ -670,6 +670,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack.stop();
+});
+
+// Every test starts with no pending sandbox work (receipt pushes, timed events) and no faults.
+beforeEach(async () => {
+  const response = await fetch(`${stack.sandbox.origin}/_sandbox/clear-pending`, {
+    method: "POST",
+  });
+  if (!response.ok) throw new Error(`sandbox clear-pending: ${String(response.status)}`);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The Edge Functions end to end: real Deno behind the gateway, real Postgres (PGlite) with RLS,
 // and the ClickSend sandbox. Each test reads as a user story.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../clicksend-sandbox/server.ts";
 import { createTestClient } from "../gateway/testing.ts";
 import { startFullStack, type FullStack } from "./full-stack.ts";
@@ -117,8 +117,19 @@ afterAll(async () => {
   await stack.stop();
 });
 
+/**
+ * Drops the sandbox's pending work (receipt pushes, timed receipts, scheduled sends) and faults,
+ * so no test starts inside the previous one's webhook traffic.
+ */
+async function clearPending(): Promise<void> {
+  const response = await fetch(`${stack.sandbox.origin}/_sandbox/clear-pending`, {
+    method: "POST",
+  });
+  if (!response.ok) throw new Error(`sandbox clear-pending: ${String(response.status)}`);
+}
+
 beforeEach(async () => {
-  await fetch(`${stack.sandbox.origin}/_sandbox/faults`, { method: "DELETE" });
+  await clearPending();
 });
 
 describe("connecting ClickSend", () => {
@@ -415,6 +426,11 @@ describe("agent tools", () => {
 });
 
 describe("bulk sends", () => {
+  // 2,500 messages leave ~5,000 receipt pushes behind; do not hand them to the next test.
+  afterEach(async () => {
+    await clearPending();
+  });
+
   it("sends 2,500 recipients in three ClickSend requests of at most 1000", async () => {
     const bulk = { username: "bulk_user", api_key: "BULK-KEY-0000-1111" };
     await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
