@@ -177,6 +177,9 @@ export async function agentWithGrant(
 
 const sandboxStateSchema = z.object({
   webhooks: z.object({
+    queued: z.number(),
+    in_flight: z.number(),
+    waiting_retry: z.number(),
     attempts: z.number(),
     delivered: z.number(),
     failed: z.number(),
@@ -205,7 +208,7 @@ export async function waitForQuiet(
       return { quiet: true, waitedMs, webhooks: state.webhooks };
     if (waitedMs > timeoutMs) {
       console.log(
-        `bench: stack still busy after ${String(waitedMs)} ms (${String(state.pending_events)} timed receipts, ${String(state.webhooks.pending)} pushes in flight); going on`,
+        `bench: stack still busy after ${String(waitedMs)} ms (${String(state.pending_events)} timed receipts; pushes: ${String(state.webhooks.queued)} queued, ${String(state.webhooks.in_flight)} in flight, ${String(state.webhooks.waiting_retry)} waiting to retry); going on`,
       );
       return { quiet: false, waitedMs, webhooks: state.webhooks };
     }
