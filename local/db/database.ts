@@ -3,6 +3,16 @@
 import postgres from "postgres";
 import type { SqlRunner } from "./apply.ts";
 import { openEmbedded, type EmbeddedOptions } from "./embedded.ts";
+import type { Row, Statement } from "./pglite-protocol.ts";
+import { openPgliteWorker } from "./pglite-thread.ts";
+
+export type { Row, Statement } from "./pglite-protocol.ts";
+export { DatabaseError } from "./pglite-protocol.ts";
+
+export interface BatchOptions {
+  /** Runs the batch as a read-only transaction. */
+  readOnly?: boolean;
+}
 
 export interface Tx {
   query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -12,6 +22,12 @@ export interface Database extends SqlRunner {
   kind: "pglite" | "postgres";
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs a fixed list of statements in one transaction and returns each one's rows, in order;
+   * any failure rolls back all of them. With PGlite this is one message to its worker, where
+   * transaction() needs one per statement.
+   */
+  batch(statements: readonly Statement[], options?: BatchOptions): Promise<Row[][]>;
   close(): Promise<void>;
 }
 
@@ -25,7 +41,19 @@ function serial(): <T>(work: () => Promise<T>) => Promise<T> {
   };
 }
 
+/**
+ * PGlite in a worker thread (pglite-thread.ts), so a query never blocks the event loop of the
+ * thread that called this. PGLITE_IN_PROCESS=1 runs it on the calling thread instead, as before
+ * the worker existed: for debugging (one thread to step through, stacks that reach PGlite) and to
+ * compare the two.
+ */
 export async function openPglite(options: EmbeddedOptions = {}): Promise<Database> {
+  return process.env.PGLITE_IN_PROCESS === "1"
+    ? openPgliteInProcess(options)
+    : openPgliteWorker(options);
+}
+
+export async function openPgliteInProcess(options: EmbeddedOptions = {}): Promise<Database> {
   const embedded = await openEmbedded(options);
   const { pg } = embedded;
   const exclusive = serial();
@@ -43,6 +71,7 @@ export async function openPglite(options: EmbeddedOptions = {}): Promise<Databas
           }),
         ),
       ),
+    batch: (statements, batchOptions) => exclusive(() => embedded.batch(statements, batchOptions)),
     close: () => exclusive(() => embedded.close()),
   };
 }
@@ -67,6 +96,16 @@ export function openPostgres(url: string): Database {
     query: (text, params) => toTx(sql).query(text, params),
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return (await sql.begin((tx) => fn(toTx(tx)))) as T;
+    },
+    async batch(statements, batchOptions = {}) {
+      const run = async (tx: postgres.TransactionSql): Promise<Row[][]> => {
+        const results: Row[][] = [];
+        for (const statement of statements) {
+          results.push(await toTx(tx).query(statement.sql, statement.params));
+        }
+        return results;
+      };
+      return batchOptions.readOnly === true ? sql.begin("read only", run) : sql.begin(run);
     },
     close: () => sql.end({ timeout: 5 }),
   };
