@@ -1,35 +1,42 @@
 // The embedded default (PGlite) runs the same bootstrap and migrations as PostgreSQL 15, twice,
-// and enforces the same security: a smoke subset of the pgTAP suite.
-import type { Transaction } from "@electric-sql/pglite";
+// and enforces the same security: a smoke subset of the pgTAP suite. It goes through openPglite,
+// as the gateway does, so PGlite runs in its worker thread.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyAll } from "./apply.ts";
-import { openEmbedded, type EmbeddedDatabase } from "./embedded.ts";
+import { openPglite, type Database, type Tx } from "./database.ts";
 import { listMigrations } from "./sql-files.ts";
 
 type Persona =
   { role: "anon" } | { role: "service_role" } | { role: "authenticated"; userId: string };
 
-let db: EmbeddedDatabase;
+let db: Database;
 const owner = randomUUID();
 const otherUser = randomUUID();
 let ownerAgent = "";
 let otherAgent = "";
 let ownerConnection = "";
 
+/** Thrown to end `as`'s transaction with a rollback once fn has its value. */
+class RolledBack extends Error {}
+
 /** Runs fn in a transaction as the persona, the way the API gateway does, then rolls back. */
-async function as<T>(persona: Persona, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+async function as<T>(persona: Persona, fn: (tx: Tx) => Promise<T>): Promise<T> {
   let value: T | undefined;
-  await db.pg.transaction(async (tx) => {
-    await tx.query(`set local role ${persona.role}`);
-    const claims =
-      persona.role === "authenticated"
-        ? { sub: persona.userId, role: persona.role }
-        : { role: persona.role };
-    await tx.query("select set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)]);
-    value = await fn(tx);
-    await tx.rollback();
-  });
+  try {
+    await db.transaction(async (tx) => {
+      await tx.query(`set local role ${persona.role}`);
+      const claims =
+        persona.role === "authenticated"
+          ? { sub: persona.userId, role: persona.role }
+          : { role: persona.role };
+      await tx.query("select set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)]);
+      value = await fn(tx);
+      throw new RolledBack();
+    });
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+  }
   return value as T;
 }
 
@@ -43,7 +50,7 @@ async function errorCode(promise: Promise<unknown>): Promise<string | undefined>
 }
 
 beforeAll(async () => {
-  db = await openEmbedded();
+  db = await openPglite();
   await applyAll(db, { seed: true });
   for (const [id, email] of [
     [owner, "owner@test.local"],
@@ -96,7 +103,7 @@ describe("embedded PGlite database", () => {
 
   it("shows a user only their own agents", async () => {
     const names = await as({ role: "authenticated", userId: owner }, async (tx) =>
-      (await tx.query<{ name: string }>("select name from public.agents order by name")).rows.map(
+      (await tx.query<{ name: string }>("select name from public.agents order by name")).map(
         (r) => r.name,
       ),
     );
@@ -116,9 +123,9 @@ describe("embedded PGlite database", () => {
 
   it("shows each user only their own rows through the security_invoker view", async () => {
     const ids = await as({ role: "authenticated", userId: otherUser }, async (tx) =>
-      (
-        await tx.query<{ user_id: string }>("select user_id from public.clicksend_connections")
-      ).rows.map((r) => r.user_id),
+      (await tx.query<{ user_id: string }>("select user_id from public.clicksend_connections")).map(
+        (r) => r.user_id,
+      ),
     );
     expect(ids).toEqual([otherUser]);
   });
@@ -138,23 +145,21 @@ describe("embedded PGlite database", () => {
     const check = "select public.validate_agent_clicksend_permissions($1, $2, $3::text[]) as ok";
     const self = await as(
       { role: "authenticated", userId: owner },
-      async (tx) =>
-        (await tx.query<{ ok: boolean }>(check, [ownerAgent, owner, ["sms"]])).rows[0]?.ok,
+      async (tx) => (await tx.query<{ ok: boolean }>(check, [ownerAgent, owner, ["sms"]]))[0]?.ok,
     );
     const ungranted = await as(
       { role: "authenticated", userId: owner },
-      async (tx) =>
-        (await tx.query<{ ok: boolean }>(check, [ownerAgent, owner, ["mms"]])).rows[0]?.ok,
+      async (tx) => (await tx.query<{ ok: boolean }>(check, [ownerAgent, owner, ["mms"]]))[0]?.ok,
     );
     const aboutOther = await as(
       { role: "authenticated", userId: owner },
       async (tx) =>
-        (await tx.query<{ ok: boolean }>(check, [otherAgent, otherUser, ["sms"]])).rows[0]?.ok,
+        (await tx.query<{ ok: boolean }>(check, [otherAgent, otherUser, ["sms"]]))[0]?.ok,
     );
     const service = await as(
       { role: "service_role" },
       async (tx) =>
-        (await tx.query<{ ok: boolean }>(check, [otherAgent, otherUser, ["sms"]])).rows[0]?.ok,
+        (await tx.query<{ ok: boolean }>(check, [otherAgent, otherUser, ["sms"]]))[0]?.ok,
     );
     expect({ self, ungranted, aboutOther, service }).toEqual({
       self: true,
@@ -175,7 +180,7 @@ describe("embedded PGlite database", () => {
         await tx.query<{ key: string }>("select public.clicksend_read_api_key($1) as key", [
           ownerConnection,
         ])
-      ).rows[0]?.key;
+      )[0]?.key;
     });
     expect(read).toBe(key);
     const denied = await errorCode(
