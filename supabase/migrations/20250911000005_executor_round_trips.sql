@@ -290,7 +290,6 @@ create or replace function public.clicksend_finish_call(
   p_call_ids bigint[],
   p_results jsonb default null,
   p_release uuid[] default null,
-  p_unconfirmed uuid[] default null,
   p_log jsonb default null
 )
 returns void
@@ -306,7 +305,8 @@ begin
   update private.clicksend_executor_calls c set finished_at = clock_timestamp()
    where c.id = any (coalesce(p_call_ids, '{}')) and c.finished_at is null;
 
-  -- What ClickSend answered, per reserved row; only rows still pending change.
+  -- What ClickSend answered, per reserved row (UNKNOWN where it may have accepted a message
+  -- without saying so: kept, so the same key never sends it again); only pending rows change.
   if p_results is not null and jsonb_typeof(p_results) = 'array' then
     update public.clicksend_messages m
        set message_id = r.message_id,
@@ -322,9 +322,6 @@ begin
   -- Never sent: freed, so the same request can be repeated.
   delete from public.clicksend_messages m
    where m.id = any (coalesce(p_release, '{}')) and m.status = 'pending';
-  -- ClickSend may have accepted these: kept, so the same key never sends them again.
-  update public.clicksend_messages m set status = 'UNKNOWN', status_updated_at = clock_timestamp()
-   where m.id = any (coalesce(p_unconfirmed, '{}')) and m.status = 'pending';
 
   if p_log is not null then
     insert into public.tool_execution_logs (user_id, agent_id, user_oauth_connection_id, tool_name,
@@ -344,10 +341,10 @@ begin
   end if;
 end
 $$;
-comment on function public.clicksend_finish_call(bigint[], jsonb, uuid[], uuid[], jsonb) is
-  'Service role only: records a ClickSend call''s outcome in one transaction: frees its slots, stores what ClickSend answered per message (pending rows only), frees unsent reservations, marks unconfirmed ones UNKNOWN, and writes the audit log row.';
-revoke all on function public.clicksend_finish_call(bigint[], jsonb, uuid[], uuid[], jsonb) from public, anon, authenticated;
-grant execute on function public.clicksend_finish_call(bigint[], jsonb, uuid[], uuid[], jsonb) to service_role;
+comment on function public.clicksend_finish_call(bigint[], jsonb, uuid[], jsonb) is
+  'Service role only: records a ClickSend call''s outcome in one transaction: frees its slots, stores what ClickSend answered per message (pending rows only), frees unsent reservations, and writes the audit log row.';
+revoke all on function public.clicksend_finish_call(bigint[], jsonb, uuid[], jsonb) from public, anon, authenticated;
+grant execute on function public.clicksend_finish_call(bigint[], jsonb, uuid[], jsonb) to service_role;
 
 -- -------------------------------------------------------------------------------------
 -- Receipt webhook in one call

@@ -22,7 +22,7 @@ delete from vault.secrets where name like 'clicksend:%';
 
 -- 2. Executor bookkeeping, credentials, messages and their functions.
 drop function if exists public.clicksend_prepare_call(integer, uuid, uuid, uuid, text, jsonb);
-drop function if exists public.clicksend_finish_call(bigint[], jsonb, uuid[], uuid[], jsonb);
+drop function if exists public.clicksend_finish_call(bigint[], jsonb, uuid[], jsonb);
 drop function if exists public.clicksend_receipt_push(text, text, text, text, timestamptz);
 drop function if exists public.agent_tool_scopes(uuid);
 drop function if exists private.clicksend_take_call_slots(uuid, integer);

@@ -1,20 +1,33 @@
 // Agent tool discovery and execution. Discovery lists the tools of the agent's active,
-// unexpired grants on active ClickSend connections; execution validates the tool and its
-// arguments against the catalog, checks the grant in the database on every call
-// (validate_agent_clicksend_permissions), holds a per-connection call slot for each ClickSend
-// request, and records every call in tool_execution_logs with redacted arguments.
+// unexpired grants on active ClickSend connections (agent_tool_scopes, one database call).
+// Execution validates the tool and its arguments against the catalog, then costs one database
+// call before ClickSend and one after: clicksend_prepare_call checks the agent's grant for the
+// tool's scope on every call, takes the connection's call slots and reserves a send's messages;
+// clicksend_finish_call records the outcome and the audit row with redacted arguments.
 import { z } from "zod";
-import { withCallSlot } from "./call-slots.ts";
-import type { ClickSendClient } from "./clicksend/client.ts";
-import { connectionClient } from "./connection-client.ts";
 import { fromClickSend } from "./connections.ts";
 import type { Json } from "./database.types.ts";
 import { historyQuery } from "./history-query.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
-import { sendMessages } from "./messaging.ts";
+import {
+  deliver,
+  needsAccountCountry,
+  planSend,
+  summarise,
+  type SendPlan,
+  type SendRequest,
+} from "./messaging.ts";
+import {
+  finishCall,
+  prepareCall,
+  type AuditEntry,
+  type MessageResult,
+  type Prepared,
+  type ReadyCall,
+} from "./prepared-call.ts";
 import { redactText, redactValue } from "./redact.ts";
-import { scopeSchema, type Scope } from "./scopes.ts";
+import { scopeSchema } from "./scopes.ts";
 import type { Db } from "./supabase.ts";
 import {
   isToolName,
@@ -41,126 +54,81 @@ export const executeBodySchema = z.strictObject({
 });
 export type ExecuteBody = z.infer<typeof executeBodySchema>;
 
-interface Grant {
-  connectionId: string;
-  scopes: Scope[];
-  grantedAt: string;
-}
+const scopesSchema = z.array(scopeSchema).nullable();
 
-/** The agent's usable grants: active, unexpired, on an active ClickSend connection. */
-async function activeGrants(db: Db, agentId: string): Promise<Grant[]> {
-  const { data: grants, error } = await db
-    .from("agent_integration_permissions")
-    .select("user_oauth_connection_id, allowed_scopes, expires_at, granted_at")
-    .eq("agent_id", agentId)
-    .eq("is_active", true);
-  if (error)
-    throw new ApiError(500, "database_error", "Could not read the agent's permissions.", true);
-  const now = Date.now();
-  const live = grants.filter(
-    (grant) => grant.expires_at === null || Date.parse(grant.expires_at) > now,
-  );
-  if (live.length === 0) return [];
-  const { data: connections, error: connectionError } = await db
-    .from("clicksend_connections")
-    .select("id")
-    .in(
-      "id",
-      live.map((grant) => grant.user_oauth_connection_id),
-    );
-  if (connectionError)
-    throw new ApiError(500, "database_error", "Could not read the agent's connections.", true);
-  const active = new Set(connections.map((connection) => connection.id));
-  return live
-    .filter((grant) => active.has(grant.user_oauth_connection_id))
-    .map((grant) => ({
-      connectionId: grant.user_oauth_connection_id,
-      scopes: z.array(scopeSchema).catch([]).parse(grant.allowed_scopes),
-      grantedAt: grant.granted_at,
-    }))
-    .sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
-}
-
-export interface Agent {
-  id: string;
-  userId: string;
-}
-
-/** The agent, seen through `db`: the owner's RLS client or the service client. */
-export async function loadAgent(db: Db, agentId: string): Promise<Agent> {
-  const { data, error } = await db
-    .from("agents")
-    .select("id, user_id")
-    .eq("id", agentId)
-    .maybeSingle();
-  if (error) throw new ApiError(500, "database_error", "Could not read the agent.", true);
-  if (!data) throw new ApiError(404, "agent_not_found", "No such agent in your account.");
-  return { id: data.id, userId: data.user_id };
-}
-
+/** The tools an agent's usable grants allow, as `db` sees the agent (RLS, or the service role). */
 export async function discoverTools(db: Db, agentId: string): Promise<{ tools: OpenAiTool[] }> {
-  const agent = await loadAgent(db, agentId);
-  const scopes = new Set((await activeGrants(db, agent.id)).flatMap((grant) => grant.scopes));
-  return { tools: toolsForScopes(scopes) };
+  const { data, error, status } = await db.rpc(
+    "agent_tool_scopes",
+    { p_agent_id: agentId },
+    { get: true },
+  );
+  if (error) {
+    throw status === 503
+      ? new ApiError(503, "backend_busy", "The service is busy; try again in a moment.", true, {
+          "retry-after": "1",
+        })
+      : new ApiError(500, "database_error", "Could not read the agent's permissions.", true);
+  }
+  const scopes = scopesSchema.catch([]).parse(data);
+  if (scopes === null) throw new ApiError(404, "agent_not_found", "No such agent in your account.");
+  return { tools: toolsForScopes(new Set(scopes)) };
 }
 
-async function runTool(
+type ToolArguments = Record<string, unknown>;
+
+function sendRequest(
   tool: ToolName,
-  rawArguments: Record<string, unknown>,
-  context: {
-    service: Db;
-    client: ClickSendClient;
-    agent: Agent;
-    connectionId: string;
-    defaultCountry: string;
-    idempotencyKey?: string;
-  },
+  rawArguments: ToolArguments,
+  idempotencyKey?: string,
+): SendRequest {
+  const args = toolArgumentSchemas.clicksend_send_mms
+    .partial({ subject: true, media_url: true })
+    .parse(rawArguments);
+  return {
+    channel: tool === "clicksend_send_mms" ? "mms" : "sms",
+    recipients: args.to,
+    body: args.body,
+    subject: args.subject,
+    mediaUrl: args.media_url,
+    from: args.from,
+    schedule: args.schedule,
+    customString: args.custom_string,
+    defaultCountry: args.default_country,
+    idempotencyKey,
+  };
+}
+
+/** A read tool's ClickSend request, on a prepared call. */
+async function runRead(
+  tool: ToolName,
+  rawArguments: ToolArguments,
+  call: ReadyCall,
 ): Promise<unknown> {
-  const { service, client, agent, connectionId } = context;
-  const slot = <T>(work: () => Promise<T>): Promise<T> => withCallSlot(service, connectionId, work);
+  const { client } = call;
   switch (tool) {
-    case "clicksend_send_sms":
-    case "clicksend_send_mms": {
-      const args = toolArgumentSchemas.clicksend_send_mms
-        .partial({ subject: true, media_url: true })
-        .parse(rawArguments);
-      return sendMessages(service, client, {
-        connectionId,
-        userId: agent.userId,
-        agentId: agent.id,
-        channel: tool === "clicksend_send_mms" ? "mms" : "sms",
-        recipients: args.to,
-        body: args.body,
-        subject: args.subject,
-        mediaUrl: args.media_url,
-        from: args.from,
-        schedule: args.schedule,
-        customString: args.custom_string,
-        defaultCountry: args.default_country ?? context.defaultCountry,
-        idempotencyKey: context.idempotencyKey,
-      });
-    }
     case "clicksend_get_balance": {
-      const account = await slot(() => client.getAccount());
+      const account = await client.getAccount();
       return { balance: account.balance, currency: account.currency };
     }
     case "clicksend_get_sms_history":
     case "clicksend_get_mms_history": {
       const args = toolArgumentSchemas.clicksend_get_sms_history.parse(rawArguments);
       const query = historyQuery(args);
-      return slot(() =>
-        tool === "clicksend_get_sms_history" ? client.smsHistory(query) : client.mmsHistory(query),
-      );
+      return tool === "clicksend_get_sms_history"
+        ? client.smsHistory(query)
+        : client.mmsHistory(query);
     }
     case "clicksend_get_delivery_receipts": {
       const args = toolArgumentSchemas.clicksend_get_delivery_receipts.parse(rawArguments);
-      if (args.message_id !== undefined) {
-        const messageId = args.message_id;
-        return { receipts: [await slot(() => client.smsReceipt(messageId))] };
-      }
-      const page = await slot(() => client.smsReceipts(args.page, args.limit));
+      if (args.message_id !== undefined)
+        return { receipts: [await client.smsReceipt(args.message_id)] };
+      const page = await client.smsReceipts(args.page, args.limit);
       return { receipts: page.rows, page: page.page, last_page: page.lastPage, total: page.total };
     }
+    case "clicksend_send_sms":
+    case "clicksend_send_mms":
+      throw new Error(`${tool} is a send, not a read`);
   }
 }
 
@@ -170,6 +138,65 @@ export interface ExecuteOutcome {
   headers: Record<string, string>;
 }
 
+function isSend(tool: ToolName): boolean {
+  return tool === "clicksend_send_sms" || tool === "clicksend_send_mms";
+}
+
+function validate(body: ExecuteBody): { tool: ReturnType<typeof toolByName> } | ApiError {
+  if (!isToolName(body.tool))
+    return new ApiError(400, "unknown_tool", `Unknown tool ${body.tool}.`);
+  const tool = toolByName(body.tool);
+  const parsed = toolArgumentSchemas[tool.name].safeParse(body.arguments);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "arguments";
+    return new ApiError(400, "invalid_arguments", `${where}: ${issue?.message ?? "invalid"}`);
+  }
+  return { tool };
+}
+
+type Refused = Exclude<Prepared, ReadyCall | { outcome: "replay" }>;
+
+function agentNotFound(): ApiError {
+  return new ApiError(404, "agent_not_found", "No such agent in your account.");
+}
+
+function refusal(prepared: Refused, toolName: string, scope: string): ApiError {
+  switch (prepared.outcome) {
+    case "agent_not_found":
+    case "connection_not_found":
+      return agentNotFound();
+    case "agent_only":
+    case "permission_denied":
+      return new ApiError(
+        403,
+        "permission_denied",
+        `This agent is not allowed to use ${toolName} (needs the ${scope} scope).`,
+      );
+    case "connection_unusable":
+      return new ApiError(
+        502,
+        "connection_unusable",
+        "The ClickSend connection has no usable credentials; reconnect it.",
+      );
+    case "rate_limited": {
+      const wait = Math.max(1, prepared.retryAfterSeconds);
+      return new ApiError(
+        429,
+        "rate_limited",
+        `This ClickSend connection is at its request limit; try again in ${String(wait)} s.`,
+        true,
+        { "retry-after": String(wait) },
+      );
+    }
+  }
+}
+
+/**
+ * One tool call: two database calls around the ClickSend request(s). A send whose recipients
+ * are national numbers and gives no default_country costs one more, to learn the account's
+ * country before the numbers can be reserved; a refused call costs one or two, to log it.
+ */
 export async function executeTool(
   env: FunctionEnv,
   service: Db,
@@ -177,105 +204,146 @@ export async function executeTool(
   body: ExecuteBody,
 ): Promise<ExecuteOutcome> {
   const started = Date.now();
-  const agent = await loadAgent(service, body.agent_id);
-  if (callerUserId !== null && agent.userId !== callerUserId) {
-    throw new ApiError(404, "agent_not_found", "No such agent in your account.");
-  }
-  let connectionId: string | null = null;
-
-  const record = async (success: boolean, httpStatus: number, error?: ApiError): Promise<void> => {
-    await service.from("tool_execution_logs").insert({
-      user_id: agent.userId,
-      agent_id: agent.id,
-      user_oauth_connection_id: connectionId,
-      tool_name: body.tool.slice(0, 100),
-      arguments_redacted: redactValue(body.arguments) as Json,
-      success,
-      error_code: error?.code ?? null,
-      error_message: error ? redactText(error.message).slice(0, 500) : null,
-      http_status: httpStatus,
-      latency_ms: Date.now() - started,
-    });
+  const caller = callerUserId === null ? {} : { userId: callerUserId };
+  const httpStatus = (error: ApiError | null): number =>
+    // Upstream failures are 502 to the agent (ClickSend's own status is in the code).
+    error === null ? 200 : error.status === 504 ? 502 : error.status;
+  const audit = (
+    userId: string,
+    connectionId: string | null,
+    error: ApiError | null,
+  ): AuditEntry => ({
+    userId,
+    agentId: body.agent_id,
+    connectionId,
+    toolName: body.tool,
+    argumentsRedacted: redactValue(body.arguments) as Json,
+    success: error === null,
+    errorCode: error?.code ?? null,
+    errorMessage: error ? redactText(error.message).slice(0, 500) : null,
+    httpStatus: httpStatus(error),
+    latencyMs: Date.now() - started,
+  });
+  const failure = (error: ApiError): ExecuteOutcome => ({
+    status: httpStatus(error),
+    body: { error: { code: error.code, message: error.message, retryable: error.retryable } },
+    headers: error.headers,
+  });
+  /** Logs a refused call against its agent (found first when not yet known) and answers it. */
+  const refuse = async (
+    error: ApiError,
+    userId: string | null,
+    connectionId: string | null,
+  ): Promise<ExecuteOutcome> => {
+    let owner = userId;
+    if (owner === null) {
+      const agent = await prepareCall(env, service, {
+        ...caller,
+        agentId: body.agent_id,
+        requests: 0,
+      });
+      if (agent.outcome !== "agent_only") throw agentNotFound();
+      owner = agent.userId;
+    }
+    await finishCall(service, { callIds: [], log: audit(owner, connectionId, error) });
+    return failure(error);
   };
 
-  try {
-    if (!isToolName(body.tool))
-      throw new ApiError(400, "unknown_tool", `Unknown tool ${body.tool}.`);
-    const tool = toolByName(body.tool);
-    const parsed = toolArgumentSchemas[tool.name].safeParse(body.arguments);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? issue.path.join(".") : "arguments";
-      throw new ApiError(400, "invalid_arguments", `${where}: ${issue?.message ?? "invalid"}`);
-    }
-
-    const { data: allowed, error: checkError } = await service.rpc(
-      "validate_agent_clicksend_permissions",
-      {
-        p_agent_id: agent.id,
-        p_user_id: agent.userId,
-        p_required_scopes: [tool.scope],
-      },
+  const checked = validate(body);
+  if (checked instanceof ApiError) return refuse(checked, null, null);
+  const { tool } = checked;
+  const base = { ...caller, agentId: body.agent_id, scope: tool.scope };
+  const refused = (prepared: Refused): Promise<ExecuteOutcome> => {
+    if (prepared.outcome === "agent_not_found" || prepared.outcome === "connection_not_found")
+      throw agentNotFound();
+    return refuse(
+      refusal(prepared, tool.name, tool.scope),
+      prepared.userId,
+      "connectionId" in prepared ? prepared.connectionId : null,
     );
-    if (checkError)
-      throw new ApiError(500, "database_error", "Could not check the agent's permission.", true);
-    if (!allowed)
-      throw new ApiError(
-        403,
-        "permission_denied",
-        `This agent is not allowed to use ${tool.name} (needs the ${tool.scope} scope).`,
-      );
+  };
 
-    const grant = (await activeGrants(service, agent.id)).find((candidate) =>
-      candidate.scopes.includes(tool.scope),
-    );
-    if (!grant)
-      throw new ApiError(
-        403,
-        "permission_denied",
-        `This agent is not allowed to use ${tool.name}.`,
-      );
-    connectionId = grant.connectionId;
-
-    const { data: connection, error: connectionError } = await service
-      .from("user_oauth_connections")
-      .select("id, external_username, connection_metadata")
-      .eq("id", grant.connectionId)
-      .single();
-    if (connectionError) {
-      throw new ApiError(502, "connection_unusable", "The ClickSend connection could not be read.");
+  let send: { request: SendRequest; plan: SendPlan } | null = null;
+  let prepared: Prepared;
+  if (isSend(tool.name)) {
+    const request = sendRequest(tool.name, body.arguments, body.idempotency_key);
+    let country = "AU";
+    if (needsAccountCountry(request)) {
+      const probe = await prepareCall(env, service, { ...base, requests: 0 });
+      if (probe.outcome !== "ready") {
+        if (probe.outcome === "replay") throw new Error("unreachable: a probe reserves nothing");
+        return refused(probe);
+      }
+      country = probe.country;
     }
-    const { client, country } = await connectionClient(env, service, connection);
-
-    let result: unknown;
+    let plan: SendPlan;
     try {
-      result = await runTool(tool.name, parsed.data, {
-        service,
-        client,
-        agent,
-        connectionId: grant.connectionId,
-        defaultCountry: country,
-        idempotencyKey: body.idempotency_key,
-      });
+      plan = planSend(request, country);
     } catch (error) {
-      throw error instanceof ApiError ? error : fromClickSend(error);
+      if (error instanceof ApiError) return refuse(error, null, null);
+      throw error;
     }
-    await record(true, 200);
-    return { status: 200, body: { ok: true, result }, headers: {} };
-  } catch (error) {
-    const failure =
-      error instanceof ApiError
-        ? error
-        : new ApiError(500, "internal_error", "The tool call failed unexpectedly.", true);
-    // Upstream failures are 502 to the agent (ClickSend's own status is in the code).
-    const status = failure.status === 504 ? 502 : failure.status;
-    await record(false, status, failure);
-    return {
-      status,
-      body: {
-        error: { code: failure.code, message: failure.message, retryable: failure.retryable },
-      },
-      headers: failure.headers,
-    };
+    send = { request, plan };
+    prepared = await prepareCall(env, service, {
+      ...base,
+      requests: plan.requests,
+      send: plan.reservation,
+    });
+  } else {
+    prepared = await prepareCall(env, service, { ...base, requests: 1 });
   }
+
+  if (prepared.outcome === "replay") {
+    const result = summarise(prepared.rows, true, send?.plan.invalid ?? [], 0);
+    await finishCall(service, {
+      callIds: [],
+      log: audit(prepared.userId, prepared.connectionId, null),
+    });
+    return { status: 200, body: { ok: true, result }, headers: {} };
+  }
+  if (prepared.outcome !== "ready") return refused(prepared);
+
+  const call = prepared;
+  let results: MessageResult[] | undefined;
+  let release: string[] | undefined;
+  let answer: { result: unknown } | { error: ApiError };
+  if (send !== null) {
+    const delivery = await deliver(call.client, send.request, send.plan, call.rows);
+    results = delivery.results;
+    release = delivery.release;
+    answer =
+      delivery.error === null
+        ? { result: summarise(delivery.done, false, send.plan.invalid, delivery.requests) }
+        : { error: delivery.error };
+  } else {
+    try {
+      answer = { result: await runRead(tool.name, body.arguments, call) };
+    } catch (error) {
+      answer = { error: error instanceof ApiError ? error : fromClickSend(error) };
+    }
+  }
+  const error = "error" in answer ? answer.error : null;
+  try {
+    await finishCall(service, {
+      callIds: call.callIds,
+      ...(results === undefined ? {} : { results }),
+      ...(release === undefined ? {} : { release }),
+      log: audit(call.userId, call.connectionId, error),
+    });
+  } catch (recordError) {
+    // ClickSend has the messages but our record of them does not: say so, never "try again".
+    if (send !== null && error === null) {
+      return failure(
+        new ApiError(
+          500,
+          "database_error",
+          "Messages were sent but could not be recorded; check history before repeating.",
+          false,
+        ),
+      );
+    }
+    if (error === null) throw recordError;
+  }
+  if ("error" in answer) return failure(answer.error);
+  return { status: 200, body: { ok: true, result: answer.result }, headers: {} };
 }

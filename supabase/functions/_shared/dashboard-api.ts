@@ -1,15 +1,23 @@
 // clicksend-api's logic: the dashboard's ClickSend data for the caller's own connection.
-// Ownership comes from the caller's JWT and RLS; only the key is read with the service role.
+// The caller is the user their verified JWT names; clicksend_prepare_call checks that the
+// connection is theirs, takes its call slots and reads the key, clicksend_finish_call frees
+// the slots and records a send: one database call before ClickSend and one after.
 import { z } from "zod";
-import { withCallSlot } from "./call-slots.ts";
-import { connectionClient, type StoredConnection } from "./connection-client.ts";
 import { fromClickSend } from "./connections.ts";
 import { historyQuery } from "./history-query.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
-import { sendMessages } from "./messaging.ts";
+import {
+  deliver,
+  needsAccountCountry,
+  planSend,
+  summarise,
+  type SendOutcome,
+  type SendRequest,
+} from "./messaging.ts";
 import { MMS_MAX_BYTES, checkMmsMedia } from "./mms-media.ts";
 import { toE164 } from "./phone.ts";
+import { finishCall, prepareCall, type Prepared, type ReadyCall } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
 import { toolArgumentSchemas } from "./tool-catalog.ts";
 
@@ -79,107 +87,167 @@ export const apiBodySchema = z.discriminatedUnion("action", [
 ]);
 export type ApiBody = z.infer<typeof apiBodySchema>;
 
-async function ownActiveConnection(
-  db: Db,
-  connectionId: string,
-): Promise<StoredConnection & { id: string }> {
-  const { data, error } = await db
-    .from("clicksend_connections")
-    .select("id, external_username, connection_metadata")
-    .eq("id", connectionId)
-    .maybeSingle();
-  if (error) throw new ApiError(500, "database_error", "Could not read the connection.", true);
-  if (!data?.id || data.external_username === null) {
+function refusal(prepared: Exclude<Prepared, ReadyCall>): ApiError {
+  switch (prepared.outcome) {
+    case "rate_limited": {
+      const wait = Math.max(1, prepared.retryAfterSeconds);
+      return new ApiError(
+        429,
+        "rate_limited",
+        `This ClickSend connection is at its request limit; try again in ${String(wait)} s.`,
+        true,
+        { "retry-after": String(wait) },
+      );
+    }
+    case "connection_unusable":
+      return new ApiError(
+        502,
+        "connection_unusable",
+        "The ClickSend connection has no usable credentials; reconnect it.",
+      );
+    default:
+      return new ApiError(
+        404,
+        "connection_not_found",
+        "No active ClickSend connection with that id in your account.",
+      );
+  }
+}
+
+type SendBody = Extract<ApiBody, { action: "send_sms" | "send_mms" }>;
+
+async function send(
+  env: FunctionEnv,
+  service: Db,
+  userId: string,
+  body: SendBody,
+): Promise<SendOutcome> {
+  const p = body.params;
+  const request: SendRequest = {
+    channel: body.action === "send_mms" ? "mms" : "sms",
+    recipients: p.to,
+    body: p.body,
+    subject: "subject" in p ? p.subject : undefined,
+    mediaUrl: "media_url" in p ? p.media_url : undefined,
+    from: p.from,
+    schedule: p.schedule,
+    customString: p.custom_string,
+    defaultCountry: p.default_country,
+    idempotencyKey: p.idempotency_key,
+  };
+  const path = { userId, connectionId: body.connection_id };
+  let country = "AU";
+  if (needsAccountCountry(request)) {
+    const probe = await prepareCall(env, service, { ...path, requests: 0 });
+    if (probe.outcome !== "ready") throw refusal(probe);
+    country = probe.country;
+  }
+  const plan = planSend(request, country);
+  const prepared = await prepareCall(env, service, {
+    ...path,
+    requests: plan.requests,
+    send: plan.reservation,
+  });
+  if (prepared.outcome === "replay") return summarise(prepared.rows, true, plan.invalid, 0);
+  if (prepared.outcome !== "ready") throw refusal(prepared);
+  const delivery = await deliver(prepared.client, request, plan, prepared.rows);
+  try {
+    await finishCall(service, {
+      callIds: prepared.callIds,
+      results: delivery.results,
+      release: delivery.release,
+    });
+  } catch (error) {
+    if (delivery.error !== null) throw delivery.error;
+    if (delivery.results.length === 0) throw error;
     throw new ApiError(
-      404,
-      "connection_not_found",
-      "No active ClickSend connection with that id in your account.",
+      500,
+      "database_error",
+      "Messages were sent but could not be recorded; check history before repeating.",
+      false,
     );
   }
-  return {
-    id: data.id,
-    external_username: data.external_username,
-    connection_metadata: data.connection_metadata,
-  };
+  if (delivery.error !== null) throw delivery.error;
+  return summarise(delivery.done, false, plan.invalid, delivery.requests);
+}
+
+/** A one-request action on the caller's connection, between prepare and finish. */
+async function withConnection<T>(
+  env: FunctionEnv,
+  service: Db,
+  userId: string,
+  connectionId: string,
+  work: (call: ReadyCall) => Promise<T>,
+): Promise<T> {
+  const prepared = await prepareCall(env, service, { userId, connectionId, requests: 1 });
+  if (prepared.outcome !== "ready") throw refusal(prepared);
+  try {
+    return await work(prepared);
+  } catch (error) {
+    throw error instanceof ApiError ? error : fromClickSend(error);
+  } finally {
+    // Frees the slot; a failure here only keeps it until it is presumed dead (5 minutes).
+    await finishCall(service, { callIds: prepared.callIds }).catch(() => undefined);
+  }
 }
 
 export async function runDashboardAction(
   env: FunctionEnv,
-  db: Db,
   service: Db,
   userId: string,
   body: ApiBody,
 ): Promise<unknown> {
-  const connection = await ownActiveConnection(db, body.connection_id);
-  const { client, country } = await connectionClient(env, service, connection);
-  const slot = <T>(work: () => Promise<T>): Promise<T> =>
-    withCallSlot(service, connection.id, work);
-
-  try {
-    switch (body.action) {
-      case "get_balance": {
-        const account = await slot(() => client.getAccount());
+  const connection = <T>(work: (call: ReadyCall) => Promise<T>): Promise<T> =>
+    withConnection(env, service, userId, body.connection_id, work);
+  switch (body.action) {
+    case "get_balance":
+      return connection(async ({ client }) => {
+        const account = await client.getAccount();
         return { username: account.username, balance: account.balance, currency: account.currency };
-      }
-      case "get_sms_history":
-      case "get_mms_history": {
-        const query = historyQuery(body.params);
-        return await slot(() =>
-          body.action === "get_sms_history" ? client.smsHistory(query) : client.mmsHistory(query),
-        );
-      }
-      case "get_delivery_receipts": {
-        const p = body.params;
+      });
+    case "get_sms_history":
+    case "get_mms_history": {
+      const query = historyQuery(body.params);
+      return connection(({ client }) =>
+        body.action === "get_sms_history" ? client.smsHistory(query) : client.mmsHistory(query),
+      );
+    }
+    case "get_delivery_receipts": {
+      const p = body.params;
+      return connection(async ({ client }) => {
         if (p.message_id !== undefined) {
-          const id = p.message_id;
           return {
-            receipts: [await slot(() => client.smsReceipt(id))],
+            receipts: [await client.smsReceipt(p.message_id)],
             page: 1,
             last_page: 1,
             total: 1,
           };
         }
-        const page = await slot(() => client.smsReceipts(p.page, p.limit));
+        const page = await client.smsReceipts(p.page, p.limit);
         return {
           receipts: page.rows,
           page: page.page,
           last_page: page.lastPage,
           total: page.total,
         };
-      }
-      case "send_sms":
-      case "send_mms": {
-        const p = body.params;
-        return await sendMessages(service, client, {
-          connectionId: connection.id,
-          userId,
-          agentId: null,
-          channel: body.action === "send_mms" ? "mms" : "sms",
-          recipients: p.to,
-          body: p.body,
-          subject: "subject" in p ? p.subject : undefined,
-          mediaUrl: "media_url" in p ? p.media_url : undefined,
-          from: p.from,
-          schedule: p.schedule,
-          customString: p.custom_string,
-          defaultCountry: p.default_country ?? country,
-          idempotencyKey: p.idempotency_key,
-        });
-      }
-      case "price_sms": {
-        const p = body.params;
+      });
+    }
+    case "send_sms":
+    case "send_mms":
+      return send(env, service, userId, body);
+    case "price_sms": {
+      const p = body.params;
+      return connection(async ({ client, country }) => {
         const numbers = p.to.map((input) => toE164(input, p.default_country ?? country));
         const valid = numbers.flatMap((result) => (result.ok ? [result.e164] : []));
         if (valid.length === 0)
           throw new ApiError(400, "invalid_arguments", "No valid recipient to price.");
-        const priced = await slot(() =>
-          client.priceSms(
-            valid.slice(0, 1000).map((to) => ({
-              to,
-              body: p.body,
-              ...(p.from !== undefined ? { from: p.from } : {}),
-            })),
-          ),
+        const priced = await client.priceSms(
+          valid.slice(0, 1000).map((to) => ({
+            to,
+            body: p.body,
+            ...(p.from !== undefined ? { from: p.from } : {}),
+          })),
         );
         return {
           total_price: priced.totalPrice,
@@ -191,20 +259,24 @@ export async function runDashboardAction(
             status: message.status,
           })),
         };
-      }
-      case "upload_media": {
-        const { content_type: type, content_base64: content } = body.params;
-        const size =
-          Math.floor((content.length * 3) / 4) -
-          (content.endsWith("==") ? 2 : content.endsWith("=") ? 1 : 0);
-        const check = checkMmsMedia({ type, size });
-        if (!check.ok) throw new ApiError(400, "invalid_media", check.reason);
-        const upload = await slot(() => client.upload(content, "mms"));
+      });
+    }
+    case "upload_media": {
+      const { content_type: type, content_base64: content } = body.params;
+      const size =
+        Math.floor((content.length * 3) / 4) -
+        (content.endsWith("==") ? 2 : content.endsWith("=") ? 1 : 0);
+      const check = checkMmsMedia({ type, size });
+      if (!check.ok) throw new ApiError(400, "invalid_media", check.reason);
+      return connection(async ({ client }) => {
+        const upload = await client.upload(content, "mms");
         return { url: upload.url, expires_at: upload.expiresAt };
-      }
-      case "cancel_scheduled": {
-        const messageId = body.params.message_id;
-        await slot(() => client.cancelSms(messageId));
+      });
+    }
+    case "cancel_scheduled": {
+      const messageId = body.params.message_id;
+      return connection(async ({ client, connectionId }) => {
+        await client.cancelSms(messageId);
         await service
           .from("clicksend_messages")
           .update({
@@ -212,12 +284,10 @@ export async function runDashboardAction(
             status_code: "301",
             status_updated_at: new Date().toISOString(),
           })
-          .eq("user_oauth_connection_id", connection.id)
+          .eq("user_oauth_connection_id", connectionId)
           .eq("message_id", messageId);
         return { cancelled: true, message_id: messageId };
-      }
+      });
     }
-  } catch (error) {
-    throw error instanceof ApiError ? error : fromClickSend(error);
   }
 }

@@ -429,7 +429,6 @@ export type Database = {
           p_call_ids: number[]
           p_results?: Json
           p_release?: string[]
-          p_unconfirmed?: string[]
           p_log?: Json
         }
         Returns: undefined

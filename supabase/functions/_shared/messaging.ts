@@ -1,8 +1,8 @@
-// Sending SMS/MMS for a connection, shared by the agent executor and the dashboard:
-// numbers normalised to E.164, one row per recipient reserved in clicksend_messages under an
-// idempotency key BEFORE anything is sent (a repeated key finds the rows and sends nothing),
-// up to 1000 recipients per ClickSend request, every outcome recorded, nothing retried.
-import { withCallSlot } from "./call-slots.ts";
+// Sending SMS/MMS, shared by the agent executor and the dashboard. The send is planned here
+// (numbers normalised to E.164, ClickSend requests counted), the messages are reserved by
+// clicksend_prepare_call under an idempotency key BEFORE anything is sent (a repeated key finds
+// the rows and sends nothing), then sent up to 1000 recipients per ClickSend request, and every
+// outcome is handed to clicksend_finish_call. Nothing is retried.
 import {
   MAX_MESSAGES_PER_REQUEST,
   type ClickSendClient,
@@ -13,13 +13,10 @@ import type { SendResult } from "./clicksend/types.ts";
 import { fromClickSend } from "./connections.ts";
 import { ApiError } from "./http.ts";
 import { toE164 } from "./phone.ts";
+import type { MessageResult, MessageRow, ReservedRow, SendReservation } from "./prepared-call.ts";
 import { UNCONFIRMED_SEND_STATUS } from "./tool-catalog.ts";
-import type { Db } from "./supabase.ts";
 
 export interface SendRequest {
-  connectionId: string;
-  userId: string;
-  agentId: string | null;
   channel: "sms" | "mms";
   recipients: string[];
   body: string;
@@ -29,7 +26,8 @@ export interface SendRequest {
   /** ISO 8601; omitted = now. */
   schedule?: string;
   customString?: string;
-  defaultCountry: string;
+  /** The caller's default country; omitted = the account's. */
+  defaultCountry?: string;
   idempotencyKey?: string;
 }
 
@@ -53,31 +51,72 @@ export interface SendOutcome {
   messages: SentRecipient[];
 }
 
-interface MessageRow {
-  id: string;
-  recipient: string;
-  idempotency_key: string | null;
-  message_id: string | null;
-  status: string;
-  message_parts: number | null;
-  price: number | null;
-  currency: string | null;
+export interface SendPlan {
+  numbers: string[];
+  invalid: SendOutcome["invalid_numbers"];
+  /** Unix seconds, when scheduled. */
+  schedule: number | undefined;
+  /** ClickSend requests the send makes. */
+  requests: number;
+  reservation: SendReservation;
 }
 
-const rowColumns =
-  "id, recipient, idempotency_key, message_id, status, message_parts, price, currency";
+/**
+ * True when the recipients cannot be read without knowing the account's country: some number
+ * is written without +country code and the caller gave no default country.
+ */
+export function needsAccountCountry(request: SendRequest): boolean {
+  return (
+    request.defaultCountry === undefined &&
+    request.recipients.some((input) => !input.trim().startsWith("+"))
+  );
+}
 
-function toSent(row: MessageRow): SentRecipient {
+function scheduleSeconds(schedule: string | undefined): number | undefined {
+  if (schedule === undefined) return undefined;
+  const at = Date.parse(schedule);
+  if (Number.isNaN(at))
+    throw new ApiError(400, "invalid_arguments", "schedule must be an ISO 8601 date-time.");
+  return Math.floor(at / 1000);
+}
+
+/** Normalises and counts; throws 400 when no recipient is valid. Pure: no I/O. */
+export function planSend(request: SendRequest, accountCountry: string): SendPlan {
+  const country = request.defaultCountry ?? accountCountry;
+  const seen = new Set<string>();
+  const invalid: SendOutcome["invalid_numbers"] = [];
+  for (const input of request.recipients) {
+    const result = toE164(input, country);
+    if (result.ok) seen.add(result.e164);
+    else invalid.push({ input, reason: result.reason });
+  }
+  const numbers = [...seen];
+  if (numbers.length === 0) {
+    throw new ApiError(
+      400,
+      "invalid_arguments",
+      `No valid recipient: ${invalid.map((item) => `${item.input} ${item.reason}`).join("; ")}`,
+    );
+  }
+  if (request.channel === "mms" && request.mediaUrl === undefined)
+    throw new ApiError(400, "invalid_arguments", "An MMS needs media_url.");
+  const schedule = scheduleSeconds(request.schedule);
   return {
-    to: row.recipient,
-    message_id: row.message_id,
-    status: row.status,
-    parts: row.message_parts,
-    price: row.price,
+    numbers,
+    invalid,
+    schedule,
+    requests: Math.ceil(numbers.length / MAX_MESSAGES_PER_REQUEST),
+    reservation: {
+      channel: request.channel,
+      recipients: numbers,
+      idempotencyKey: request.idempotencyKey ?? crypto.randomUUID(),
+      ...(request.customString === undefined ? {} : { customString: request.customString }),
+      ...(schedule === undefined ? {} : { scheduledFor: new Date(schedule * 1000).toISOString() }),
+    },
   };
 }
 
-function summarise(
+export function summarise(
   rows: MessageRow[],
   replay: boolean,
   invalid: SendOutcome["invalid_numbers"],
@@ -95,36 +134,20 @@ function summarise(
     total_price: Number(rows.reduce((sum, row) => sum + (row.price ?? 0), 0).toFixed(6)),
     currency: rows.find((row) => row.currency !== null)?.currency ?? null,
     clicksend_requests: requests,
-    messages: rows.map(toSent),
+    messages: rows.map((row) => ({
+      to: row.recipient,
+      message_id: row.message_id,
+      status: row.status,
+      parts: row.message_parts,
+      price: row.price,
+    })),
   };
-}
-
-function normalise(request: SendRequest): {
-  numbers: string[];
-  invalid: SendOutcome["invalid_numbers"];
-} {
-  const seen = new Set<string>();
-  const invalid: SendOutcome["invalid_numbers"] = [];
-  for (const input of request.recipients) {
-    const result = toE164(input, request.defaultCountry);
-    if (result.ok) seen.add(result.e164);
-    else invalid.push({ input, reason: result.reason });
-  }
-  return { numbers: [...seen], invalid };
-}
-
-function scheduleSeconds(schedule: string | undefined): number | undefined {
-  if (schedule === undefined) return undefined;
-  const at = Date.parse(schedule);
-  if (Number.isNaN(at))
-    throw new ApiError(400, "invalid_arguments", "schedule must be an ISO 8601 date-time.");
-  return Math.floor(at / 1000);
 }
 
 async function sendChunk(
   client: ClickSendClient,
   request: SendRequest,
-  rows: MessageRow[],
+  rows: ReservedRow[],
   schedule: number | undefined,
 ): Promise<SendResult> {
   const messages: MmsMessage[] = rows.map((row) => ({
@@ -136,84 +159,44 @@ async function sendChunk(
     ...(request.customString !== undefined ? { custom_string: request.customString } : {}),
     source: "ai-agents",
   }));
-  if (request.channel === "mms") {
-    if (request.mediaUrl === undefined)
-      throw new ApiError(400, "invalid_arguments", "An MMS needs media_url.");
+  if (request.channel === "mms" && request.mediaUrl !== undefined)
     return client.sendMms(request.mediaUrl, messages);
-  }
   return client.sendSms(messages.map(({ subject: _subject, ...sms }) => sms));
 }
 
-export async function sendMessages(
-  service: Db,
+/** What a send did, ready for clicksend_finish_call, and the error that stopped it if any. */
+export interface Delivery {
+  /** What ClickSend answered per row; rows it may have accepted without saying are UNKNOWN. */
+  results: MessageResult[];
+  release: string[];
+  requests: number;
+  /** Rows as they now stand, for the answer. */
+  done: MessageRow[];
+  error: ApiError | null;
+}
+
+/** Sends the reserved rows, chunk by chunk; stops at the first failure. Never throws. */
+export async function deliver(
   client: ClickSendClient,
   request: SendRequest,
-): Promise<SendOutcome> {
-  const { numbers, invalid } = normalise(request);
-  if (numbers.length === 0) {
-    throw new ApiError(
-      400,
-      "invalid_arguments",
-      `No valid recipient: ${invalid.map((item) => `${item.input} ${item.reason}`).join("; ")}`,
-    );
-  }
-  const schedule = scheduleSeconds(request.schedule);
-  const key = request.idempotencyKey ?? crypto.randomUUID();
-
-  // Reserve one row per recipient. Rows that already exist for this key are not sent again.
-  const { data: reserved, error: reserveError } = await service
-    .from("clicksend_messages")
-    .upsert(
-      numbers.map((to, index) => ({
-        user_id: request.userId,
-        user_oauth_connection_id: request.connectionId,
-        agent_id: request.agentId,
-        channel: request.channel,
-        recipient: to,
-        status: "pending",
-        custom_string: request.customString ?? null,
-        idempotency_key: `${key}:${String(index)}`,
-        scheduled_for: schedule === undefined ? null : new Date(schedule * 1000).toISOString(),
-      })),
-      { onConflict: "user_oauth_connection_id,idempotency_key", ignoreDuplicates: true },
-    )
-    .select(rowColumns);
-  if (reserveError)
-    throw new ApiError(
-      500,
-      "database_error",
-      "Could not record the messages; nothing was sent.",
-      true,
-    );
-
-  if (reserved.length === 0) {
-    // A repeated idempotency key: answer with what the first request recorded; send nothing.
-    const { data: existing, error } = await service
-      .from("clicksend_messages")
-      .select(rowColumns)
-      .eq("user_oauth_connection_id", request.connectionId)
-      .in(
-        "idempotency_key",
-        numbers.map((_to, index) => `${key}:${String(index)}`),
-      )
-      .order("created_at");
-    if (error)
-      throw new ApiError(500, "database_error", "Could not read the earlier result.", true);
-    return summarise(existing, true, invalid, 0);
-  }
-
-  let requests = 0;
-  const done: MessageRow[] = [];
-  for (let start = 0; start < reserved.length; start += MAX_MESSAGES_PER_REQUEST) {
-    const chunk = reserved.slice(start, start + MAX_MESSAGES_PER_REQUEST);
+  plan: SendPlan,
+  rows: ReservedRow[],
+): Promise<Delivery> {
+  const delivery: Delivery = {
+    results: [],
+    release: [],
+    requests: 0,
+    done: [],
+    error: null,
+  };
+  for (let start = 0; start < rows.length; start += MAX_MESSAGES_PER_REQUEST) {
+    const chunk = rows.slice(start, start + MAX_MESSAGES_PER_REQUEST);
     let result: SendResult;
     try {
-      requests += 1;
-      result = await withCallSlot(service, request.connectionId, () =>
-        sendChunk(client, request, chunk, schedule),
-      );
+      delivery.requests += 1;
+      result = await sendChunk(client, request, chunk, plan.schedule);
     } catch (error) {
-      const unsent = reserved.slice(start);
+      const unsent = rows.slice(start);
       const ambiguous =
         error instanceof ClickSendError &&
         !error.retryable &&
@@ -221,66 +204,51 @@ export async function sendMessages(
           error.code === "upstream_unavailable" ||
           error.code === "upstream_malformed");
       if (ambiguous) {
-        // ClickSend may have accepted this chunk: keep the rows (status unknown) so the same key never resends them.
-        await service
-          .from("clicksend_messages")
-          .update({ status: UNCONFIRMED_SEND_STATUS })
-          .in(
-            "id",
-            chunk.map((row) => row.id),
-          );
-        await service
-          .from("clicksend_messages")
-          .delete()
-          .in(
-            "id",
-            unsent.slice(chunk.length).map((row) => row.id),
-          );
+        // ClickSend may have accepted this chunk: keep its rows (status unknown) so the same key
+        // never resends them; the chunks after it were never sent.
+        delivery.results.push(
+          ...chunk.map((row) => ({
+            id: row.id,
+            message_id: null,
+            status: UNCONFIRMED_SEND_STATUS,
+            message_parts: null,
+            price: null,
+            currency: null,
+          })),
+        );
+        delivery.release.push(...unsent.slice(chunk.length).map((row) => row.id));
       } else {
-        // Nothing of this chunk was sent: free the reservations so the same request can be repeated.
-        await service
-          .from("clicksend_messages")
-          .delete()
-          .in(
-            "id",
-            unsent.map((row) => row.id),
-          );
+        // Nothing of this chunk was sent: free the reservations so the request can be repeated.
+        delivery.release.push(...unsent.map((row) => row.id));
       }
-      throw error instanceof ApiError ? error : fromClickSend(error);
+      delivery.error = error instanceof ApiError ? error : fromClickSend(error);
+      return delivery;
     }
 
     const byRecipient = new Map(result.messages.map((message) => [message.to, message]));
-    const updates = chunk.map((row) => {
+    for (const row of chunk) {
       const sent = byRecipient.get(row.recipient);
       const status =
         sent === undefined
           ? "NOT_RETURNED"
-          : schedule !== undefined && sent.status === "SUCCESS"
+          : plan.schedule !== undefined && sent.status === "SUCCESS"
             ? "Scheduled"
             : sent.status;
-      return {
-        ...row,
-        user_id: request.userId,
-        user_oauth_connection_id: request.connectionId,
+      const recorded: MessageResult = {
+        id: row.id,
         message_id: sent?.messageId ?? null,
         status,
         message_parts: sent?.parts ?? null,
         price: sent?.price ?? null,
         currency: result.currency,
-        status_updated_at: new Date().toISOString(),
       };
-    });
-    const { error: recordError } = await service
-      .from("clicksend_messages")
-      .upsert(updates, { onConflict: "id" });
-    if (recordError)
-      throw new ApiError(
-        500,
-        "database_error",
-        "Messages were sent but could not be recorded; check history before repeating.",
-        false,
-      );
-    done.push(...updates);
+      delivery.results.push(recorded);
+      delivery.done.push({
+        ...recorded,
+        recipient: row.recipient,
+        idempotency_key: row.idempotency_key,
+      });
+    }
   }
-  return summarise(done, false, invalid, requests);
+  return delivery;
 }

@@ -49,6 +49,11 @@ export const receiptPushSchema = z
     };
   });
 
+/**
+ * One database call for a well-formed push (clicksend_receipt_push checks the token and applies
+ * the receipt together); a malformed one costs a token check first, so a wrong token is still
+ * answered 401 before the body is judged.
+ */
 export async function applyReceiptPush(
   service: Db,
   token: string | null,
@@ -56,26 +61,41 @@ export async function applyReceiptPush(
 ): Promise<{ applied: boolean }> {
   if (token === null || !/^[0-9a-f]{48}$/.test(token))
     throw new ApiError(401, "invalid_token", "Unknown webhook token.");
-  const { data: connectionId, error } = await service.rpc("clicksend_webhook_connection", {
-    p_token: token,
-  });
-  if (error) throw new ApiError(500, "database_error", "Could not check the webhook token.", true);
-  if (!connectionId) throw new ApiError(401, "invalid_token", "Unknown webhook token.");
 
   const parsed = receiptPushSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
+    const { data: connectionId, error } = await service.rpc("clicksend_webhook_connection", {
+      p_token: token,
+    });
+    if (error)
+      throw new ApiError(500, "database_error", "Could not check the webhook token.", true);
+    if (!connectionId) throw new ApiError(401, "invalid_token", "Unknown webhook token.");
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join(".") : "receipt";
     throw new ApiError(400, "invalid_receipt", `${where}: ${issue?.message ?? "invalid"}`);
   }
   const receipt = parsed.data;
-  const { data: applied, error: applyError } = await service.rpc("clicksend_apply_receipt", {
-    p_connection_id: connectionId,
+  const {
+    data: outcome,
+    error,
+    status,
+  } = await service.rpc("clicksend_receipt_push", {
+    p_token: token,
     p_message_id: receipt.messageId,
     p_status: receipt.status,
     p_status_code: receipt.statusCode ?? "",
     p_received_at: receipt.receivedAt,
   });
-  if (applyError) throw new ApiError(500, "database_error", "Could not record the receipt.", true);
-  return { applied };
+  if (error) {
+    // 503: the backend shed the request before running it; ClickSend retries a non-200.
+    throw new ApiError(
+      status === 503 ? 503 : 500,
+      "database_error",
+      "Could not record the receipt.",
+      true,
+    );
+  }
+  if (outcome === "invalid_token")
+    throw new ApiError(401, "invalid_token", "Unknown webhook token.");
+  return { applied: outcome === "applied" };
 }

@@ -8,8 +8,34 @@ import { ApiError } from "./http.ts";
 
 export type Db = SupabaseClient<Database>;
 
+/** Attempts for a read the backend shed with 503 (it ran nothing); writes are never repeated. */
+const READ_ATTEMPTS = 3;
+const MAX_RETRY_WAIT_MS = 2000;
+
+function isRead(input: string | URL | Request, init: RequestInit | undefined): boolean {
+  const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+  return method === "GET" || method === "HEAD";
+}
+
+/** fetch for our own backend: a 503 to a read is retried after its Retry-After (capped). */
+export async function backendFetch(
+  input: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> {
+  const attempts = isRead(input, init) ? READ_ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(input, init);
+    if (response.status !== 503 || attempt >= attempts) return response;
+    const seconds = Number(response.headers.get("retry-after"));
+    const wait = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 250 * attempt;
+    await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, MAX_RETRY_WAIT_MS)));
+  }
+}
+
 const clientOptions = {
   auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  global: { fetch: backendFetch },
 };
 
 export function serviceClient(env: FunctionEnv): Db {
@@ -58,7 +84,7 @@ export async function identifyCaller(
     throw new ApiError(401, "unauthorized", "Sign in first: this needs a user's access token.");
   const db = createClient<Database>(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
     ...clientOptions,
-    global: { headers: { Authorization: `Bearer ${token}` } },
+    global: { ...clientOptions.global, headers: { Authorization: `Bearer ${token}` } },
   });
   const { data, error } = await db.auth.getUser(token);
   if (error) throw new ApiError(401, "unauthorized", "Your session has ended; sign in again.");

@@ -16,13 +16,7 @@ Deno.serve(
         if (caller.kind !== "user")
           throw new Error("unreachable: service callers are refused above");
         const body = await readJson(req, apiBodySchema);
-        const result = await runDashboardAction(
-          env,
-          caller.db,
-          serviceClient(env),
-          caller.userId,
-          body,
-        );
+        const result = await runDashboardAction(env, serviceClient(env), caller.userId, body);
         return json(200, { ok: true, result });
       },
     },

@@ -30,7 +30,7 @@ select throws_ok(
   format($$select public.clicksend_prepare_call(1, null, %L, null, 'sms', null)$$, :'agent'),
   '42501', null, 'a signed-in user cannot prepare a call (it returns the key)');
 select throws_ok(
-  $$select public.clicksend_finish_call('{}', null, '{}', '{}', null)$$,
+  $$select public.clicksend_finish_call('{}')$$,
   '42501', null, 'a signed-in user cannot record a call''s outcome');
 select throws_ok(
   format($$select public.clicksend_receipt_push(%L, 'X', 'Sent', '200', now())$$, :'token'),
@@ -116,9 +116,11 @@ select is(
 -- Acting as service: finish
 select public.clicksend_finish_call(
   (select array_agg(value::bigint) from jsonb_array_elements_text(:'send'::jsonb -> 'call_ids')),
-  jsonb_build_array(jsonb_build_object('id', :'send'::jsonb -> 'rows' -> 0 ->> 'id', 'message_id', 'MSG-7-A',
-    'status', 'SUCCESS', 'message_parts', 1, 'price', 0.077, 'currency', 'AUD')),
-  '{}', array[(:'send'::jsonb -> 'rows' -> 1 ->> 'id')::uuid],
+  jsonb_build_array(
+    jsonb_build_object('id', :'send'::jsonb -> 'rows' -> 0 ->> 'id', 'message_id', 'MSG-7-A',
+      'status', 'SUCCESS', 'message_parts', 1, 'price', 0.077, 'currency', 'AUD'),
+    jsonb_build_object('id', :'send'::jsonb -> 'rows' -> 1 ->> 'id', 'status', 'UNKNOWN')),
+  '{}',
   jsonb_build_object('user_id', tests.get_supabase_uid('owner'), 'agent_id', :'agent', 'connection_id', :'connection',
     'tool_name', 'clicksend_send_sms', 'arguments_redacted', '{"to": ["+614*****111"]}', 'success', true, 'http_status', 200,
     'latency_ms', 12));
@@ -137,13 +139,13 @@ select is(
 select tests.authenticate_as_service_role();
 select public.clicksend_finish_call('{}',
   jsonb_build_array(jsonb_build_object('id', :'send'::jsonb -> 'rows' -> 0 ->> 'id', 'message_id', 'MSG-OTHER',
-    'status', 'FAILED')), '{}', '{}', null);
+    'status', 'FAILED')));
 select is(
   (select message_id from public.clicksend_messages where idempotency_key = 'order-7:0'),
   'MSG-7-A', 'a recorded message is never overwritten by a later finish');
 
 select public.clicksend_prepare_call(1, tests.get_supabase_uid('owner'), :'agent', null, 'sms', '{"channel": "sms", "recipients": ["+61411111113"], "idempotency_key": "order-8"}') as unsent \gset
-select public.clicksend_finish_call('{}', null, array[(:'unsent'::jsonb -> 'rows' -> 0 ->> 'id')::uuid], '{}', null);
+select public.clicksend_finish_call('{}', null, array[(:'unsent'::jsonb -> 'rows' -> 0 ->> 'id')::uuid]);
 select is(
   (select count(*)::integer from public.clicksend_messages where idempotency_key like 'order-8:%'),
   0, 'a reservation that was never sent is freed');
