@@ -32,6 +32,28 @@ returns boolean language sql stable security definer set search_path = '' as $$
       and cardinality(p_required_scopes) > 0 and aip.allowed_scopes @> to_jsonb(p_required_scopes))
 $$;`;
 
+/**
+ * Rewrites one piece of a function's body (the first match of a regular expression) and fails
+ * loudly when the pattern is not found, so a mutation can never silently test nothing.
+ */
+function patchFunction(signature: string, pattern: string, replacement: string): string {
+  const quote = (text: string): string => `$q$${text}$q$`;
+  return `do $do$
+declare
+  v_before text := pg_get_functiondef(${quote(signature)}::regprocedure);
+  v_after text := regexp_replace(v_before, ${quote(pattern)}, ${quote(replacement)});
+begin
+  if v_after = v_before then
+    raise exception 'mutation did not apply: % not found in %', ${quote(pattern)}, ${quote(signature)};
+  end if;
+  execute v_after;
+end
+$do$;`;
+}
+
+const PREPARE = "public.clicksend_prepare_call(integer, uuid, uuid, uuid, text, jsonb)";
+const FINISH = "public.clicksend_finish_call(bigint[], jsonb, uuid[], jsonb)";
+
 const mutations: Mutation[] = [
   {
     property: "RLS enabled on every table",
@@ -150,6 +172,66 @@ const mutations: Mutation[] = [
   {
     property: "idempotency keys are unique per connection",
     sql: "alter table public.clicksend_messages drop constraint clicksend_messages_idempotency_key;",
+  },
+  {
+    property: "a prepared call finds an agent only for its owner",
+    sql: patchFunction(PREPARE, "and \\(p_user_id is null or a\\.user_id = p_user_id\\)", ""),
+  },
+  {
+    property: "a prepared call needs the tool's scope",
+    sql: patchFunction(PREPARE, "and aip\\.allowed_scopes \\? p_scope", ""),
+  },
+  {
+    property: "a prepared call ignores expired grants",
+    sql: patchFunction(
+      PREPARE,
+      "and \\(aip\\.expires_at is null or aip\\.expires_at > now\\(\\)\\)",
+      "",
+    ),
+  },
+  {
+    property: "the dashboard path uses the caller's own connection only",
+    sql: patchFunction(PREPARE, "and uoc\\.user_id = p_user_id", ""),
+  },
+  {
+    // Both guards: the early replay check and the reservation that loses a concurrent race.
+    property: "a repeated idempotency key never sends again",
+    sql: [
+      patchFunction(PREPARE, "m\\.idempotency_key = v_key_prefix \\|\\| '0'", "false"),
+      patchFunction(PREPARE, "do nothing", "do update set status = 'pending'"),
+    ].join("\n"),
+  },
+  {
+    property: "signed-in users cannot prepare calls (the answer holds the key)",
+    sql: `grant execute on function ${PREPARE} to authenticated;`,
+  },
+  {
+    property: "a finished call changes pending messages only",
+    sql: patchFunction(
+      FINISH,
+      "where m\\.id = r\\.id and m\\.status = 'pending'",
+      "where m.id = r.id",
+    ),
+  },
+  {
+    property: "a call of n ClickSend requests takes n slots of the hour",
+    sql: patchFunction(
+      "private.clicksend_take_call_slots(uuid, integer)",
+      "generate_series\\(1, p_count\\)",
+      "generate_series(1, 1)",
+    ),
+  },
+  {
+    property: "a receipt push needs its connection's token",
+    sql: patchFunction(
+      "public.clicksend_receipt_push(text, text, text, text, timestamptz)",
+      "v_connection_id := public\\.clicksend_webhook_connection\\(p_token\\);",
+      "select t.connection_id into v_connection_id from private.clicksend_webhook_tokens t limit 1;",
+    ),
+  },
+  {
+    property: "discovery runs with the caller's rights",
+    sql: "alter function public.agent_tool_scopes(uuid) security definer;",
   },
 ];
 

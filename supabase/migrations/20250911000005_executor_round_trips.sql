@@ -98,6 +98,20 @@ comment on function private.clicksend_take_call_slots(uuid, integer) is
   'Takes p_count call slots of a connection (hourly and concurrent limits from the provider metadata), or says how many seconds to wait.';
 revoke all on function private.clicksend_take_call_slots(uuid, integer) from public, anon, authenticated, service_role;
 
+-- The one-slot function keeps its contract, on the same implementation.
+create or replace function public.clicksend_acquire_call_slot(p_connection_id uuid)
+returns table (call_id bigint, retry_after_seconds integer)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.assert_clicksend_service_call(p_connection_id);
+  return query select s.call_ids[1], s.retry_after_seconds
+    from private.clicksend_take_call_slots(p_connection_id, 1) s;
+end
+$$;
+
 -- -------------------------------------------------------------------------------------
 -- Prepare
 -- -------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 -- A tool call in one database call before ClickSend and one after: clicksend_prepare_call,
 -- clicksend_finish_call, clicksend_receipt_push and agent_tool_scopes.
 begin;
-select plan(46);
+select plan(51);
 
 \set owner_key 'OWNER-KEY-1234-ABCD'
 
@@ -23,6 +23,18 @@ select tests.authenticate_as_service_role();
 select public.clicksend_store_api_key(:'connection', :'owner_key');
 select public.clicksend_store_api_key(:'other_connection', 'OTHER-KEY-0000-ZZZZ');
 select public.clicksend_issue_webhook_token(:'connection') as token \gset
+
+-- Acting as the test runner: who may execute what
+select function_privs_are('public', 'clicksend_prepare_call', array['integer', 'uuid', 'uuid', 'uuid', 'text', 'jsonb'],
+  'authenticated', array[]::text[], 'authenticated may not execute clicksend_prepare_call');
+select function_privs_are('public', 'clicksend_prepare_call', array['integer', 'uuid', 'uuid', 'uuid', 'text', 'jsonb'],
+  'service_role', array['EXECUTE'], 'the service role may execute clicksend_prepare_call');
+select function_privs_are('public', 'clicksend_finish_call', array['bigint[]', 'jsonb', 'uuid[]', 'jsonb'],
+  'authenticated', array[]::text[], 'authenticated may not execute clicksend_finish_call');
+select function_privs_are('public', 'clicksend_receipt_push', array['text', 'text', 'text', 'text', 'timestamp with time zone'],
+  'authenticated', array[]::text[], 'authenticated may not execute clicksend_receipt_push');
+select function_privs_are('public', 'agent_tool_scopes', array['uuid'],
+  'authenticated', array['EXECUTE'], 'authenticated may execute agent_tool_scopes (RLS decides what it sees)');
 
 -- Acting as owner
 select tests.authenticate_as('owner');
