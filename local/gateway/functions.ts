@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
-import { bearerToken, sendJson } from "./http.ts";
+import { bearerToken, sendJson, watchClient } from "./http.ts";
 import { verifyJwt } from "./jwt.ts";
 import type { Handler } from "./server.ts";
 import { freePort } from "../net.ts";
@@ -247,13 +247,23 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
   };
 }
 
-function proxy(
+/**
+ * Proxies one request to a function listening on 127.0.0.1:`port`. When the client goes away
+ * before the answer is complete, the upstream request is destroyed too: the function sees its
+ * request closed (Deno aborts `request.signal`) instead of working for nobody.
+ */
+export function proxy(
   req: IncomingMessage,
   res: ServerResponse,
   port: number,
   path: string,
 ): Promise<void> {
   return new Promise((resolve) => {
+    const client = watchClient(res);
+    if (client.gone()) {
+      resolve();
+      return;
+    }
     const upstream = httpRequest(
       {
         host: "127.0.0.1",
@@ -263,6 +273,7 @@ function proxy(
         headers: { ...req.headers, host: `127.0.0.1:${String(port)}` },
       },
       (response) => {
+        if (client.gone()) return;
         for (const [key, value] of Object.entries(response.headers)) {
           if (value !== undefined) res.setHeader(key, value);
         }
@@ -275,7 +286,19 @@ function proxy(
         });
       },
     );
+    const abandon = (): void => {
+      upstream.destroy();
+      resolve();
+    };
+    client.signal.addEventListener("abort", abandon, { once: true });
+    upstream.on("close", () => {
+      client.signal.removeEventListener("abort", abandon);
+    });
     upstream.on("error", () => {
+      if (client.gone()) {
+        resolve();
+        return;
+      }
       if (!res.headersSent)
         sendJson(res, 502, { code: "BOOT_ERROR", message: "the function is not running" });
       else res.destroy();

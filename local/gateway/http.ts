@@ -36,9 +36,45 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
+  // The client may have gone while the answer was being worked out: nobody is left to read it.
+  if (res.destroyed) return;
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(text);
+}
+
+/** Whether the client is still waiting for this response, and a signal for when it stops. */
+export interface ClientWatch {
+  /** True once the client closed its connection before the response finished. */
+  gone(): boolean;
+  /** Aborted when the client goes: cancels upstream requests and other abandonable work. */
+  readonly signal: AbortSignal;
+}
+
+const watches = new WeakMap<ServerResponse, ClientWatch>();
+
+/**
+ * The client of `res`, watched from the first call on (the gateway calls this on arrival, so
+ * handlers share one watch). A response that finished normally never counts as abandoned.
+ */
+export function watchClient(res: ServerResponse): ClientWatch {
+  const known = watches.get(res);
+  if (known !== undefined) return known;
+  const controller = new AbortController();
+  const check = (): void => {
+    if (!res.writableFinished && !controller.signal.aborted) {
+      controller.abort(new Error("the client closed the connection"));
+    }
+  };
+  res.once("close", check);
+  res.req.once("aborted", check);
+  if (res.destroyed) check();
+  const watch: ClientWatch = {
+    gone: () => controller.signal.aborted || (res.destroyed && !res.writableFinished),
+    signal: controller.signal,
+  };
+  watches.set(res, watch);
+  return watch;
 }
 
 /** The bearer token of a request, if any. */

@@ -1,6 +1,7 @@
 // Contract: reads through /rest/v1 with the official supabase-js, on each engine. Column lists,
-// every filter operator, order, limit/offset/Range with count=exact (Content-Range, 206), single
-// objects (406 PGRST116), views, type fidelity and RPC with named arguments.
+// every filter operator, order, limit/offset/Range with exact, planned and estimated counts
+// (Content-Range, 206), single objects (406 PGRST116), views, type fidelity and RPC with named
+// arguments and counts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines } from "../testing.ts";
 import { rawRequest, startRestFixture, type RestFixture } from "./contract-fixtures.ts";
@@ -195,6 +196,47 @@ describe.each(engines())("REST reads on %s", (engine) => {
     expect(backwards.status).toBe(416);
   });
 
+  it("answers count=planned from the planner and count=estimated exactly below max_rows (PostgREST's rules, HEAD included)", async () => {
+    const auth = { apikey: f.stack.anonKey, authorization: `Bearer ${f.a.token}` };
+    // planned: EXPLAIN's row estimate for the count query, so the total need not match the rows;
+    // PostgREST then answers 206 whenever the estimate exceeds the rows it returned.
+    const planned = await f.a.client.from("agents").select("*", { head: true, count: "planned" });
+    expect(planned.error).toBeNull();
+    expect(planned.data).toBeNull();
+    const estimate = planned.count ?? -1;
+    expect(Number.isSafeInteger(estimate) && estimate >= 0).toBe(true);
+    expect(planned.status).toBe(estimate > 5 ? 206 : 200);
+    const plannedRaw = await rawRequest(f, "/agents", {
+      method: "HEAD",
+      headers: { ...auth, prefer: "count=planned" },
+    });
+    expect(plannedRaw.headers.get("content-range")).toBe(`0-4/${String(estimate)}`);
+    expect(plannedRaw.headers.get("preference-applied")).toBe("count=planned");
+
+    // A set-returning PL/pgSQL function is planned at its ROWS (1000 unless declared): for its
+    // one real row PostgREST answers 206 with */1000.
+    const fn = await f.a.client.rpc(
+      "get_user_clicksend_connection",
+      { p_user_id: f.a.id },
+      { head: true, count: "planned" },
+    );
+    expect(fn).toMatchObject({ status: 206, count: 1000, data: null, error: null });
+
+    // estimated: exact while within max_rows (supabase/config.toml: 1000), like PostgREST.
+    const estimated = await f.a.client
+      .from("agents")
+      .select("*", { head: true, count: "estimated" });
+    expect(estimated).toMatchObject({ status: 200, count: 5, data: null, error: null });
+    const estimatedPage = await f.a.client
+      .from("agents")
+      .select("name", { count: "estimated" })
+      .order("name")
+      .range(0, 1);
+    expect(estimatedPage.status).toBe(206);
+    expect(estimatedPage.count).toBe(5);
+    expect(estimatedPage.data?.map((row) => row.name)).toEqual(["Alpha", "Beta"]);
+  });
+
   it("answers single objects, and 406 PGRST116 when there is not exactly one row", async () => {
     const one = await f.a.client
       .from("agents")
@@ -379,6 +421,48 @@ describe.each(engines())("REST reads on %s", (engine) => {
         { get: true },
       );
       expect(scalarViaGet.data).toBe(true);
+    });
+
+    it("counts calls like PostgREST: a value is one row (0-0/1), also under HEAD", async () => {
+      const args = { p_agent_id: f.a.agentId, p_user_id: f.a.id, p_required_scopes: ["sms"] };
+      const counted = await f.a.client.rpc("validate_agent_clicksend_permissions", args, {
+        count: "exact",
+      });
+      expect(counted).toMatchObject({ status: 200, count: 1, data: true, error: null });
+
+      const head = await f.a.client.rpc("validate_agent_clicksend_permissions", args, {
+        head: true,
+        count: "exact",
+      });
+      expect(head).toMatchObject({ status: 200, count: 1, data: null, error: null });
+
+      const auth = { apikey: f.stack.anonKey, authorization: `Bearer ${f.a.token}` };
+      const raw = await rawRequest(f, "/rpc/validate_agent_clicksend_permissions", {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json", prefer: "count=exact" },
+        body: JSON.stringify(args),
+      });
+      expect(raw.headers.get("content-range")).toBe("0-0/1");
+      expect(raw.headers.get("preference-applied")).toBe("count=exact");
+      const uncounted = await rawRequest(f, "/rpc/validate_agent_clicksend_permissions", {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify(args),
+      });
+      expect(uncounted.headers.get("content-range")).toBe("0-0/*");
+
+      const rows = await f.a.client.rpc(
+        "get_user_clicksend_connection",
+        { p_user_id: f.a.id },
+        { head: true, count: "exact" },
+      );
+      expect(rows).toMatchObject({ status: 200, count: 1, data: null, error: null });
+      const none = await f.a.client.rpc(
+        "get_user_clicksend_connection",
+        { p_user_id: f.b.id },
+        { count: "exact" },
+      );
+      expect(none).toMatchObject({ status: 200, count: 0, data: [] });
     });
 
     it("answers PGRST202 (404) for unknown functions and argument names", async () => {

@@ -155,7 +155,7 @@ describe.each(engines())("REST writes on %s", (engine) => {
     });
   });
 
-  it("upserts on the primary key (merge-duplicates) and on on_conflict columns", async () => {
+  it("upserts on the primary key (merge-duplicates) and on on_conflict columns; 200 when nothing was new", async () => {
     const seed = await f.a.client
       .from("agents")
       .insert({ name: "Upsert me", description: "before" })
@@ -167,13 +167,16 @@ describe.each(engines())("REST writes on %s", (engine) => {
       .from("agents")
       .upsert({ id, name: "Upsert me", description: "after" })
       .select("id, description");
-    expect(merged.status).toBe(201);
+    // PostgREST 12: a merge that created nothing is 200; 201 as soon as one row is new.
+    expect(merged.status).toBe(200);
     expect(merged.data).toEqual([{ id, description: "after" }]);
 
     const ignored = await f.a.client
       .from("agents")
       .upsert({ id, name: "Upsert me", description: "ignored" }, { ignoreDuplicates: true })
       .select("id");
+    // ignore-duplicates stays 201 even when every row was a duplicate, as in PostgREST.
+    expect(ignored.status).toBe(201);
     expect(ignored.data).toEqual([]);
     expect((await agentRow(id))?.description).toBe("after");
 
@@ -182,7 +185,30 @@ describe.each(engines())("REST writes on %s", (engine) => {
       .from("agents")
       .upsert({ id: fresh, name: "Upserted new" })
       .select("id");
+    expect(inserted.status).toBe(201);
     expect(inserted.data).toEqual([{ id: fresh }]);
+
+    const another = randomUUID();
+    const mixed = await f.a.client
+      .from("agents")
+      .upsert([
+        { id: fresh, name: "Upserted new", description: "again" },
+        { id: another, name: "Upserted too", description: "new" },
+      ])
+      .select("name");
+    expect(mixed.status).toBe(201);
+    expect(mixed.data).toEqual([{ name: "Upserted new" }, { name: "Upserted too" }]);
+
+    const allOld = await f.a.client.from("agents").upsert(
+      [
+        { id: fresh, name: "Upserted new", description: "third" },
+        { id: another, name: "Upserted too", description: "second" },
+      ],
+      { count: "exact" },
+    );
+    expect(allOld.status).toBe(200);
+    expect(allOld.count).toBe(2);
+    expect((await agentRow(another))?.description).toBe("second");
 
     const regrant = await f.a.client
       .from("agent_integration_permissions")
@@ -211,7 +237,18 @@ describe.each(engines())("REST writes on %s", (engine) => {
       },
       body: JSON.stringify({ id, name: "Upsert me", description: "raw" }),
     });
-    expect(raw.status).toBe(201);
+    expect(raw.status).toBe(200);
+    const nothing = await rawRequest(f, "/agents", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${f.a.token}`,
+        "content-type": "application/json",
+        prefer: "resolution=merge-duplicates, return=representation",
+      },
+      body: "[]",
+    });
+    expect(nothing.status).toBe(200);
+    expect(nothing.json).toEqual([]);
     expect(raw.text).toBe("");
     expect(raw.headers.get("preference-applied")).toBe(
       "return=minimal, resolution=merge-duplicates",

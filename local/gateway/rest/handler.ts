@@ -3,13 +3,14 @@
 // statuses and headers (Content-Range, Preference-Applied, Location) or its error body.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import type { Database } from "../../db/database.ts";
-import { HttpError, readBody } from "../http.ts";
+import type { Database, Tx } from "../../db/database.ts";
+import { HttpError, readBody, watchClient, type ClientWatch } from "../http.ts";
 import type { GatewayContext, Handler } from "../server.ts";
 import { loadCatalog, SchemaCache, type Catalog } from "./catalog.ts";
 import { authenticate, type Caller } from "./credentials.ts";
 import { fromDatabaseError, RestError, singularFailure, type ApiRole } from "./errors.ts";
-import { buildPlan, STALE_CACHE_CODES, type Plan } from "./plan.ts";
+import { buildPlan, ESTIMATED_COUNT_EXACT_UP_TO, STALE_CACHE_CODES, type Plan } from "./plan.ts";
+import type { CountQuery } from "./sql.ts";
 import { parseJsonBody, parseRequest, type JsonPayload, type RestRequest } from "./request.ts";
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -19,8 +20,17 @@ const resultSchema = z.object({
   body: z.string().nullable(),
   page_rows: z.coerce.number().int(),
   total: z.coerce.number().int().nullable(),
+  /** Only a merge-duplicates upsert reports how many of its rows were new. */
+  inserted: z.coerce.number().int().nullable().optional(),
 });
 type StatementResult = z.infer<typeof resultSchema>;
+
+/** Thrown inside the transaction when the client has gone: nobody would learn its outcome. */
+class ClientGone extends Error {
+  constructor() {
+    super("the client closed the connection; the transaction was rolled back");
+  }
+}
 
 /** Thrown inside the transaction to roll it back (Prefer: tx=rollback) while keeping the result. */
 class Rollback extends Error {
@@ -32,6 +42,7 @@ class Rollback extends Error {
 export function createRestHandler(ctx: GatewayContext): Handler {
   const cache = new SchemaCache(() => loadCatalog(ctx.db));
   return async (req, res, url, path) => {
+    const client = watchClient(res);
     let role: ApiRole = "anon";
     try {
       const caller = authenticate(req, url, ctx.jwtSecret);
@@ -39,9 +50,13 @@ export function createRestHandler(ctx: GatewayContext): Handler {
       const request = parseRequest(req.method, req.headers, url, path);
       const payload = await readPayload(req, request);
       const plan = await withCatalog(cache, (catalog) => buildPlan(catalog, request, payload));
-      const result = await execute(ctx.db, caller, request, path, req, plan);
+      // Abandoned while parsing or planning: the statement is never started.
+      if (client.gone()) return;
+      const result = await execute(ctx.db, caller, request, path, req, plan, client);
+      if (client.gone()) return;
       respond(res, request, plan, result);
     } catch (error) {
+      if (error instanceof ClientGone || client.gone()) return;
       // Postgres itself reports an object the cache still lists (dropped since): reload soon.
       if (isUndefinedObject(error)) void cache.refresh().catch(() => undefined);
       respondError(res, error, role, ctx.log, `${req.method ?? "?"} ${url.pathname}`);
@@ -93,9 +108,12 @@ async function execute(
   path: string,
   req: IncomingMessage,
   plan: Plan,
+  client: ClientWatch,
 ): Promise<StatementResult> {
   try {
     return await db.transaction(async (tx) => {
+      // The wait for a connection (PGlite has one) can outlast the client: run nothing then.
+      if (client.gone()) throw new ClientGone();
       if (plan.readOnly) await tx.query("set transaction read only");
       // The role is one of the three API roles (validated with the JWT) and is a bind parameter.
       await tx.query(
@@ -108,6 +126,7 @@ async function execute(
       );
       const rows = await tx.query(plan.sql, plan.params);
       const result = resultSchema.parse(rows[0]);
+      if (plan.countQuery !== null) result.total = await estimatedTotal(tx, plan, result.total);
       if (plan.singular && result.page_rows !== 1) throw singularFailure(result.page_rows);
       if (plan.maxAffected !== null && result.page_rows > plan.maxAffected) {
         throw new RestError(
@@ -118,11 +137,46 @@ async function execute(
         );
       }
       if (plan.rollback) throw new Rollback(result);
+      // Gone while the statement ran: roll back rather than commit what no one will hear about.
+      if (client.gone()) throw new ClientGone();
       return result;
     });
   } catch (error) {
     if (error instanceof Rollback) return error.result;
     throw error;
+  }
+}
+
+// EXPLAIN (FORMAT JSON): PGlite and postgres.js may hand the json column back parsed or as text.
+const explainSchema = z.preprocess(
+  (value) => (typeof value === "string" ? (JSON.parse(value) as unknown) : value),
+  z
+    .tuple([z.object({ Plan: z.object({ "Plan Rows": z.number().nonnegative() }) })])
+    .rest(z.unknown()),
+);
+
+/** The planner's row estimate for the count query, as PostgREST reads it from EXPLAIN. */
+async function plannedRows(tx: Tx, query: CountQuery): Promise<number> {
+  const rows = await tx.query(`explain (format json) ${query.sql}`, query.params);
+  const plan = explainSchema.parse(Object.values(rows[0] ?? {})[0]);
+  return Math.round(plan[0].Plan["Plan Rows"]);
+}
+
+/**
+ * PostgREST's planned and estimated counts: planned is the planner's estimate; estimated is the
+ * exact count while it stays within the cap, else the larger of the capped count and the estimate.
+ */
+async function estimatedTotal(tx: Tx, plan: Plan, counted: number | null): Promise<number | null> {
+  if (plan.countQuery === null) return counted;
+  switch (plan.count) {
+    case "planned":
+      return plannedRows(tx, plan.countQuery);
+    case "estimated":
+      if (counted === null || counted <= ESTIMATED_COUNT_EXACT_UP_TO) return counted;
+      return Math.max(counted, await plannedRows(tx, plan.countQuery));
+    case "exact":
+    case null:
+      return counted;
   }
 }
 
@@ -167,20 +221,24 @@ function respond(
         if (location !== null) headers.location = location;
       }
       const created = plan.kind === "insert";
+      // PostgREST 12: an upsert that merged into existing rows only (nothing new) is 200, not 201.
+      const createdStatus = plan.mergeUpsert && result.inserted === 0 ? 200 : 201;
       if (!plan.withBody) {
-        send(res, created ? 201 : 204, null, contentType, headers);
+        send(res, created ? createdStatus : 204, null, contentType, headers);
         return;
       }
       send(
         res,
-        created ? 201 : 200,
+        created ? createdStatus : 200,
         result.body ?? (plan.singular ? "null" : "[]"),
         contentType,
         headers,
       );
       return;
     }
+    // One value is one row to PostgREST: Content-Range 0-0/1 when counted, 0-0/* otherwise.
     case "value":
+      headers["content-range"] = `0-0/${plan.counted ? "1" : "*"}`;
       send(
         res,
         200,
@@ -190,6 +248,7 @@ function respond(
       );
       return;
     case "void":
+      headers["content-range"] = `0-0/${plan.counted ? "1" : "*"}`;
       send(res, 204, null, JSON_TYPE, headers);
       return;
   }
@@ -214,6 +273,7 @@ function send(
   contentType: string,
   headers: Record<string, string>,
 ): void {
+  if (res.destroyed) return;
   if (status === 204) {
     res.writeHead(status, headers);
     res.end();
@@ -230,6 +290,7 @@ function respondError(
   log: (line: string) => void,
   where: string,
 ): void {
+  if (res.destroyed) return;
   if (res.headersSent) {
     res.destroy();
     return;

@@ -5,7 +5,13 @@ import type { Catalog, FunctionInfo, RelationInfo } from "./catalog.ts";
 import { EXPOSED_SCHEMA } from "./catalog.ts";
 import { closest, RestError, unsupported } from "./errors.ts";
 import { parseQuery, RESERVED_PARAMS, type ParsedQuery } from "./query-parser.ts";
-import { objectOf, rowsOf, type JsonPayload, type RestRequest } from "./request.ts";
+import {
+  objectOf,
+  rowsOf,
+  type JsonPayload,
+  type Preferences,
+  type RestRequest,
+} from "./request.ts";
 import {
   columnOf,
   deleteStatement,
@@ -20,7 +26,9 @@ import {
   scalarSetStatement,
   updateStatement,
   type BodyShape,
+  type CountQuery,
   type Returning,
+  type TotalCount,
 } from "./sql.ts";
 
 export type ResponseKind =
@@ -45,13 +53,25 @@ export interface Plan {
   /** The first row of the page (for Content-Range). */
   offset: number;
   counted: boolean;
+  /** The count asked for and honoured (Prefer: count=...), or null. */
+  count: Preferences["count"];
+  /** For a planned (or large estimated) count of a read: the query EXPLAIN estimates. */
+  countQuery: CountQuery | null;
   /** Preferences honoured, for Preference-Applied. */
   applied: string[];
   maxAffected: number | null;
   rollback: boolean;
   /** headers-only insert: build Location from these primary-key columns of the first row. */
   location: { table: string; keys: readonly string[] } | null;
+  /** Upsert with merge-duplicates: the statement also reports how many rows were new. */
+  mergeUpsert: boolean;
 }
+
+/**
+ * `count=estimated` counts exactly up to this many rows and asks the planner beyond it, as
+ * PostgREST does with its max-rows setting: supabase/config.toml's `max_rows` (1000).
+ */
+export const ESTIMATED_COUNT_EXACT_UP_TO = 1000;
 
 /** Names whose absence may only mean the schema cache is stale: worth one reload. */
 export const STALE_CACHE_CODES = new Set(["PGRST202", "PGRST204", "PGRST205", "42703"]);
@@ -84,19 +104,22 @@ function findRelation(catalog: Catalog, name: string): RelationInfo {
 interface Common {
   applied: string[];
   counted: boolean;
+  count: Preferences["count"];
   shape: BodyShape;
 }
 
 function common(request: RestRequest, countable: boolean): Common {
   const applied: string[] = [];
   const { prefer } = request;
-  const counted = countable && prefer.count !== null;
-  if (counted) applied.push("count=exact");
+  const count = countable ? prefer.count : null;
+  const counted = count !== null;
+  if (counted) applied.push(`count=${count}`);
   if (prefer.handling === "strict") applied.push("handling=strict");
   if (prefer.tx === "rollback") applied.push("tx=rollback");
   return {
     applied,
     counted,
+    count,
     shape: { singular: request.format.singular, stripNulls: request.format.stripNulls },
   };
 }
@@ -127,11 +150,27 @@ function base(
     withBody: request.method !== "HEAD",
     offset: 0,
     counted: c.counted,
+    count: c.count,
+    countQuery: null,
     applied: c.applied,
     maxAffected: request.prefer.handling === "strict" ? request.prefer.maxAffected : null,
     rollback: request.prefer.tx === "rollback",
     location: null,
+    mergeUpsert: false,
   };
+}
+
+/** How a read's statement counts: exactly, up to the estimated cap, or not (planned: EXPLAIN). */
+function totalCount(c: Common): TotalCount {
+  switch (c.count) {
+    case "exact":
+      return { kind: "exact" };
+    case "estimated":
+      return { kind: "capped", atMost: ESTIMATED_COUNT_EXACT_UP_TO };
+    case "planned":
+    case null:
+      return null;
+  }
 }
 
 function planRelation(
@@ -145,14 +184,14 @@ function planRelation(
   if (request.method === "GET" || request.method === "HEAD") {
     const c = common(request, true);
     const { offset, limit } = page(request, query);
-    const sql = readStatement(
+    const read = readStatement(
       params,
       source,
       { select: query.select, filters: query.filters, order: query.order, limit, offset },
-      c.counted,
+      totalCount(c),
       c.shape,
     );
-    return { ...base(request, params, sql, "read", c), offset };
+    return { ...base(request, params, read.sql, "read", c), offset, countQuery: read.countQuery };
   }
 
   refuseUnwritable(relation, request);
@@ -237,6 +276,7 @@ function planRelation(
   const plan = {
     ...base(request, params, sql, "insert", c),
     withBody: returning.kind === "representation",
+    mergeUpsert: conflict?.action === "merge",
   };
   if (returning.kind === "keys") plan.location = { table: relation.name, keys: returning.columns };
   return plan;
@@ -368,10 +408,8 @@ function planRpc(
   const params = new Params();
   const call = functionCall(params, fn, argsJson, given);
   const result = fn.result;
-  const c = common(
-    request,
-    (result.kind === "composite" || result.kind === "scalar") && result.set,
-  );
+  // PostgREST counts every call: the rows of a set, and 1 for a single value (or void).
+  const c = common(request, true);
   const shaped =
     query.select.length !== 1 ||
     query.select[0]?.kind !== "star" ||
@@ -399,8 +437,10 @@ function planRpc(
           "select/filters/order/limit on a function that returns a scalar",
           fn.signature,
         );
-      if (result.set)
-        return base(request, params, scalarSetStatement(call, c.shape.singular), "read", c);
+      if (result.set) {
+        const read = scalarSetStatement(params, call, c.shape.singular);
+        return { ...base(request, params, read.sql, "read", c), countQuery: read.countQuery };
+      }
       return {
         ...base(request, params, scalarCallStatement(call, false), "value", c),
         singular: false,
@@ -419,14 +459,18 @@ function planRpc(
       }
       const source = functionSource(fn, result.columns, call);
       const { offset, limit } = page(request, query);
-      const sql = readStatement(
+      const read = readStatement(
         params,
         source,
         { select: query.select, filters: query.filters, order: query.order, limit, offset },
-        c.counted,
+        totalCount(c),
         c.shape,
       );
-      return { ...base(request, params, sql, "read", c), offset };
+      return {
+        ...base(request, params, read.sql, "read", c),
+        offset,
+        countQuery: read.countQuery,
+      };
     }
   }
 }

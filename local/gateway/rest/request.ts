@@ -11,7 +11,7 @@ export type Target = { kind: "relation"; name: string } | { kind: "rpc"; name: s
 
 export interface Preferences {
   return: "minimal" | "representation" | "headers-only" | null;
-  /** As asked (planned and estimated are answered with an exact count). */
+  /** As asked: planned asks the planner (EXPLAIN), estimated counts exactly up to a cap. */
   count: "exact" | "planned" | "estimated" | null;
   resolution: "merge-duplicates" | "ignore-duplicates" | null;
   missing: "default" | "null" | null;

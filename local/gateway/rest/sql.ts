@@ -166,9 +166,13 @@ export interface BodyShape {
   stripNulls: boolean;
 }
 
-/** The JSON text of the rows of `alias`: an array, or its only element when singular. */
-export function bodyExpression(alias: string, shape: BodyShape): string {
-  const row = shape.stripNulls ? `json_strip_nulls(row_to_json(${alias}.*))` : `${alias}.*`;
+/**
+ * The JSON text of the rows of `alias` (or of its composite column `column`): an array, or its
+ * only element when singular.
+ */
+export function bodyExpression(alias: string, shape: BodyShape, column?: string): string {
+  const value = column === undefined ? `${alias}.*` : `${alias}.${column}`;
+  const row = shape.stripNulls ? `json_strip_nulls(row_to_json(${value}))` : value;
   return shape.singular
     ? `(json_agg(${row}) -> 0)::text`
     : `coalesce(json_agg(${row}), '[]'::json)::text`;
@@ -182,26 +186,55 @@ export interface ReadQuery {
   offset: number;
 }
 
+/** `select 1 from <source> where <filters>`: what a planned count asks EXPLAIN about. */
+export interface CountQuery {
+  sql: string;
+  params: string[];
+}
+
+/** A read's total: counted exactly, counted up to a cap (`count=estimated`), or not at all. */
+export type TotalCount = { kind: "exact" } | { kind: "capped"; atMost: number } | null;
+
+export interface ReadStatement {
+  sql: string;
+  countQuery: CountQuery;
+}
+
 /**
  * One row: body (JSON text), page_rows (rows in the body) and total (all matching rows, when
- * counted; the filters are evaluated again without limit/offset).
+ * counted; the filters are evaluated again without limit/offset). Also the bare count query, for
+ * EXPLAIN when a planned count is asked for.
  */
 export function readStatement(
   params: Params,
   source: ReadSource,
   query: ReadQuery,
-  count: boolean,
+  count: TotalCount,
   shape: BodyShape,
-): string {
+): ReadStatement {
   const columns = selectList(source, query.select);
   const where = whereClause(params, source, query.filters);
+  // Everything bound so far is what the count query uses (limit and offset come after).
+  const countQuery = {
+    sql: `${source.cte}select 1 from ${source.from}${where}`,
+    params: [...params.values],
+  };
   const order = orderClause(source, query.order);
   const limit = query.limit === null ? "" : ` limit ${params.typed(String(query.limit), "bigint")}`;
   const offset =
     query.offset === 0 ? "" : ` offset ${params.typed(String(query.offset), "bigint")}`;
   const page = `select ${columns} from ${source.from}${where}${order}${limit}${offset}`;
-  const total = count ? `(select count(*) from ${source.from}${where})::int` : "null::int";
-  return `${source.cte}select ${bodyExpression("pgrst_r", shape)} as body, count(*)::int as page_rows, ${total} as total from (${page}) as pgrst_r`;
+  // A capped count stops early: count=estimated only needs to know whether the cap was passed.
+  const total =
+    count === null
+      ? "null::int"
+      : count.kind === "exact"
+        ? `(select count(*) from ${source.from}${where})::int`
+        : `(select count(*) from (select 1 from ${source.from}${where} limit ${String(count.atMost + 1)}) as pgrst_c)::int`;
+  return {
+    sql: `${source.cte}select ${bodyExpression("pgrst_r", shape)} as body, count(*)::int as page_rows, ${total} as total from (${page}) as pgrst_r`,
+    countQuery,
+  };
 }
 
 /** What a mutation returns: the selected columns, the primary key (for Location) or nothing. */
@@ -215,6 +248,7 @@ function mutationStatement(
   returning: Returning,
   relation: RelationInfo,
   shape: BodyShape,
+  insertedBy: readonly string[] | null = null,
 ): string {
   let list: string;
   switch (returning.kind) {
@@ -228,8 +262,21 @@ function mutationStatement(
       list = "1 as pgrst_one";
       break;
   }
-  const body = returning.kind === "minimal" ? "null::text" : bodyExpression("pgrst_r", shape);
-  return `with pgrst_mut as (${statement} returning ${list}) select ${body} as body, count(*)::int as page_rows, null::int as total from pgrst_mut as pgrst_r`;
+  if (insertedBy === null) {
+    const body = returning.kind === "minimal" ? "null::text" : bodyExpression("pgrst_r", shape);
+    return `with pgrst_mut as (${statement} returning ${list}) select ${body} as body, count(*)::int as page_rows, null::int as total from pgrst_mut as pgrst_r`;
+  }
+  // An upsert also says how many rows were new (PostgREST answers 200 when none were). Each
+  // returned row rides as one composite next to its marker, so the body is unchanged. The marker
+  // looks the conflict key up in the table as it was before this statement (its own writes are
+  // not visible to it): tables, partitioned tables and views alike, where xmax is not.
+  const key = insertedBy
+    .map((name) => `pgrst_o.${quoteIdent(name)} = pgrst_t.${quoteIdent(name)}`)
+    .join(" and ");
+  const marker = `not exists (select 1 from ${qualifiedName(relation.name)} as pgrst_o where ${key})`;
+  const body =
+    returning.kind === "minimal" ? "null::text" : bodyExpression("pgrst_r", shape, "pgrst_row");
+  return `with pgrst_mut as (${statement} returning (select pgrst_x from (select ${list}) as pgrst_x) as pgrst_row, ${marker} as pgrst_inserted) select ${body} as body, count(*)::int as page_rows, null::int as total, (count(*) filter (where pgrst_r.pgrst_inserted))::int as inserted from pgrst_mut as pgrst_r`;
 }
 
 export interface InsertOptions {
@@ -286,6 +333,7 @@ export function insertStatement(
     options.returning,
     relation,
     options.shape,
+    options.conflict?.action === "merge" ? options.conflict.columns : null,
   );
 }
 
@@ -363,15 +411,19 @@ export function scalarCallStatement(
 
 /** A function returning `setof <scalar>`: a JSON array of its values. */
 export function scalarSetStatement(
+  params: Params,
   call: { call: string; argsFrom: string | null },
   singular: boolean,
-): string {
+): ReadStatement {
   const from =
     call.argsFrom === null
       ? `${call.call} as pgrst_t`
       : `${call.argsFrom}, ${call.call} as pgrst_t`;
   const body = bodyExpression("pgrst_t", { singular, stripNulls: false });
-  return `select ${body} as body, count(*)::int as page_rows, count(*)::int as total from ${from}`;
+  return {
+    sql: `select ${body} as body, count(*)::int as page_rows, count(*)::int as total from ${from}`,
+    countQuery: { sql: `select 1 from ${from}`, params: [...params.values] },
+  };
 }
 
 /** No statement to run (an update without columns): no rows. */
