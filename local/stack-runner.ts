@@ -1,6 +1,8 @@
 // Starts the whole local backend: ClickSend sandbox, database (embedded PGlite by default, real
 // PostgreSQL when DATABASE_URL is set), Edge Functions under Deno, the Supabase-compatible
 // gateway, and optionally the Vite dev server. Ctrl-C stops everything it started.
+// Ports: API_PORT, SANDBOX_PORT and APP_PORT override 54321, 54330 and 5173; a port already taken
+// is reported by name with how to free it or pick another, before anything starts.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME, startSandbox } from "./clicksend-sandbox/server.ts";
@@ -10,7 +12,6 @@ import { repoRoot } from "./db/sql-files.ts";
 import { createAuthHandler } from "./gateway/auth.ts";
 import {
   API_PORT,
-  APP_ORIGIN,
   DEFAULT_JWT_SECRET,
   LOCAL_ANON_KEY,
   LOCAL_SERVICE_ROLE_KEY,
@@ -19,14 +20,47 @@ import {
 import { startFunctions, type FunctionsRuntime } from "./gateway/functions.ts";
 import { signJwt } from "./gateway/jwt.ts";
 import { createRestHandler } from "./gateway/rest/index.ts";
-import { startGateway, type Gateway } from "./gateway/server.ts";
+import { defaultOrigins, startGateway, type Gateway } from "./gateway/server.ts";
+import { addressInUsePort, freePort, portFromEnv, portInUse } from "./net.ts";
 
 export interface StackOptions {
   withApp: boolean;
   reset: boolean;
 }
 
-const apiUrl = `http://127.0.0.1:${String(API_PORT)}`;
+/** Ports found taken before starting; its message already says which and what to do. */
+class PortsTaken extends Error {}
+
+interface StackPort {
+  what: string;
+  port: number;
+  /** The environment variable that moves it. */
+  env: string;
+}
+
+/** Another port to suggest: 100 above when that one is free, else any free one. */
+async function alternative(port: number): Promise<number> {
+  const near = port + 100;
+  return near <= 65535 && !(await portInUse(near)) ? near : freePort();
+}
+
+/** Which ports are taken, what uses them here, and the two ways out: free them or move. */
+async function portsTakenMessage(taken: StackPort[], command: string): Promise<string> {
+  const moves: string[] = [];
+  for (const entry of taken) moves.push(`${entry.env}=${String(await alternative(entry.port))}`);
+  return [
+    ...taken.map(
+      (entry) =>
+        `port ${String(entry.port)} (${entry.what}) is already in use on 127.0.0.1 (EADDRINUSE).`,
+    ),
+    "Another `npm start` or `npm run stack` may still be running: stop it (Ctrl-C in its terminal),",
+    `or see what listens there: ${taken.map((entry) => `ss -ltnp 'sport = :${String(entry.port)}'`).join("; ")}`,
+    `Or choose other ports: ${moves.join(" ")} ${command}`,
+  ].join("\n");
+}
+
+/** The Vite dev server's port in vite.config.ts (and in APP_ORIGIN). */
+const APP_PORT = 5173;
 
 /** With a custom JWT secret the well-known keys no longer verify: sign equivalents. */
 function apiKeys(secret: string): { anon: string; serviceRole: string } {
@@ -63,6 +97,7 @@ export async function runStack(options: StackOptions): Promise<void> {
   const keys = apiKeys(jwtSecret);
   const databaseUrl = process.env.DATABASE_URL;
   const clicksendBase = process.env.CLICKSEND_API_BASE;
+  const command = options.withApp ? "npm start" : "npm run stack";
 
   const stoppers: (() => Promise<void> | void)[] = [];
   let stopping = false;
@@ -82,9 +117,27 @@ export async function runStack(options: StackOptions): Promise<void> {
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
 
+  let ports: StackPort[] = [];
   try {
+    const apiPort = portFromEnv("API_PORT", API_PORT);
+    const sandboxPort = portFromEnv("SANDBOX_PORT", SANDBOX_PORT);
+    const appPort = portFromEnv("APP_PORT", APP_PORT);
+    ports = [
+      { what: "Supabase-compatible API", port: apiPort, env: "API_PORT" },
+      ...(clicksendBase === undefined
+        ? [{ what: "ClickSend sandbox", port: sandboxPort, env: "SANDBOX_PORT" }]
+        : []),
+      ...(options.withApp ? [{ what: "web app (Vite)", port: appPort, env: "APP_PORT" }] : []),
+    ];
+    // Before anything starts (Deno's first start can take a while): fail at once, by name.
+    const taken: StackPort[] = [];
+    for (const entry of ports) if (await portInUse(entry.port)) taken.push(entry);
+    if (taken.length > 0) throw new PortsTaken(await portsTakenMessage(taken, command));
+    const apiUrl = `http://127.0.0.1:${String(apiPort)}`;
+    const appOrigin = `http://127.0.0.1:${String(appPort)}`;
+
     const sandbox =
-      clicksendBase === undefined ? await startSandbox({ port: SANDBOX_PORT }) : undefined;
+      clicksendBase === undefined ? await startSandbox({ port: sandboxPort }) : undefined;
     if (sandbox) stoppers.push(() => sandbox.close());
     const clicksendApiBase = clicksendBase ?? sandbox?.url ?? "";
 
@@ -122,8 +175,11 @@ export async function runStack(options: StackOptions): Promise<void> {
 
     const gateway: Gateway = await startGateway({
       db,
-      port: API_PORT,
+      port: apiPort,
       jwtSecret,
+      allowedOrigins: [
+        ...new Set([appOrigin, `http://localhost:${String(appPort)}`, ...defaultOrigins()]),
+      ],
       log,
       routes: (ctx) => ({
         "/auth/v1": createAuthHandler(ctx),
@@ -137,7 +193,14 @@ export async function runStack(options: StackOptions): Promise<void> {
     if (options.withApp) {
       vite = spawn(
         process.execPath,
-        [join(repoRoot, "node_modules/vite/bin/vite.js"), "--clearScreen", "false"],
+        [
+          join(repoRoot, "node_modules/vite/bin/vite.js"),
+          "--clearScreen",
+          "false",
+          "--port",
+          String(appPort),
+          "--strictPort",
+        ],
         {
           cwd: repoRoot,
           stdio: ["ignore", "inherit", "inherit"],
@@ -161,7 +224,7 @@ export async function runStack(options: StackOptions): Promise<void> {
       app.once("exit", (code) => {
         if (!stopping) void stopAll(code ?? 1);
       });
-      await waitForHttp(APP_ORIGIN, 30_000);
+      await waitForHttp(appOrigin, 30_000);
     }
 
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -169,7 +232,7 @@ export async function runStack(options: StackOptions): Promise<void> {
       [
         "",
         `ready in ${seconds} s`,
-        options.withApp ? `  app:        ${APP_ORIGIN}` : undefined,
+        options.withApp ? `  app:        ${appOrigin}` : undefined,
         `  API:        ${apiUrl}  (auth /auth/v1, REST /rest/v1, functions /functions/v1: ${[...functions.functions.keys()].join(", ") || "none yet"})`,
         `  ClickSend:  ${clicksendApiBase}${sandbox ? `  (sandbox: username ${SANDBOX_USERNAME}, API key ${SANDBOX_API_KEY})` : ""}`,
         `  anon key:   ${keys.anon}`,
@@ -180,7 +243,18 @@ export async function runStack(options: StackOptions): Promise<void> {
         .join("\n"),
     );
   } catch (error) {
-    console.error(`stack: ${error instanceof Error ? error.message : String(error)}`);
+    // A port taken between the check and the listen: still named, never a bare EADDRINUSE.
+    const port = addressInUsePort(error);
+    const known = ports.find((entry) => entry.port === port);
+    const message =
+      error instanceof PortsTaken
+        ? error.message
+        : known !== undefined
+          ? await portsTakenMessage([known], command)
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    console.error(`stack: ${message}`);
     await stopAll(1);
   }
 }
