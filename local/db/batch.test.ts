@@ -78,4 +78,35 @@ describe.each(engines)("batch on %s", (engine) => {
     ).toEqual([[{ n: 2 }]]);
     expect(await labels()).toEqual(["x", "y"]);
   });
+  it("abandons a batch whose caller went away before it started, and runs a batch that stays", async () => {
+    const before = await labels();
+    const gone = new AbortController();
+    gone.abort(new Error("the client closed the connection"));
+    await expect(
+      db.batch([{ sql: "insert into public.events (label) values ('gone early')" }], {
+        signal: gone.signal,
+      }),
+    ).rejects.toThrow("the client closed the connection");
+
+    // Queued behind a slow statement (one connection for PGlite; a busy pool for Postgres, where
+    // the batch is dropped once its transaction begins), then abandoned while it waits.
+    const waiting = new AbortController();
+    const slow = db.query("select pg_sleep(0.3)");
+    const queued = db
+      .batch([{ sql: "insert into public.events (label) values ('gone queued')" }], {
+        signal: waiting.signal,
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    const stays = db.batch([{ sql: "insert into public.events (label) values ('stays')" }], {
+      signal: new AbortController().signal,
+    });
+    waiting.abort(new Error("gone while queued"));
+    await slow;
+    expect(await queued).toEqual(new Error("gone while queued"));
+    await stays;
+    expect(await labels()).toEqual([...before, "stays"]);
+  });
 });

@@ -3,15 +3,20 @@
 import postgres from "postgres";
 import type { SqlRunner } from "./apply.ts";
 import { openEmbedded, type EmbeddedOptions } from "./embedded.ts";
-import type { Row, Statement } from "./pglite-protocol.ts";
+import { abandoned, type Row, type Statement } from "./pglite-protocol.ts";
 import { openPgliteWorker } from "./pglite-thread.ts";
 
 export type { Row, Statement } from "./pglite-protocol.ts";
-export { DatabaseError } from "./pglite-protocol.ts";
+export { abandoned, DatabaseError } from "./pglite-protocol.ts";
 
 export interface BatchOptions {
   /** Runs the batch as a read-only transaction. */
   readOnly?: boolean;
+  /**
+   * Abandons the batch if it aborts before the batch starts (e.g. the HTTP client went away
+   * while the batch waited for PGlite's one connection); the promise rejects with the reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Tx {
@@ -71,7 +76,12 @@ export async function openPgliteInProcess(options: EmbeddedOptions = {}): Promis
           }),
         ),
       ),
-    batch: (statements, batchOptions) => exclusive(() => embedded.batch(statements, batchOptions)),
+    batch: (statements, batchOptions = {}) =>
+      exclusive(() => {
+        const { signal } = batchOptions;
+        if (signal?.aborted) return Promise.reject(abandoned(signal));
+        return embedded.batch(statements, batchOptions);
+      }),
     close: () => exclusive(() => embedded.close()),
   };
 }
@@ -98,7 +108,10 @@ export function openPostgres(url: string): Database {
       return (await sql.begin((tx) => fn(toTx(tx)))) as T;
     },
     async batch(statements, batchOptions = {}) {
+      const { signal } = batchOptions;
       const run = async (tx: postgres.TransactionSql): Promise<Row[][]> => {
+        // Started once a pooled connection was free: abandoned work runs nothing.
+        if (signal?.aborted) throw abandoned(signal);
         const results: Row[][] = [];
         for (const statement of statements) {
           results.push(await toTx(tx).query(statement.sql, statement.params));

@@ -35,6 +35,8 @@ export const requestSchema = z.discriminatedUnion("op", [
   // Ends transaction txId; the outcome is answered on the begin's id, so this has no id of its own.
   z.object({ op: z.literal("txEnd"), txId: z.number(), commit: z.boolean() }),
   z.object({ op: z.literal("close"), id: z.number() }),
+  /** Drops a queued batch that has not started yet (its caller went away). */
+  z.object({ op: z.literal("cancel"), id: z.number() }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 
@@ -117,4 +119,9 @@ export class DatabaseError extends Error {
     // port either way, so keep the one that explains the failure.
     if (serialized.stack !== undefined) this.stack = serialized.stack;
   }
+}
+
+/** The error a batch rejects with when its signal aborted before it started. */
+export function abandoned(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error("the batch was abandoned");
 }

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { Database, Tx } from "./database.ts";
 import type { EmbeddedOptions } from "./embedded.ts";
 import {
+  abandoned,
   DatabaseError,
   replySchema,
   type Reply,
@@ -139,14 +140,31 @@ export async function openPgliteWorker(options: EmbeddedOptions = {}): Promise<D
       // Rows are typed by the caller, as with every engine: the driver cannot check them.
       rowsOf(await call((id) => ({ op: "query", id, sql, params }))) as R[],
     async batch(statements, batchOptions = {}) {
-      const reply = await call((id) => ({
-        op: "batch",
-        id,
-        statements: statements.map((s) => ({ sql: s.sql, params: s.params ?? [] })),
-        readOnly: batchOptions.readOnly ?? false,
-      }));
-      if (reply.kind !== "batch") throw unexpected(reply);
-      return reply.results;
+      const { signal } = batchOptions;
+      if (signal?.aborted) throw abandoned(signal);
+      let batchId = 0;
+      const cancel = (): void => {
+        if (!broken) post({ op: "cancel", id: batchId });
+      };
+      const replied = call((id) => {
+        batchId = id;
+        return {
+          op: "batch",
+          id,
+          statements: statements.map((s) => ({ sql: s.sql, params: s.params ?? [] })),
+          readOnly: batchOptions.readOnly ?? false,
+        };
+      });
+      signal?.addEventListener("abort", cancel, { once: true });
+      try {
+        const reply = await replied;
+        if (reply.kind !== "batch") throw unexpected(reply);
+        return reply.results;
+      } catch (error) {
+        throw signal?.aborted ? abandoned(signal) : error;
+      } finally {
+        signal?.removeEventListener("abort", cancel);
+      }
     },
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       if (broken) throw broken;

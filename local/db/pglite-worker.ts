@@ -76,6 +76,9 @@ if (db) {
     tail = tail.then(work, work).catch(() => undefined);
   };
   const inboxes = new Map<number, Inbox>();
+  /** Batches waiting in the queue, and those of them whose caller went away meanwhile. */
+  const queuedBatches = new Set<number>();
+  const cancelled = new Set<number>();
 
   async function runTransaction(id: number, inbox: Inbox): Promise<void> {
     try {
@@ -138,11 +141,23 @@ if (db) {
         }));
         return;
       case "batch":
-        answer(request.id, async () => ({
-          kind: "batch",
-          id: request.id,
-          results: await db.batch(request.statements, { readOnly: request.readOnly }),
-        }));
+        queuedBatches.add(request.id);
+        answer(request.id, async () => {
+          // WASM holds this thread while earlier work runs: let messages that arrived meanwhile
+          // (a cancel for this batch) be read before deciding to start it.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          queuedBatches.delete(request.id);
+          if (cancelled.delete(request.id)) throw new Error("the batch was abandoned");
+          return {
+            kind: "batch",
+            id: request.id,
+            results: await db.batch(request.statements, { readOnly: request.readOnly }),
+          };
+        });
+        return;
+      case "cancel":
+        // Only a batch still queued can be dropped; one already running finishes.
+        if (queuedBatches.has(request.id)) cancelled.add(request.id);
         return;
       case "begin": {
         // The inbox exists from now on, so steps sent right after begin wait in it while the

@@ -3,7 +3,7 @@
 // statuses and headers (Content-Range, Preference-Applied, Location) or its error body.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import type { Database, Tx } from "../../db/database.ts";
+import type { Database, Row, Tx } from "../../db/database.ts";
 import { HttpError, readBody, watchClient, type ClientWatch } from "../http.ts";
 import type { GatewayContext, Handler } from "../server.ts";
 import { loadCatalog, SchemaCache, type Catalog } from "./catalog.ts";
@@ -101,6 +101,32 @@ function requestHeadersJson(req: IncomingMessage): string {
   return JSON.stringify(headers);
 }
 
+const CLAIMS_SQL = `select set_config('role', $1::text, true),
+                set_config('request.jwt.claims', $2::text, true),
+                set_config('request.method', $3::text, true),
+                set_config('request.path', $4::text, true),
+                set_config('request.headers', $5::text, true)`;
+
+function maxAffectedFailure(rows: number): RestError {
+  return new RestError(
+    400,
+    "PGRST124",
+    "Query result exceeds max-affected preference constraint",
+    `The query affects ${String(rows)} rows`,
+  );
+}
+
+/**
+ * True when nothing must be decided between the statement and the commit: the request's fixed
+ * statements can then go to the database as one batch (with PGlite, one message to its worker
+ * instead of one per statement). A read may be checked after it committed, since committing a
+ * read changes nothing.
+ */
+function batchable(plan: Plan): boolean {
+  if (plan.countQuery !== null) return false;
+  return plan.readOnly || (!plan.singular && plan.maxAffected === null && !plan.rollback);
+}
+
 async function execute(
   db: Database,
   caller: Caller,
@@ -110,32 +136,48 @@ async function execute(
   plan: Plan,
   client: ClientWatch,
 ): Promise<StatementResult> {
+  // The role is one of the three API roles (validated with the JWT) and is a bind parameter.
+  const claims = [
+    caller.role,
+    JSON.stringify(caller.claims),
+    request.method,
+    path,
+    requestHeadersJson(req),
+  ];
+  if (batchable(plan)) {
+    // A client that leaves while the batch waits for the connection abandons it unrun; once it
+    // runs, it commits (the client is gone before any answer could reach it either way).
+    let rows: Row[][];
+    try {
+      rows = await db.batch(
+        [
+          { sql: CLAIMS_SQL, params: claims },
+          { sql: plan.sql, params: plan.params },
+        ],
+        { readOnly: plan.readOnly, signal: client.signal },
+      );
+    } catch (error) {
+      if (client.gone()) throw new ClientGone();
+      throw error;
+    }
+    const result = resultSchema.parse(rows[1]?.[0]);
+    if (plan.singular && result.page_rows !== 1) throw singularFailure(result.page_rows);
+    if (plan.maxAffected !== null && result.page_rows > plan.maxAffected)
+      throw maxAffectedFailure(result.page_rows);
+    return result;
+  }
   try {
     return await db.transaction(async (tx) => {
       // The wait for a connection (PGlite has one) can outlast the client: run nothing then.
       if (client.gone()) throw new ClientGone();
       if (plan.readOnly) await tx.query("set transaction read only");
-      // The role is one of the three API roles (validated with the JWT) and is a bind parameter.
-      await tx.query(
-        `select set_config('role', $1::text, true),
-                set_config('request.jwt.claims', $2::text, true),
-                set_config('request.method', $3::text, true),
-                set_config('request.path', $4::text, true),
-                set_config('request.headers', $5::text, true)`,
-        [caller.role, JSON.stringify(caller.claims), request.method, path, requestHeadersJson(req)],
-      );
+      await tx.query(CLAIMS_SQL, claims);
       const rows = await tx.query(plan.sql, plan.params);
       const result = resultSchema.parse(rows[0]);
       if (plan.countQuery !== null) result.total = await estimatedTotal(tx, plan, result.total);
       if (plan.singular && result.page_rows !== 1) throw singularFailure(result.page_rows);
-      if (plan.maxAffected !== null && result.page_rows > plan.maxAffected) {
-        throw new RestError(
-          400,
-          "PGRST124",
-          "Query result exceeds max-affected preference constraint",
-          `The query affects ${String(result.page_rows)} rows`,
-        );
-      }
+      if (plan.maxAffected !== null && result.page_rows > plan.maxAffected)
+        throw maxAffectedFailure(result.page_rows);
       if (plan.rollback) throw new Rollback(result);
       // Gone while the statement ran: roll back rather than commit what no one will hear about.
       if (client.gone()) throw new ClientGone();
