@@ -330,8 +330,9 @@ export async function executeTool(
       ...(release === undefined ? {} : { release }),
       log: audit(call.userId, call.connectionId, error),
     });
-  } catch (recordError) {
+  } catch {
     // ClickSend has the messages but our record of them does not: say so, never "try again".
+    // A read's answer stands (its slot is presumed dead after 5 minutes).
     if (send !== null && error === null) {
       return failure(
         new ApiError(
@@ -342,7 +343,6 @@ export async function executeTool(
         ),
       );
     }
-    if (error === null) throw recordError;
   }
   if ("error" in answer) return failure(answer.error);
   return { status: 200, body: { ok: true, result: answer.result }, headers: {} };
