@@ -297,6 +297,52 @@ describe("agent tools", () => {
     expect(JSON.stringify(logs)).not.toContain("Your table is ready");
   });
 
+  it("costs the function three backend calls per send and two per discovery, counted at the gateway", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["sms"]);
+    // A ClickSend test number gets no receipts, so no webhook traffic mixes into the count.
+    const backendCalls = async (send: () => Promise<Reply>): Promise<string[]> => {
+      await clearPending();
+      const mark = stack.logs.length;
+      expect((await send()).status).toBe(200);
+      return stack.logs
+        .slice(mark)
+        .filter((line) => /^[A-Z]+ \/(auth|rest)\/v1\//.test(line))
+        .map((line) => line.split(" ").slice(0, 2).join(" "));
+    };
+
+    const send = await backendCalls(() =>
+      user.call("execute-agent-tool", "POST", {
+        agent_id: agentId,
+        tool: "clicksend_send_sms",
+        arguments: { to: ["+61411111111"], body: "Counted" },
+      }),
+    );
+    expect(send).toEqual([
+      "GET /auth/v1/user",
+      "POST /rest/v1/rpc/clicksend_prepare_call",
+      "POST /rest/v1/rpc/clicksend_finish_call",
+    ]);
+
+    const platformSend = await backendCalls(() =>
+      call(stack.serviceRoleKey, "execute-agent-tool", "POST", {
+        agent_id: agentId,
+        tool: "clicksend_send_sms",
+        arguments: { to: ["+61411111111"], body: "Counted for the platform" },
+      }),
+    );
+    expect(platformSend).toEqual([
+      "POST /rest/v1/rpc/clicksend_prepare_call",
+      "POST /rest/v1/rpc/clicksend_finish_call",
+    ]);
+
+    const discovery = await backendCalls(() =>
+      user.call("get-agent-tools", "POST", { agent_id: agentId }),
+    );
+    expect(discovery).toEqual(["GET /auth/v1/user", "GET /rest/v1/rpc/agent_tool_scopes"]);
+  });
+
   it("denies the next call once the user revokes the agent's grant", async () => {
     const user = await newUser();
     const connectionId = await connect(user);
