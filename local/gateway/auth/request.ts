@@ -6,8 +6,7 @@ import type { Database } from "../../db/database.ts";
 import { apiKey, bearerToken, HttpError, readBody } from "../http.ts";
 import { verifyJwt, type Claims, type VerifyResult } from "../jwt.ts";
 import { AuthError, badRequest, forbidden } from "./errors.ts";
-import { sessionExists } from "./sessions.ts";
-import { findUserById, type UserRow } from "./users.ts";
+import { findUserWithSession, type UserRow } from "./users.ts";
 
 const MAX_AUTH_BODY_BYTES = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -127,23 +126,24 @@ export async function authenticate(
   if (!UUID.test(claims.sub)) {
     throw badRequest("bad_jwt", "invalid claim: sub claim must be a UUID");
   }
-  const user = await findUserById(db, claims.sub);
-  if (!user) throw forbidden("user_not_found", "User from sub claim in JWT does not exist");
-
-  let sessionId: string | undefined;
-  if (
-    claims.session_id !== undefined &&
-    claims.session_id !== "" &&
-    claims.session_id !== NIL_UUID
-  ) {
-    if (!UUID.test(claims.session_id)) {
-      throw forbidden("bad_jwt", "invalid claim: session_id claim must be a UUID");
-    }
-    if (!(await sessionExists(db, claims.session_id))) {
-      throw forbidden("session_not_found", "Session from session_id claim in JWT does not exist");
-    }
-    sessionId = claims.session_id;
+  const named =
+    claims.session_id !== undefined && claims.session_id !== "" && claims.session_id !== NIL_UUID
+      ? claims.session_id
+      : undefined;
+  if (named !== undefined && !UUID.test(named)) {
+    // Checked before the lookup only so the statement never sees a malformed uuid; GoTrue
+    // reports a missing user first, which the lookup below still does for well-formed claims.
+    const user = await findUserWithSession(db, claims.sub, null);
+    if (!user) throw forbidden("user_not_found", "User from sub claim in JWT does not exist");
+    throw forbidden("bad_jwt", "invalid claim: session_id claim must be a UUID");
   }
+  const found = await findUserWithSession(db, claims.sub, named ?? null);
+  if (!found) throw forbidden("user_not_found", "User from sub claim in JWT does not exist");
+  const { user } = found;
+  if (named !== undefined && !found.sessionFound) {
+    throw forbidden("session_not_found", "Session from session_id claim in JWT does not exist");
+  }
+  const sessionId = named;
   return { claims, user, sessionId };
 }
 

@@ -258,9 +258,3 @@ export async function endOtherSessions(
     ]);
   }
 }
-
-export async function sessionExists(db: Database, sessionId: string): Promise<boolean> {
-  return (
-    (await db.query("select 1 from auth.sessions where id = $1::uuid", [sessionId])).length > 0
-  );
-}

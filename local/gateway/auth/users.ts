@@ -114,6 +114,29 @@ export async function findUserById(tx: Tx, id: string): Promise<UserRow | undefi
   return (await selectUsers(tx, "u.id = $1::uuid", [id]))[0];
 }
 
+/**
+ * The user and whether a session exists, in one statement: every authenticated request (a
+ * function's getUser above all) costs one database call, not two.
+ */
+export async function findUserWithSession(
+  tx: Tx,
+  id: string,
+  sessionId: string | null,
+): Promise<{ user: UserRow; sessionFound: boolean } | undefined> {
+  const rows = await tx.query(
+    `select ${USER_COLUMNS},
+            exists (select 1 from auth.sessions s where s.id = $2::uuid) as session_found
+       from auth.users u where u.id = $1::uuid`,
+    [id, sessionId],
+  );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return {
+    user: userRowSchema.parse(row),
+    sessionFound: z.object({ session_found: z.boolean() }).parse(row).session_found,
+  };
+}
+
 /** GoTrue's FindUserByEmailAndAudience: case-insensitive email, audience, not an SSO user. */
 export async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | undefined> {
   const rows = await selectUsers(
