@@ -19,6 +19,7 @@ import {
   type SendRequest,
 } from "./messaging.ts";
 import {
+  connectionRefusal,
   finishCall,
   prepareCall,
   type AuditEntry,
@@ -174,21 +175,8 @@ function refusal(prepared: Refused, toolName: string, scope: string): ApiError {
         `This agent is not allowed to use ${toolName} (needs the ${scope} scope).`,
       );
     case "connection_unusable":
-      return new ApiError(
-        502,
-        "connection_unusable",
-        "The ClickSend connection has no usable credentials; reconnect it.",
-      );
-    case "rate_limited": {
-      const wait = Math.max(1, prepared.retryAfterSeconds);
-      return new ApiError(
-        429,
-        "rate_limited",
-        `This ClickSend connection is at its request limit; try again in ${String(wait)} s.`,
-        true,
-        { "retry-after": String(wait) },
-      );
-    }
+    case "rate_limited":
+      return connectionRefusal(prepared);
   }
 }
 

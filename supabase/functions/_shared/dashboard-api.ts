@@ -17,7 +17,13 @@ import {
 } from "./messaging.ts";
 import { MMS_MAX_BYTES, checkMmsMedia } from "./mms-media.ts";
 import { toE164 } from "./phone.ts";
-import { finishCall, prepareCall, type Prepared, type ReadyCall } from "./prepared-call.ts";
+import {
+  connectionRefusal,
+  finishCall,
+  prepareCall,
+  type Prepared,
+  type ReadyCall,
+} from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
 import { toolArgumentSchemas } from "./tool-catalog.ts";
 
@@ -89,22 +95,9 @@ export type ApiBody = z.infer<typeof apiBodySchema>;
 
 function refusal(prepared: Exclude<Prepared, ReadyCall>): ApiError {
   switch (prepared.outcome) {
-    case "rate_limited": {
-      const wait = Math.max(1, prepared.retryAfterSeconds);
-      return new ApiError(
-        429,
-        "rate_limited",
-        `This ClickSend connection is at its request limit; try again in ${String(wait)} s.`,
-        true,
-        { "retry-after": String(wait) },
-      );
-    }
+    case "rate_limited":
     case "connection_unusable":
-      return new ApiError(
-        502,
-        "connection_unusable",
-        "The ClickSend connection has no usable credentials; reconnect it.",
-      );
+      return connectionRefusal(prepared);
     default:
       return new ApiError(
         404,
