@@ -7,14 +7,15 @@
 // fails the suite. A request is timed from fetch to the last byte of the body.
 import { z } from "zod";
 import type { FullStack } from "../local/integration/full-stack.ts";
-import type { Figure, Suite } from "./report.ts";
+import type { Figure } from "./report.ts";
 import {
   agentWithGrant,
   connectClickSend,
   sandboxAccount,
-  sharedStack,
   signUp,
   waitForQuiet,
+  type BenchStack,
+  type StackSuite,
 } from "./stack.ts";
 import { measureInterleaved, positiveInt, roundRatio, type Case } from "./stats.ts";
 
@@ -23,8 +24,9 @@ const ITERATIONS = positiveInt(process.env.BENCH_DISCOVERY_ITERATIONS, 1000);
 const WARMUP = Math.max(50, Math.round(ITERATIONS / 10));
 const RANDOM_SEED = 20250912;
 
+let engineName = "";
 function log(message: string): void {
-  console.log(`bench discovery: ${message}`);
+  console.log(`bench discovery [${engineName}]: ${message}`);
 }
 
 const toolsSchema = z.object({
@@ -88,10 +90,10 @@ async function setUp(stack: FullStack): Promise<{ token: string; agentIds: strin
   return { token: user.token, agentIds };
 }
 
-export const discoverySuite: Suite = {
+export const discoverySuite: StackSuite = {
   name: "discovery",
-  async run(): Promise<Figure[]> {
-    const stack = await sharedStack();
+  async run({ stack, engine }: BenchStack): Promise<Figure[]> {
+    engineName = engine;
     const { token, agentIds } = await setUp(stack);
     await waitForQuiet(stack, 120_000);
     const headers = { authorization: `Bearer ${token}`, apikey: stack.anonKey };

@@ -1,6 +1,6 @@
 // Load suite: 50 agents (5 users x 10 agents, each user with their own sandbox ClickSend account
 // and connection) call execute-agent-tool concurrently, 20 single-recipient SMS sends each, through
-// the gateway and real Deno functions on PGlite. Each agent sends its calls one after another;
+// the gateway and real Deno functions, once per engine (PGlite, PostgreSQL). Each agent sends its calls one after another;
 // all 50 agents run at once. Every call carries a unique idempotency_key, also used as the
 // message's custom_string so the sandbox's copy of each message can be traced back to its call.
 //
@@ -14,23 +14,30 @@
 // (answer, recorded row, message in the sandbox). During the phase every 200 answer is checked
 // (one recipient accepted, a message id); afterwards every 200 call must have exactly its one
 // recorded row with that message id, present in the sandbox. Only 200 answers are timed.
-import { z } from "zod";
+//
+// Where the time goes: the probe records every gateway request during the phase, so the suite
+// logs p50/p99 of the parts of a send (getUser, prepare, finish as the gateway served them,
+// ClickSend's /sms/send as the sandbox served it, and the whole call at the gateway).
 import type { FullStack } from "../local/integration/full-stack.ts";
-import type { Figure, Suite } from "./report.ts";
+import { CpuMeter, cpuSample } from "./cpu.ts";
+import { breakdown } from "./probe.ts";
+import type { Figure } from "./report.ts";
 import {
   agentWithGrant,
   callFunction,
   connectClickSend,
   mobileNumber,
+  oneSendReplySchema,
   pool,
   sandboxAccount,
-  sharedStack,
   signUp,
   waitForQuiet,
+  type BenchStack,
   type BenchUser,
   type Reply,
+  type StackSuite,
 } from "./stack.ts";
-import { summarize } from "./stats.ts";
+import { roundRatio, summarize } from "./stats.ts";
 
 const USERS = 5;
 const AGENTS_PER_USER = 10;
@@ -39,24 +46,12 @@ const CALLS_PER_AGENT = 20;
 const MAX_ATTEMPTS = 5;
 const SANDBOX_BALANCE_AUD = 1000;
 
+let engineName = "";
 function log(message: string): void {
-  console.log(`bench load: ${message}`);
+  console.log(`bench load [${engineName}]: ${message}`);
 }
 
-const sendReplySchema = z.object({
-  ok: z.literal(true),
-  result: z.object({
-    idempotent_replay: z.boolean(),
-    recipients: z.literal(1),
-    accepted: z.literal(1),
-    rejected: z.literal(0),
-    messages: z
-      .array(
-        z.object({ to: z.string(), message_id: z.string().min(1), status: z.literal("SUCCESS") }),
-      )
-      .length(1),
-  }),
-});
+const sendReplySchema = oneSendReplySchema;
 
 interface LoadAgent {
   user: BenchUser;
@@ -147,10 +142,11 @@ async function warmUp(stack: FullStack, runId: string, users: readonly LoadUser[
   }
 }
 
-export const loadSuite: Suite = {
+export const loadSuite: StackSuite = {
   name: "load",
-  async run(): Promise<Figure[]> {
-    const stack = await sharedStack();
+  async run(bench: BenchStack): Promise<Figure[]> {
+    const { stack, probe, engine } = bench;
+    engineName = engine;
     const runId = Date.now().toString(36);
     log(
       `creating ${String(USERS)} users, sandbox accounts and connections, ${String(USERS * AGENTS_PER_USER)} agents`,
@@ -223,16 +219,23 @@ export const loadSuite: Suite = {
     };
 
     log(`${String(agents.length)} agents x ${String(CALLS_PER_AGENT)} calls, all agents at once`);
+    const cpuStart = await cpuSample(bench);
+    const window = probe.window();
     const started = process.hrtime.bigint();
     await pool(agents, agents.length, async (agent) => {
       for (let call = 0; call < CALLS_PER_AGENT; call++) await callOnce(agent, call);
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const recording = window.close();
+    const cpu = new CpuMeter();
+    cpu.add(cpuStart, await cpuSample(bench));
     const succeeded = outcomes.filter((outcome) => outcome.messageId !== null);
     log(
       `${String(succeeded.length)}/${String(outcomes.length)} calls succeeded in ${seconds.toFixed(1)} s; ${String(tooMany)} x 429, ${String(otherErrors)} other errors`,
     );
     for (const sample of errorSamples.slice(0, 5)) log(`error: ${sample}`);
+    log(`where the time went: ${breakdown(recording)}`);
+    log(`CPU ${cpu.describe()}`);
     if (wrongAnswers.length > 0)
       throw new Error(
         `${String(wrongAnswers.length)} wrong 200 answers, e.g. ${wrongAnswers.slice(0, 3).join("; ")}`,
@@ -308,6 +311,13 @@ export const loadSuite: Suite = {
         label: "load: p99 latency of a successful send",
         value: summary.p99Ms,
         unit: "ms",
+      },
+      {
+        key: "load_tail_ratio",
+        label: "load: p99 / p50 latency",
+        value: roundRatio(summary.p99Ns / summary.p50Ns),
+        unit: "ratio",
+        goal: { max: 3, text: "<= 3x" },
       },
       { key: "load_429_responses", label: "load: 429 answers", value: tooMany, unit: "count" },
       {

@@ -2,11 +2,12 @@
 
 export type Unit = "ms" | "s" | "ratio" | "count" | "per_s" | "kB";
 
-/** A figure's target: met when `value <= max`. */
+/** A figure's target: met when `value <= max` (or `value < max` when `strict`). */
 export interface Goal {
   max: number;
   /** How the goal reads in the table, e.g. "<= 2x". */
   text: string;
+  strict?: boolean;
 }
 
 export interface Figure {
@@ -17,6 +18,9 @@ export interface Figure {
   value: number;
   unit: Unit;
   goal?: Goal;
+  /** Set by run.ts on figures of the per-engine suites: `key` is then `${baseKey}_${engine}`. */
+  engine?: string;
+  baseKey?: string;
 }
 
 export interface Suite {
@@ -26,7 +30,9 @@ export interface Suite {
 }
 
 export function goalMet(figure: Figure): boolean | undefined {
-  return figure.goal === undefined ? undefined : figure.value <= figure.goal.max;
+  const goal = figure.goal;
+  if (goal === undefined) return undefined;
+  return goal.strict === true ? figure.value < goal.max : figure.value <= goal.max;
 }
 
 function formatValue(figure: Figure): string {
@@ -46,19 +52,63 @@ function formatValue(figure: Figure): string {
   }
 }
 
+function metText(figure: Figure | undefined): string {
+  if (figure === undefined) return "-";
+  const met = goalMet(figure);
+  return met === undefined ? "" : met ? "yes" : "NO";
+}
+
 /** A plain-text table: figure, value, goal, met (and the key in results.json). */
 export function formatTable(figures: readonly Figure[]): string {
   const header = ["figure", "value", "goal", "met", "results.json key"];
-  const rows = figures.map((figure) => {
-    const met = goalMet(figure);
+  const rows = figures.map((figure) => [
+    figure.label,
+    formatValue(figure),
+    figure.goal?.text ?? "",
+    metText(figure),
+    figure.key,
+  ]);
+  return layout(header, rows, new Set([1]));
+}
+
+/**
+ * The per-engine figures side by side: one row per figure, one value and one "met" column per
+ * engine, and the key without its engine suffix.
+ */
+export function formatEngineTable(figures: readonly Figure[], engines: readonly string[]): string {
+  const baseKeys: string[] = [];
+  for (const figure of figures) {
+    const base = figure.baseKey ?? figure.key;
+    if (!baseKeys.includes(base)) baseKeys.push(base);
+  }
+  const header = [
+    "figure",
+    ...engines,
+    "goal",
+    ...engines.map((engine) => `met (${engine})`),
+    "results.json key (+ _engine)",
+  ];
+  const rows = baseKeys.map((base) => {
+    const byEngine = engines.map((engine) =>
+      figures.find((f) => (f.baseKey ?? f.key) === base && f.engine === engine),
+    );
+    const any = byEngine.find((figure) => figure !== undefined);
     return [
-      figure.label,
-      formatValue(figure),
-      figure.goal?.text ?? "",
-      met === undefined ? "" : met ? "yes" : "NO",
-      figure.key,
+      any?.label ?? base,
+      ...byEngine.map((figure) => (figure === undefined ? "-" : formatValue(figure))),
+      any?.goal?.text ?? "",
+      ...byEngine.map(metText),
+      base,
     ];
   });
+  return layout(header, rows, new Set(engines.map((_engine, index) => index + 1)));
+}
+
+function layout(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  rightAligned: ReadonlySet<number>,
+): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
@@ -67,7 +117,7 @@ export function formatTable(figures: readonly Figure[]): string {
       .map((cell, column) => {
         const width = widths[column] ?? 0;
         // Numbers right-aligned, text left-aligned.
-        return column === 1 ? cell.padStart(width) : cell.padEnd(width);
+        return rightAligned.has(column) ? cell.padStart(width) : cell.padEnd(width);
       })
       .join("  ")
       .trimEnd();

@@ -1,31 +1,86 @@
-// The full local stack for the HTTP suites (load, discovery, bulk): ClickSend sandbox, PGlite with
-// every migration, the real Edge Functions under Deno and the gateway in front, started once per
-// `npm run bench` and shared by those suites (run.ts stops it at the end). Each suite creates its
-// own users, sandbox accounts, connections and agents, so suites never depend on each other.
+// The full local stack for the HTTP suites (calls, concurrent, discovery, load, bulk, storm):
+// ClickSend sandbox, a database with every migration, the real Edge Functions under Deno and the
+// gateway in front. run.ts starts one per engine in turn (embedded PGlite, then PostgreSQL 15 in
+// a throwaway cluster), runs every selected HTTP suite on it and stops it before the next one:
+// never two stacks at once. Each suite creates its own users, sandbox accounts, connections and
+// agents, so suites never depend on each other. The gateway is instrumented (probe.ts) so a
+// suite can count what one request costs inside the stack.
 //
 // Everything here talks to the stack the way a client would: plain fetch to /auth/v1, /rest/v1
 // and /functions/v1, and the sandbox's /_sandbox controls. Every answer is checked with zod.
 import { z } from "zod";
+import { pgBin, startCluster, type PgCluster } from "../local/db/pg-cluster.ts";
 import { startFullStack, type FullStack } from "../local/integration/full-stack.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Probe } from "./probe.ts";
+import type { Figure } from "./report.ts";
 
 /** Time from a message's "sent" receipt to its final one; receipts are pushed to the webhook. */
 export const RECEIPT_DELAY_MS = 1000;
 
-let shared: Promise<FullStack> | undefined;
+export type Engine = "pglite" | "postgres";
+export const ENGINES: readonly Engine[] = ["pglite", "postgres"];
 
-/** The stack, started on first use. */
-export function sharedStack(): Promise<FullStack> {
-  shared ??= startFullStack({ receiptDelayMs: RECEIPT_DELAY_MS });
-  return shared;
+/** BENCH_ENGINES=pglite (or postgres, or both comma-separated); default both. */
+export function selectedEngines(text = process.env.BENCH_ENGINES): Engine[] {
+  if (text === undefined || text.trim() === "") return [...ENGINES];
+  const names = text.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !ENGINES.includes(name as Engine));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_ENGINES: unknown engine(s) ${unknown.join(", ")}; use pglite,postgres`);
+  return ENGINES.filter((engine) => names.includes(engine));
 }
 
-/** Stops the shared stack if a suite started it. */
-export async function stopSharedStack(): Promise<void> {
-  if (shared === undefined) return;
-  const pending = shared;
-  shared = undefined;
-  const stack = await pending.catch(() => undefined);
-  await stack?.stop();
+export interface BenchStack {
+  engine: Engine;
+  stack: FullStack;
+  probe: Probe;
+  /** Drops pending sandbox work, stops the stack, then the PostgreSQL cluster if any. */
+  stop(): Promise<void>;
+}
+
+/** A suite that runs once per engine on that engine's stack; run.ts suffixes keys with it. */
+export interface StackSuite {
+  name: string;
+  run(bench: BenchStack): Promise<Figure[]>;
+}
+
+export async function startBenchStack(engine: Engine): Promise<BenchStack> {
+  let cluster: PgCluster | undefined;
+  if (engine === "postgres") {
+    if (!existsSync(join(pgBin, "initdb")))
+      throw new Error(
+        `PostgreSQL 15 binaries not found in ${pgBin}: install postgresql-15, set PG_BIN, or run BENCH_ENGINES=pglite`,
+      );
+    cluster = await startCluster();
+  }
+  const probe = new Probe();
+  let stack: FullStack;
+  try {
+    stack = await startFullStack({
+      receiptDelayMs: RECEIPT_DELAY_MS,
+      instrument: probe.instrument,
+      ...(cluster === undefined ? {} : { databaseUrl: cluster.url }),
+    });
+  } catch (error) {
+    cluster?.stop();
+    throw error;
+  }
+  return {
+    engine,
+    stack,
+    probe,
+    async stop() {
+      try {
+        // Pushes still queued would go to a gateway that is closing: drop them first.
+        await clearPending(stack).catch(() => undefined);
+        await stack.stop();
+      } finally {
+        cluster?.stop();
+      }
+    },
+  };
 }
 
 export interface Reply {
@@ -190,6 +245,34 @@ const sandboxStateSchema = z.object({
 
 export type WebhookStats = z.infer<typeof sandboxStateSchema>["webhooks"];
 
+/** The sandbox's push dispatcher and timed events (GET /_sandbox/state). */
+export async function sandboxState(
+  stack: FullStack,
+): Promise<{ webhooks: WebhookStats; pendingEvents: number }> {
+  const response = await fetch(`${stack.sandbox.origin}/_sandbox/state`);
+  const state = sandboxStateSchema.parse(await response.json());
+  return { webhooks: state.webhooks, pendingEvents: state.pending_events };
+}
+
+const clearedSchema = z.object({
+  dropped: z.object({ pushes: z.number(), events: z.number(), faults: z.number() }),
+});
+
+/**
+ * POST /_sandbox/clear-pending: drops queued and in-flight receipt pushes and timed receipts, so
+ * the next measurement does not run inside this one's webhook storm. Returns what was dropped.
+ */
+export async function clearPending(
+  stack: FullStack,
+): Promise<{ pushes: number; events: number; faults: number }> {
+  const response = await fetch(`${stack.sandbox.origin}/_sandbox/clear-pending`, {
+    method: "POST",
+  });
+  const reply = await readReply(response);
+  expectStatus("clear-pending", reply, 200);
+  return clearedSchema.parse(reply.body).dropped;
+}
+
 /**
  * Waits until the sandbox has no timed receipts left and no receipt push in flight, so work from
  * one phase (delivery receipts pushed to clicksend-webhook) does not run during the next one's
@@ -238,4 +321,78 @@ export async function pool<T>(
     }
   });
   await Promise.all(lanes);
+}
+
+/** ClickSend's Australian test numbers: accepted, free, never given a receipt (so no pushes). */
+export const AU_TEST_NUMBERS = ["+61411111111", "+61422222222", "+61433333333", "+61444444444"];
+
+/** A 200 answer of execute-agent-tool for a one-recipient send that ClickSend accepted. */
+export const oneSendReplySchema = z.object({
+  ok: z.literal(true),
+  result: z.object({
+    idempotent_replay: z.boolean(),
+    recipients: z.literal(1),
+    accepted: z.literal(1),
+    rejected: z.literal(0),
+    messages: z
+      .array(
+        z.object({ to: z.string(), message_id: z.string().min(1), status: z.literal("SUCCESS") }),
+      )
+      .length(1),
+  }),
+});
+
+/** One clicksend_send_sms call to one number; throws unless it answers 200 with the message. */
+export async function sendOne(
+  stack: FullStack,
+  token: string,
+  agentId: string,
+  key: string,
+  to: string,
+): Promise<Reply> {
+  const reply = await callFunction(stack, token, "execute-agent-tool", {
+    agent_id: agentId,
+    tool: "clicksend_send_sms",
+    arguments: { to: [to], body: "Bench message", custom_string: key },
+    idempotency_key: key,
+  });
+  if (reply.status !== 200)
+    throw new Error(
+      `send ${key}: HTTP ${String(reply.status)} ${JSON.stringify(reply.body).slice(0, 300)}`,
+    );
+  const parsed = oneSendReplySchema.parse(reply.body);
+  if (parsed.result.messages[0]?.to !== to || parsed.result.idempotent_replay)
+    throw new Error(`send ${key}: unexpected answer ${JSON.stringify(reply.body).slice(0, 300)}`);
+  return reply;
+}
+
+export interface Tenant {
+  user: BenchUser;
+  username: string;
+  connectionId: string;
+  agentIds: string[];
+}
+
+/**
+ * A signed-up user with a sandbox account of their own (balance in AUD), that account connected,
+ * and `agents` agents each granted `scopes` on the connection.
+ */
+export async function tenant(
+  stack: FullStack,
+  tag: string,
+  agents: number,
+  balance: number,
+  scopes: readonly string[] = ["sms"],
+): Promise<Tenant> {
+  const runId = `${tag}_${Date.now().toString(36)}`;
+  const username = `bench_${runId}`;
+  const apiKey = `BENCH-${runId.toUpperCase()}-KEY`;
+  await sandboxAccount(stack, username, apiKey, balance);
+  const user = await signUp(stack, `${runId.replace(/_/g, "-")}@example.com`);
+  const connectionId = await connectClickSend(stack, user, username, apiKey);
+  const agentIds: string[] = [];
+  for (let a = 0; a < agents; a++) {
+    agentIds.push(await agentWithGrant(stack, user, connectionId, `${tag} ${String(a)}`, scopes));
+  }
+  return { user, username, connectionId, agentIds };
 }
