@@ -2,6 +2,7 @@
 // engine. The apikey, expired/tampered/missing JWTs, RLS on every exposed relation, schemas that
 // are not exposed, unsupported PostgREST syntax answered by name, SQL injection attempts, and the
 // schema cache reloading for objects created after start-up.
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_JWT_SECRET } from "../config.ts";
 import { signJwt } from "../jwt.ts";
@@ -359,6 +360,40 @@ describe.each(engines())("REST security on %s", (engine) => {
         body: "{}",
       });
       expect(params.status).toBe(501);
+    });
+
+    it("refuses a raw '#' in the request target instead of dropping the filters after it", async () => {
+      // fetch strips a fragment; a raw client sends it, and "#" would end the query string.
+      const before = await f.service.from("agents").select("id", { count: "exact", head: true });
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const target = new URL(f.restUrl);
+        const request = httpRequest(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: `${target.pathname}/agents?order=#&name=eq.nobody`,
+            method: "DELETE",
+            headers: {
+              apikey: f.stack.serviceRoleKey,
+              authorization: `Bearer ${f.stack.serviceRoleKey}`,
+            },
+          },
+          (response) => {
+            let body = "";
+            response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+            response.on("end", () => {
+              resolve({ status: response.statusCode ?? 0, body });
+            });
+          },
+        );
+        request.on("error", reject);
+        request.end();
+      });
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: "PGRST100" });
+      const after = await f.service.from("agents").select("id", { count: "exact", head: true });
+      expect(after.count).toBe(before.count);
+      expect(before.count).toBeGreaterThan(0);
     });
 
     it("answers 400 PGRST100 for what is not PostgREST syntax at all", async () => {

@@ -47,6 +47,17 @@ export function createRestHandler(ctx: GatewayContext): Handler {
     try {
       const caller = authenticate(req, url, ctx.jwtSecret);
       role = caller.role;
+      // A raw "#" would end the query string here, silently dropping the filters after it (a
+      // DELETE would then match every row): a request target cannot hold one, so refuse it.
+      if ((req.url ?? "").includes("#")) {
+        throw new RestError(
+          400,
+          "PGRST100",
+          "The request target contains a raw '#'",
+          null,
+          "Encode '#' in filters and values as %23.",
+        );
+      }
       const request = parseRequest(req.method, req.headers, url, path);
       const payload = await readPayload(req, request);
       const plan = await withCatalog(cache, (catalog) => buildPlan(catalog, request, payload));

@@ -228,7 +228,10 @@ function encode(text: string, how: string): string {
     case "broken":
       return `${encodeURIComponent(text)}%${text.length % 2 === 0 ? "zz" : "E2%82"}`;
     default:
-      return text;
+      // Raw, except "#": an HTTP client ends the URL there (a fragment is never sent), so the
+      // request would silently lose everything after it. A raw "#" that does reach the gateway
+      // is refused (contract-security.test.ts).
+      return text.replaceAll("#", "%23");
   }
 }
 
