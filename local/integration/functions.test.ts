@@ -497,14 +497,30 @@ describe("bulk sends", () => {
       { length: 2500 },
       (_value, index) => `+614120${String(index).padStart(5, "0")}`,
     );
-    const sent = await user.call("execute-agent-tool", "POST", {
+    const call = {
       agent_id: agentId,
       tool: "clicksend_send_sms",
       arguments: { to: recipients, body: "Bulk notice" },
-    });
+      idempotency_key: "bulk-notice-1",
+    };
+    const sent = await user.call("execute-agent-tool", "POST", call);
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({
       result: { recipients: 2500, accepted: 2500, clicksend_requests: 3 },
+    });
+    // Every recipient is recorded with ClickSend's message id, whichever part reserved it.
+    const { data: rows } = await user.rest
+      .from("clicksend_messages")
+      .select("recipient, message_id, status")
+      .eq("agent_id", agentId);
+    expect(rows).toHaveLength(2500);
+    expect(new Set(rows?.map((row) => row.recipient))).toEqual(new Set(recipients));
+    expect(rows?.filter((row) => row.message_id === null || row.status !== "SUCCESS")).toEqual([]);
+    // The same key again answers with all 2,500 and sends nothing.
+    const replay = await user.call("execute-agent-tool", "POST", call);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({
+      result: { idempotent_replay: true, recipients: 2500, accepted: 2500, clicksend_requests: 0 },
     });
     const state = (await (await fetch(`${stack.sandbox.origin}/_sandbox/state`)).json()) as {
       accounts: Record<string, { sms_sent: number; requests_by_endpoint: Record<string, number> }>;

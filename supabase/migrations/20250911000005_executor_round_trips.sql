@@ -135,6 +135,7 @@ declare
   v_metadata jsonb;
   v_key text;
   v_key_prefix text;
+  v_first integer;
   v_count integer;
   v_slots record;
   v_rows jsonb;
@@ -204,15 +205,19 @@ begin
       'connection_id', v_connection_id);
   end if;
 
-  -- A send whose idempotency key is already recorded answers with the first result.
+  -- A send whose idempotency key is already recorded answers with the first result. A bulk send
+  -- may reserve its recipients in parts: first_index numbers a later part's first recipient, and
+  -- total (the whole send's count) says how many rows a replay answers with.
   v_key_prefix := (p_send ->> 'idempotency_key') || ':';
+  v_first := coalesce((p_send ->> 'first_index')::integer, 0);
   if p_send is not null and exists (
     select 1 from public.clicksend_messages m
-     where m.user_oauth_connection_id = v_connection_id and m.idempotency_key = v_key_prefix || '0'
+     where m.user_oauth_connection_id = v_connection_id
+       and m.idempotency_key = v_key_prefix || v_first::text
   ) then
     return jsonb_build_object('outcome', 'replay', 'user_id', v_user_id,
       'connection_id', v_connection_id, 'rows', private.clicksend_message_rows(v_connection_id, v_key_prefix,
-        jsonb_array_length(p_send -> 'recipients')));
+        coalesce((p_send ->> 'total')::integer, jsonb_array_length(p_send -> 'recipients'))));
   end if;
 
   select d.decrypted_secret into v_key
@@ -236,7 +241,7 @@ begin
       insert into public.clicksend_messages (user_id, user_oauth_connection_id, agent_id, channel,
         recipient, status, custom_string, idempotency_key, scheduled_for)
       select v_user_id, v_connection_id, p_agent_id, p_send ->> 'channel', r.value #>> '{}', 'pending',
-             p_send ->> 'custom_string', v_key_prefix || (r.ordinality - 1)::text,
+             p_send ->> 'custom_string', v_key_prefix || (v_first + r.ordinality - 1)::text,
              (p_send ->> 'scheduled_for')::timestamptz
         from jsonb_array_elements(p_send -> 'recipients') with ordinality r
        order by r.ordinality
@@ -254,7 +259,7 @@ begin
       delete from private.clicksend_executor_calls c where c.id = any (v_slots.call_ids);
       return jsonb_build_object('outcome', 'replay', 'user_id', v_user_id,
         'connection_id', v_connection_id, 'rows', private.clicksend_message_rows(v_connection_id, v_key_prefix,
-          jsonb_array_length(p_send -> 'recipients')));
+          coalesce((p_send ->> 'total')::integer, jsonb_array_length(p_send -> 'recipients'))));
     end if;
   end if;
 

@@ -12,8 +12,10 @@ import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import {
   deliver,
+  firstPart,
   needsAccountCountry,
   planSend,
+  partReserver,
   summarise,
   type SendPlan,
   type SendRequest,
@@ -275,7 +277,7 @@ export async function executeTool(
     prepared = await prepareCall(env, service, {
       ...base,
       requests: plan.requests,
-      send: plan.reservation,
+      send: firstPart(plan),
     });
   } else {
     prepared = await prepareCall(env, service, { ...base, requests: 1 });
@@ -296,7 +298,15 @@ export async function executeTool(
   let release: string[] | undefined;
   let answer: { result: unknown } | { error: ApiError };
   if (send !== null) {
-    const delivery = await deliver(call.client, send.request, send.plan, call.rows);
+    // A bulk send reserves each later part, and records the part before, while one is out.
+    const delivery = await deliver(
+      call.client,
+      send.request,
+      send.plan,
+      call.rows,
+      partReserver(env, service, base, send.plan),
+      (results) => finishCall(service, { callIds: [], results }),
+    );
     results = delivery.results;
     release = delivery.release;
     answer =

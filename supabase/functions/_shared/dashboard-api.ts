@@ -9,8 +9,10 @@ import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import {
   deliver,
+  firstPart,
   needsAccountCountry,
   planSend,
+  partReserver,
   summarise,
   type SendOutcome,
   type SendRequest,
@@ -139,11 +141,19 @@ async function send(
   const prepared = await prepareCall(env, service, {
     ...path,
     requests: plan.requests,
-    send: plan.reservation,
+    send: firstPart(plan),
   });
   if (prepared.outcome === "replay") return summarise(prepared.rows, true, plan.invalid, 0);
   if (prepared.outcome !== "ready") throw refusal(prepared);
-  const delivery = await deliver(prepared.client, request, plan, prepared.rows);
+  // A bulk send reserves each later part, and records the part before, while one is out.
+  const delivery = await deliver(
+    prepared.client,
+    request,
+    plan,
+    prepared.rows,
+    partReserver(env, service, path, plan),
+    (results) => finishCall(service, { callIds: [], results }),
+  );
   try {
     await finishCall(service, {
       callIds: prepared.callIds,

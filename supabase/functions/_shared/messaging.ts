@@ -13,7 +13,16 @@ import type { SendResult } from "./clicksend/types.ts";
 import { fromClickSend } from "./connections.ts";
 import { ApiError } from "./http.ts";
 import { toE164 } from "./phone.ts";
-import type { MessageResult, MessageRow, ReservedRow, SendReservation } from "./prepared-call.ts";
+import type { FunctionEnv } from "./env.ts";
+import {
+  prepareCall,
+  type MessageResult,
+  type MessageRow,
+  type PrepareRequest,
+  type ReservedRow,
+  type SendReservation,
+} from "./prepared-call.ts";
+import type { Db } from "./supabase.ts";
 import { UNCONFIRMED_SEND_STATUS } from "./tool-catalog.ts";
 
 export interface SendRequest {
@@ -116,6 +125,48 @@ export function planSend(request: SendRequest, accountCountry: string): SendPlan
   };
 }
 
+/** What the first prepare reserves: the first ClickSend request's recipients. */
+export function firstPart(plan: SendPlan): SendReservation {
+  return {
+    ...plan.reservation,
+    recipients: plan.reservation.recipients.slice(0, MAX_MESSAGES_PER_REQUEST),
+    total: plan.reservation.recipients.length,
+  };
+}
+
+/**
+ * Reserves one later part (one ClickSend request's recipients) of a bulk send, from position
+ * `firstIndex`: called while the request before it is with ClickSend, so reserving overlaps
+ * ClickSend's own time. The first part's key already stops a repeated request, so a part cannot
+ * race one.
+ */
+export function partReserver(
+  env: FunctionEnv,
+  service: Db,
+  caller: Omit<PrepareRequest, "requests" | "send">,
+  plan: SendPlan,
+): (firstIndex: number) => Promise<ReservedRow[]> {
+  const all = plan.reservation.recipients;
+  return async (firstIndex) => {
+    const prepared = await prepareCall(env, service, {
+      ...caller,
+      requests: 0,
+      send: {
+        ...plan.reservation,
+        recipients: all.slice(firstIndex, firstIndex + MAX_MESSAGES_PER_REQUEST),
+        firstIndex,
+        total: all.length,
+      },
+    });
+    if (prepared.outcome === "ready") return prepared.rows;
+    throw new ApiError(
+      409,
+      "send_interrupted",
+      `Only the first ${String(firstIndex)} recipients were sent: the rest could not be reserved (${prepared.outcome}). Check history before sending to them.`,
+    );
+  };
+}
+
 export function summarise(
   rows: MessageRow[],
   replay: boolean,
@@ -175,12 +226,20 @@ export interface Delivery {
   error: ApiError | null;
 }
 
-/** Sends the reserved rows, chunk by chunk; stops at the first failure. Never throws. */
+/**
+ * Sends a send's recipients, one ClickSend request per part; stops at the first failure. Never
+ * throws. `first` is the first part's reserved rows; `reserve` reserves each later part while
+ * the request before it is out, and `record` records each part's results but the last while the
+ * next one is out, so a bulk send's bookkeeping overlaps ClickSend's own time. Whatever could
+ * not be recorded that way is left in `results` for the final record.
+ */
 export async function deliver(
   client: ClickSendClient,
   request: SendRequest,
   plan: SendPlan,
-  rows: ReservedRow[],
+  first: ReservedRow[],
+  reserve: (firstIndex: number) => Promise<ReservedRow[]>,
+  record: (results: MessageResult[]) => Promise<void>,
 ): Promise<Delivery> {
   const delivery: Delivery = {
     results: [],
@@ -189,14 +248,29 @@ export async function deliver(
     done: [],
     error: null,
   };
-  for (let start = 0; start < rows.length; start += MAX_MESSAGES_PER_REQUEST) {
-    const chunk = rows.slice(start, start + MAX_MESSAGES_PER_REQUEST);
+  const total = plan.reservation.recipients.length;
+  const recording: Promise<MessageResult[]>[] = [];
+  const settle = async (): Promise<Delivery> => {
+    // Parts whose early record failed go into the final one (it changes pending rows only).
+    for (const unrecorded of await Promise.all(recording)) delivery.results.push(...unrecorded);
+    return delivery;
+  };
+  const asApiError = (error: unknown): ApiError =>
+    error instanceof ApiError ? error : fromClickSend(error);
+
+  let chunk = first;
+  for (let start = 0; chunk.length > 0; start += MAX_MESSAGES_PER_REQUEST) {
+    const nextStart = start + MAX_MESSAGES_PER_REQUEST;
+    const next: Promise<ReservedRow[] | ApiError> | null =
+      nextStart < total ? reserve(nextStart).catch(asApiError) : null;
     let result: SendResult;
     try {
       delivery.requests += 1;
       result = await sendChunk(client, request, chunk, plan.schedule);
     } catch (error) {
-      const unsent = rows.slice(start);
+      // The next part, reserved meanwhile, was never sent: free it with the rest.
+      const reserved = next === null ? [] : await next;
+      const nextRows = reserved instanceof ApiError ? [] : reserved;
       const ambiguous =
         error instanceof ClickSendError &&
         !error.retryable &&
@@ -204,8 +278,8 @@ export async function deliver(
           error.code === "upstream_unavailable" ||
           error.code === "upstream_malformed");
       if (ambiguous) {
-        // ClickSend may have accepted this chunk: keep its rows (status unknown) so the same key
-        // never resends them; the chunks after it were never sent.
+        // ClickSend may have accepted this part: keep its rows (status unknown) so the same key
+        // never resends them.
         delivery.results.push(
           ...chunk.map((row) => ({
             id: row.id,
@@ -216,16 +290,17 @@ export async function deliver(
             currency: null,
           })),
         );
-        delivery.release.push(...unsent.slice(chunk.length).map((row) => row.id));
       } else {
-        // Nothing of this chunk was sent: free the reservations so the request can be repeated.
-        delivery.release.push(...unsent.map((row) => row.id));
+        // Nothing of this part was sent: free the reservations so the request can be repeated.
+        delivery.release.push(...chunk.map((row) => row.id));
       }
-      delivery.error = error instanceof ApiError ? error : fromClickSend(error);
-      return delivery;
+      delivery.release.push(...nextRows.map((row) => row.id));
+      delivery.error = asApiError(error);
+      return settle();
     }
 
     const byRecipient = new Map(result.messages.map((message) => [message.to, message]));
+    const chunkResults: MessageResult[] = [];
     for (const row of chunk) {
       const sent = byRecipient.get(row.recipient);
       const status =
@@ -242,13 +317,29 @@ export async function deliver(
         price: sent?.price ?? null,
         currency: result.currency,
       };
-      delivery.results.push(recorded);
+      chunkResults.push(recorded);
       delivery.done.push({
         ...recorded,
         recipient: row.recipient,
         idempotency_key: row.idempotency_key,
       });
     }
+    if (next === null) {
+      delivery.results.push(...chunkResults);
+      break;
+    }
+    recording.push(
+      record(chunkResults).then(
+        () => [],
+        () => chunkResults,
+      ),
+    );
+    const reserved = await next;
+    if (reserved instanceof ApiError) {
+      delivery.error = reserved;
+      return settle();
+    }
+    chunk = reserved;
   }
-  return delivery;
+  return settle();
 }

@@ -68,6 +68,10 @@ export interface SendReservation {
   customString?: string;
   /** ISO 8601, when the send is scheduled. */
   scheduledFor?: string;
+  /** A later part of a bulk send: the position of its first recipient in the whole send. */
+  firstIndex?: number;
+  /** Recipients in the whole send, when this reserves only a part (a replay answers them all). */
+  total?: number;
 }
 
 export interface PrepareRequest {
@@ -202,6 +206,8 @@ export async function prepareCall(
             idempotency_key: send.idempotencyKey,
             custom_string: send.customString ?? null,
             scheduled_for: send.scheduledFor ?? null,
+            first_index: send.firstIndex ?? 0,
+            total: send.total ?? send.recipients.length,
           },
         }),
   });

@@ -1,7 +1,7 @@
 -- A tool call in one database call before ClickSend and one after: clicksend_prepare_call,
 -- clicksend_finish_call, clicksend_receipt_push and agent_tool_scopes.
 begin;
-select plan(51);
+select plan(53);
 
 \set owner_key 'OWNER-KEY-1234-ABCD'
 
@@ -124,6 +124,16 @@ select is(
 select is(
   (select count(*)::integer from public.clicksend_messages where idempotency_key like 'order-7:%'),
   2, 'a replay reserves nothing new');
+
+select is(
+  (public.clicksend_prepare_call(0, tests.get_supabase_uid('owner'), :'agent', null, 'sms',
+    '{"channel": "sms", "recipients": ["+61411111115"], "idempotency_key": "order-7", "first_index": 2}') -> 'rows' -> 0 ->> 'idempotency_key'),
+  'order-7:2', 'a bulk send reserves a later part under the same key, numbered from first_index');
+select is(
+  public.clicksend_prepare_call(0, tests.get_supabase_uid('owner'), :'agent', null, 'sms',
+    '{"channel": "sms", "recipients": ["+61411111115"], "idempotency_key": "order-7", "first_index": 2}') ->> 'outcome',
+  'replay', 'and a repeated part replays like a repeated send');
+delete from public.clicksend_messages where idempotency_key = 'order-7:2';
 
 -- Acting as service: finish
 select public.clicksend_finish_call(
