@@ -125,11 +125,17 @@ export function planSend(request: SendRequest, accountCountry: string): SendPlan
   };
 }
 
-/** What the first prepare reserves: the first ClickSend request's recipients. */
+/**
+ * Parts reserved ahead of the one being sent: each later part is reserved while the requests
+ * of the two parts before it are out, which on this machine hides a reservation behind them.
+ */
+const RESERVE_AHEAD = 2;
+
+/** What the first prepare reserves: the first RESERVE_AHEAD ClickSend requests' recipients. */
 export function firstPart(plan: SendPlan): SendReservation {
   return {
     ...plan.reservation,
-    recipients: plan.reservation.recipients.slice(0, MAX_MESSAGES_PER_REQUEST),
+    recipients: plan.reservation.recipients.slice(0, RESERVE_AHEAD * MAX_MESSAGES_PER_REQUEST),
     total: plan.reservation.recipients.length,
   };
 }
@@ -227,11 +233,12 @@ export interface Delivery {
 }
 
 /**
- * Sends a send's recipients, one ClickSend request per part; stops at the first failure. Never
- * throws. `first` is the first part's reserved rows; `reserve` reserves each later part while
- * the request before it is out, and `record` records each part's results but the last while the
- * next one is out, so a bulk send's bookkeeping overlaps ClickSend's own time. Whatever could
- * not be recorded that way is left in `results` for the final record.
+ * Sends a send's recipients, one ClickSend request per part of 1000; stops at the first failure.
+ * Never throws. `first` holds the rows the first prepare reserved (the first RESERVE_AHEAD
+ * parts); `reserve` reserves each later part while the parts before it are out, and `record`
+ * records each part's results but the last while the next one is out, so a bulk send's
+ * bookkeeping overlaps ClickSend's own time. Whatever could not be recorded that way is left in
+ * `results` for the final record.
  */
 export async function deliver(
   client: ClickSendClient,
@@ -257,20 +264,41 @@ export async function deliver(
   };
   const asApiError = (error: unknown): ApiError =>
     error instanceof ApiError ? error : fromClickSend(error);
+  /** Later parts being reserved, by the index of their first recipient. */
+  const parts = new Map<number, Promise<ReservedRow[] | ApiError>>();
+  const reserveAhead = (start: number): void => {
+    if (start < first.length || start >= total || parts.has(start)) return;
+    parts.set(start, reserve(start).catch(asApiError));
+  };
+  /** Rows reserved but never sent, once a send stops at `after`: freed with the failure. */
+  const reservedAfter = async (after: number): Promise<string[]> => {
+    const ids = first.slice(after).map((row) => row.id);
+    for (const [start, part] of parts) {
+      const rows = start >= after ? await part : [];
+      if (!(rows instanceof ApiError)) ids.push(...rows.map((row) => row.id));
+    }
+    return ids;
+  };
 
-  let chunk = first;
-  for (let start = 0; chunk.length > 0; start += MAX_MESSAGES_PER_REQUEST) {
-    const nextStart = start + MAX_MESSAGES_PER_REQUEST;
-    const next: Promise<ReservedRow[] | ApiError> | null =
-      nextStart < total ? reserve(nextStart).catch(asApiError) : null;
+  for (let start = 0; start < total; start += MAX_MESSAGES_PER_REQUEST) {
+    const next = start + MAX_MESSAGES_PER_REQUEST;
+    reserveAhead(start + RESERVE_AHEAD * MAX_MESSAGES_PER_REQUEST);
+    let chunk: ReservedRow[];
+    if (start < first.length) chunk = first.slice(start, next);
+    else {
+      const reserved = (await parts.get(start)) ?? [];
+      if (reserved instanceof ApiError) {
+        delivery.release.push(...(await reservedAfter(next)));
+        delivery.error = reserved;
+        return settle();
+      }
+      chunk = reserved;
+    }
     let result: SendResult;
     try {
       delivery.requests += 1;
       result = await sendChunk(client, request, chunk, plan.schedule);
     } catch (error) {
-      // The next part, reserved meanwhile, was never sent: free it with the rest.
-      const reserved = next === null ? [] : await next;
-      const nextRows = reserved instanceof ApiError ? [] : reserved;
       const ambiguous =
         error instanceof ClickSendError &&
         !error.retryable &&
@@ -294,7 +322,7 @@ export async function deliver(
         // Nothing of this part was sent: free the reservations so the request can be repeated.
         delivery.release.push(...chunk.map((row) => row.id));
       }
-      delivery.release.push(...nextRows.map((row) => row.id));
+      delivery.release.push(...(await reservedAfter(next)));
       delivery.error = asApiError(error);
       return settle();
     }
@@ -324,22 +352,14 @@ export async function deliver(
         idempotency_key: row.idempotency_key,
       });
     }
-    if (next === null) {
-      delivery.results.push(...chunkResults);
-      break;
-    }
-    recording.push(
-      record(chunkResults).then(
-        () => [],
-        () => chunkResults,
-      ),
-    );
-    const reserved = await next;
-    if (reserved instanceof ApiError) {
-      delivery.error = reserved;
-      return settle();
-    }
-    chunk = reserved;
+    if (next >= total) delivery.results.push(...chunkResults);
+    else
+      recording.push(
+        record(chunkResults).then(
+          () => [],
+          () => chunkResults,
+        ),
+      );
   }
   return settle();
 }
