@@ -38,7 +38,7 @@ async function smsSent(): Promise<unknown> {
 describe("fault injection", () => {
   it("answers the next N requests with 500 INTERNAL_SERVER_ERROR, then recovers", async () => {
     const set = await control(sandbox, "POST", "faults", { mode: "error500", count: 2 });
-    expect(set.faults).toEqual([{ mode: "error500", remaining: 2, when: "before" }]);
+    expect(set.faults).toEqual([{ mode: "error500", remaining: 2, when: "before", skip: 0 }]);
     for (let i = 0; i < 2; i += 1) {
       const response = await api().get("/account");
       expect(response.status).toBe(500);
@@ -98,6 +98,16 @@ describe("fault injection", () => {
     expect((await api().get("/sms/history")).status).toBe(200);
     expect((await rawSend()).status).toBe(500);
     expect((await rawSend()).status).toBe(200);
+  });
+
+  it("lets `skip` matching requests through before the fault hits", async () => {
+    await control(sandbox, "POST", "faults", { mode: "error500", path: "/sms/send", skip: 2 });
+    expect((await api().get("/account")).status).toBe(200);
+    expect((await rawSend()).status).toBe(200);
+    expect((await rawSend()).status).toBe(200);
+    expect((await rawSend()).status).toBe(500);
+    expect((await rawSend()).status).toBe(200);
+    expect(await smsSent()).toBe(3);
   });
 
   it("answers 400 for an unknown fault mode and clears faults with DELETE", async () => {

@@ -18,6 +18,8 @@ export const faultSchema = z.object({
     .optional(),
   /** Only requests whose path below /v3 starts with this, e.g. "/sms/send". */
   path: z.string().startsWith("/").optional(),
+  /** Matching requests let through before the fault starts (the 2nd request of a bulk send). */
+  skip: z.number().int().min(0).max(10_000).default(0),
 });
 
 export type FaultRequest = z.infer<typeof faultSchema>;
@@ -28,10 +30,17 @@ export interface Fault {
   when: "before" | "after";
   method?: string;
   path?: string;
+  /** Matching requests still to let through before the fault hits. */
+  skip: number;
 }
 
 export function addFault(faults: Fault[], request: FaultRequest): void {
-  const fault: Fault = { mode: request.mode, remaining: request.count, when: request.when };
+  const fault: Fault = {
+    mode: request.mode,
+    remaining: request.count,
+    when: request.when,
+    skip: request.skip,
+  };
   if (request.method) fault.method = request.method;
   if (request.path) fault.path = request.path;
   faults.push(fault);
@@ -46,6 +55,10 @@ export function takeFault(faults: Fault[], method: string, path: string): Fault 
   );
   const fault = faults[index];
   if (!fault) return undefined;
+  if (fault.skip > 0) {
+    fault.skip -= 1;
+    return undefined;
+  }
   fault.remaining -= 1;
   if (fault.remaining <= 0) faults.splice(index, 1);
   return { ...fault };

@@ -528,6 +528,56 @@ describe("bulk sends", () => {
     expect(state.accounts[bulk.username]?.sms_sent).toBe(2500);
     expect(state.accounts[bulk.username]?.requests_by_endpoint["POST /sms/send"]).toBe(3);
   });
+  it("stops a bulk send at a failed part: what ClickSend may have taken is kept, the rest freed, never resent", async () => {
+    const bulk = { username: "bulk_fault_user", api_key: "BULK-FAULT-KEY-2222" };
+    await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...bulk, balance: 10_000 }),
+    });
+    const user = await newUser();
+    const reply = await user.call("clicksend-connect", "POST", {
+      username: bulk.username,
+      api_key: bulk.api_key,
+    });
+    expect(reply.status).toBe(201);
+    const agentId = await agentWithGrant(user, (reply.body.connection as { id: string }).id, [
+      "sms",
+    ]);
+    const recipients = Array.from(
+      { length: 2500 },
+      (_value, index) => `+614130${String(index).padStart(5, "0")}`,
+    );
+    // The second request of three gets a 500: ClickSend may or may not have taken it.
+    await fault("error500", 1, { method: "POST", path: "/sms/send", skip: 1 });
+    const call = {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: recipients, body: "Bulk notice" },
+      idempotency_key: "bulk-fault-1",
+    };
+    const sent = await user.call("execute-agent-tool", "POST", call);
+    expect(sent.status).toBe(502);
+
+    const { data: rows } = await user.rest
+      .from("clicksend_messages")
+      .select("status, message_id")
+      .eq("agent_id", agentId);
+    const byStatus = new Map<string, number>();
+    for (const row of rows ?? []) byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + 1);
+    // Part 1 sent and recorded, part 2 unconfirmed and kept, part 3 (reserved ahead) freed.
+    expect(Object.fromEntries(byStatus)).toEqual({ SUCCESS: 1000, UNKNOWN: 1000 });
+
+    const replay = await user.call("execute-agent-tool", "POST", call);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({
+      result: { idempotent_replay: true, recipients: 2000, clicksend_requests: 0 },
+    });
+    const state = (await (await fetch(`${stack.sandbox.origin}/_sandbox/state`)).json()) as {
+      accounts: Record<string, { sms_sent: number; requests_by_endpoint: Record<string, number> }>;
+    };
+    expect(state.accounts[bulk.username]?.sms_sent).toBe(1000);
+  });
 });
 
 describe("tenancy", () => {
