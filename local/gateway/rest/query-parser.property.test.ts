@@ -550,6 +550,7 @@ describe("the REST handler under arbitrary query strings", () => {
           `/rpc/get_user_clicksend_connection?p_user_id=${f.a.id}&`,
           `/rpc/validate_agent_clicksend_permissions?p_agent_id=${f.a.agentId}&p_user_id=${f.a.id}&p_required_scopes={sms}&`,
           `/rpc/clicksend_issue_webhook_token?p_connection_id=${f.a.connectionId}&`,
+          `/rpc/agent_tool_scopes?p_agent_id=${f.a.agentId}&`,
           "/rpc/no_such_function?",
         ),
       },
@@ -588,6 +589,10 @@ describe("the REST handler under arbitrary query strings", () => {
         `/rpc/clicksend_store_api_key?p_connection_id=${f.a.connectionId}&p_api_key=NEW-KEY-123456`,
         `/rpc/clicksend_apply_receipt?p_connection_id=${f.a.connectionId}&p_message_id=m&p_status=Delivered&p_status_code=201&p_received_at=2030-01-01T00:00:00Z`,
         "/rpc/clicksend_release_call_slot?p_call_id=1",
+        `/rpc/clicksend_prepare_call?p_requests=1&p_agent_id=${f.a.agentId}&p_scope=sms`,
+        `/rpc/clicksend_prepare_call?p_requests=1&p_user_id=${f.a.id}&p_connection_id=${f.a.connectionId}`,
+        "/rpc/clicksend_finish_call?p_call_ids={1}",
+        `/rpc/clicksend_receipt_push?p_token=${"0".repeat(48)}&p_message_id=m&p_status=Delivered&p_status_code=201&p_received_at=2030-01-01T00:00:00Z`,
       );
     await fc.assert(
       fc.asyncProperty(
