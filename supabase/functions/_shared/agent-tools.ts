@@ -12,6 +12,7 @@ import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import {
   deliver,
+  finishSend,
   firstPart,
   needsAccountCountry,
   planSend,
@@ -25,7 +26,6 @@ import {
   finishCall,
   prepareCall,
   type AuditEntry,
-  type MessageResult,
   type Prepared,
   type ReadyCall,
 } from "./prepared-call.ts";
@@ -80,14 +80,18 @@ export async function discoverTools(db: Db, agentId: string): Promise<{ tools: O
 
 type ToolArguments = Record<string, unknown>;
 
+/** SMS and MMS arguments in one shape (built once: zod compiles a schema on first use). */
+const sendArgumentsSchema = toolArgumentSchemas.clicksend_send_mms.partial({
+  subject: true,
+  media_url: true,
+});
+
 function sendRequest(
   tool: ToolName,
   rawArguments: ToolArguments,
   idempotencyKey?: string,
 ): SendRequest {
-  const args = toolArgumentSchemas.clicksend_send_mms
-    .partial({ subject: true, media_url: true })
-    .parse(rawArguments);
+  const args = sendArgumentsSchema.parse(rawArguments);
   return {
     channel: tool === "clicksend_send_mms" ? "mms" : "sms",
     recipients: args.to,
@@ -294,8 +298,6 @@ export async function executeTool(
   if (prepared.outcome !== "ready") return refused(prepared);
 
   const call = prepared;
-  let results: MessageResult[] | undefined;
-  let release: string[] | undefined;
   let answer: { result: unknown } | { error: ApiError };
   if (send !== null) {
     // A bulk send reserves each later part, and records the part before, while one is out.
@@ -307,40 +309,32 @@ export async function executeTool(
       partReserver(env, service, base, send.plan),
       (results) => finishCall(service, { callIds: [], results }),
     );
-    results = delivery.results;
-    release = delivery.release;
+    const error = delivery.error;
     answer =
-      delivery.error === null
+      error === null
         ? { result: summarise(delivery.done, false, send.plan.invalid, delivery.requests) }
-        : { error: delivery.error };
+        : { error };
+    try {
+      await finishSend(service, delivery, {
+        callIds: call.callIds,
+        log: audit(call.userId, call.connectionId, error),
+      });
+    } catch (recordError) {
+      // The send's own failure says more; a send that went out but is not on record says so.
+      if (error === null && recordError instanceof ApiError) return failure(recordError);
+    }
   } else {
     try {
       answer = { result: await runRead(tool.name, body.arguments, call) };
     } catch (error) {
       answer = { error: error instanceof ApiError ? error : fromClickSend(error) };
     }
-  }
-  const error = "error" in answer ? answer.error : null;
-  try {
+    const error = "error" in answer ? answer.error : null;
+    // A read's answer stands even if recording it fails (its slot is presumed dead in 5 minutes).
     await finishCall(service, {
       callIds: call.callIds,
-      ...(results === undefined ? {} : { results }),
-      ...(release === undefined ? {} : { release }),
       log: audit(call.userId, call.connectionId, error),
-    });
-  } catch {
-    // ClickSend has the messages but our record of them does not: say so, never "try again".
-    // A read's answer stands (its slot is presumed dead after 5 minutes).
-    if (send !== null && error === null) {
-      return failure(
-        new ApiError(
-          500,
-          "database_error",
-          "Messages were sent but could not be recorded; check history before repeating.",
-          false,
-        ),
-      );
-    }
+    }).catch(() => undefined);
   }
   if ("error" in answer) return failure(answer.error);
   return { status: 200, body: { ok: true, result: answer.result }, headers: {} };

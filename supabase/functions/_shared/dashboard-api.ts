@@ -9,6 +9,7 @@ import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import {
   deliver,
+  finishSend,
   firstPart,
   needsAccountCountry,
   planSend,
@@ -155,20 +156,10 @@ async function send(
     (results) => finishCall(service, { callIds: [], results }),
   );
   try {
-    await finishCall(service, {
-      callIds: prepared.callIds,
-      results: delivery.results,
-      release: delivery.release,
-    });
+    await finishSend(service, delivery, { callIds: prepared.callIds });
   } catch (error) {
-    if (delivery.error !== null) throw delivery.error;
-    if (delivery.results.length === 0) throw error;
-    throw new ApiError(
-      500,
-      "database_error",
-      "Messages were sent but could not be recorded; check history before repeating.",
-      false,
-    );
+    // The send's own failure says more; a send that went out but is not on record says so.
+    if (delivery.error === null) throw error;
   }
   if (delivery.error !== null) throw delivery.error;
   return summarise(delivery.done, false, plan.invalid, delivery.requests);

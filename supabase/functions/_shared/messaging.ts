@@ -15,7 +15,9 @@ import { ApiError } from "./http.ts";
 import { toE164 } from "./phone.ts";
 import type { FunctionEnv } from "./env.ts";
 import {
+  finishCall,
   prepareCall,
+  type FinishRequest,
   type MessageResult,
   type MessageRow,
   type PrepareRequest,
@@ -230,6 +232,46 @@ export interface Delivery {
   /** Rows as they now stand, for the answer. */
   done: MessageRow[];
   error: ApiError | null;
+  /** Results of early parts whose record failed (resolves once every early record ended). */
+  unrecorded: Promise<MessageResult[]>;
+}
+
+/**
+ * Records a send's outcome: the last part, the release of unsent reservations, the slots and the
+ * audit row, while early parts may still be recording; an early part that failed is recorded once
+ * more (finish changes pending rows only). Throws the ApiError to answer when the record failed.
+ */
+export async function finishSend(
+  service: Db,
+  delivery: Delivery,
+  request: Omit<FinishRequest, "results" | "release">,
+): Promise<void> {
+  const [final, early] = await Promise.allSettled([
+    finishCall(service, { ...request, results: delivery.results, release: delivery.release }),
+    delivery.unrecorded,
+  ]);
+  const again = early.status === "fulfilled" ? early.value : [];
+  let failed: unknown = final.status === "rejected" ? final.reason : null;
+  if (again.length > 0) {
+    try {
+      await finishCall(service, { callIds: [], results: again });
+    } catch (error) {
+      failed ??= error;
+    }
+  }
+  if (failed === null) return;
+  // ClickSend has the messages but our record of them does not: say so, never "try again".
+  if (delivery.done.length > 0) {
+    throw new ApiError(
+      500,
+      "database_error",
+      "Messages were sent but could not be recorded; check history before repeating.",
+      false,
+    );
+  }
+  throw failed instanceof ApiError
+    ? failed
+    : new ApiError(500, "database_error", "The send's outcome could not be recorded.", true);
 }
 
 /**
@@ -237,8 +279,8 @@ export interface Delivery {
  * Never throws. `first` holds the rows the first prepare reserved (the first RESERVE_AHEAD
  * parts); `reserve` reserves each later part while the parts before it are out, and `record`
  * records each part's results but the last while the next one is out, so a bulk send's
- * bookkeeping overlaps ClickSend's own time. Whatever could not be recorded that way is left in
- * `results` for the final record.
+ * bookkeeping overlaps ClickSend's own time. `results` holds what the final record (finishSend)
+ * must store; an early part whose record failed comes back through `unrecorded`.
  */
 export async function deliver(
   client: ClickSendClient,
@@ -254,12 +296,12 @@ export async function deliver(
     requests: 0,
     done: [],
     error: null,
+    unrecorded: Promise.resolve([]),
   };
   const total = plan.reservation.recipients.length;
   const recording: Promise<MessageResult[]>[] = [];
-  const settle = async (): Promise<Delivery> => {
-    // Parts whose early record failed go into the final one (it changes pending rows only).
-    for (const unrecorded of await Promise.all(recording)) delivery.results.push(...unrecorded);
+  const settle = (): Delivery => {
+    delivery.unrecorded = Promise.all(recording).then((lists) => lists.flat());
     return delivery;
   };
   const asApiError = (error: unknown): ApiError =>
