@@ -197,7 +197,7 @@ const mutations: Mutation[] = [
     // Both guards: the early replay check and the reservation that loses a concurrent race.
     property: "a repeated idempotency key never sends again",
     sql: [
-      patchFunction(PREPARE, "m\\.idempotency_key = v_key_prefix \\|\\| '0'", "false"),
+      patchFunction(PREPARE, "m\\.idempotency_key = v_key_prefix \\|\\| v_first::text", "false"),
       patchFunction(PREPARE, "do nothing", "do update set status = 'pending'"),
     ].join("\n"),
   },
