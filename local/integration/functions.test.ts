@@ -2,6 +2,7 @@
 // and the ClickSend sandbox. Each test reads as a user story.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../clicksend-sandbox/server.ts";
+import { signJwt } from "../gateway/jwt.ts";
 import { createTestClient } from "../gateway/testing.ts";
 import { startFullStack, type FullStack } from "./full-stack.ts";
 
@@ -581,6 +582,53 @@ describe("bulk sends", () => {
 });
 
 describe("tenancy", () => {
+  it("refuses a forged service_role token even on a function's own port, where no gateway checks it", async () => {
+    const a = await newUser();
+    const connectionId = await connect(a);
+    const agentId = await agentWithGrant(a, connectionId, ["sms"]);
+    const before = await sandboxState();
+    const unsigned = (claims: Record<string, unknown>): string =>
+      [
+        Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url"),
+        Buffer.from(JSON.stringify(claims)).toString("base64url"),
+        "",
+      ].join(".");
+    const claims = { role: "service_role", iss: "supabase-demo", exp: 4102444800 };
+    const forged = [
+      unsigned(claims),
+      signJwt(claims, "not-the-secret-not-the-secret-not-the-secret"),
+    ];
+    const direct = async (name: string, token: string, body: unknown): Promise<number> => {
+      const fn = stack.functions.functions.get(name);
+      if (!fn) throw new Error(`function ${name} is not running`);
+      const response = await fetch(`http://127.0.0.1:${String(fn.port)}/${name}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      await response.body?.cancel();
+      return response.status;
+    };
+    const send = {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: ["+61411111111"], body: "From a forged token" },
+    };
+    for (const token of forged) {
+      expect(await direct("execute-agent-tool", token, send)).toBe(401);
+      expect(await direct("get-agent-tools", token, { agent_id: agentId })).toBe(401);
+      expect(
+        await direct("clicksend-api", token, {
+          connection_id: connectionId,
+          action: "get_balance",
+        }),
+      ).toBe(401);
+    }
+    expect((await sandboxState()).sms_sent).toBe(before.sms_sent);
+    // The real service-role key is still the platform's way in.
+    expect(await direct("get-agent-tools", stack.serviceRoleKey, { agent_id: agentId })).toBe(200);
+  });
+
   it("lets user B use neither A's connection nor A's agent in any function", async () => {
     const a = await newUser();
     const b = await newUser();

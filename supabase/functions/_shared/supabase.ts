@@ -60,10 +60,21 @@ function jwtRole(token: string): string | undefined {
   }
 }
 
+/** Equal secrets, compared in time that does not depend on where they differ. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(expected);
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return difference === 0;
+}
+
 /**
- * Who is calling. The platform has already verified the JWT's signature (verify_jwt), so its role
- * claim can be read; a user token is also checked with the auth server, which rejects signed-out
- * sessions.
+ * Who is calling. The service is a caller holding exactly the service-role key: a token that
+ * merely claims the role is not trusted, since nothing here checks its signature (the gateway's
+ * verify_jwt may be off, or the function reached on its own port). Anyone else must be a user
+ * whose token the auth server accepts, which also rejects signed-out sessions.
  */
 export async function identifyCaller(
   req: Request,
@@ -74,13 +85,13 @@ export async function identifyCaller(
   const token = match?.[1];
   if (!token)
     throw new ApiError(401, "unauthorized", "Sign in first: the request has no access token.");
-  const role = jwtRole(token);
-  if (role === "service_role") {
+  if (sameSecret(token, env.SUPABASE_SERVICE_ROLE_KEY)) {
     if (!options.allowService)
       throw new ApiError(403, "forbidden", "This function acts for a signed-in user only.");
     return { kind: "service" };
   }
-  if (role !== "authenticated")
+  // A cheap first look (the claim is unverified): only a user token is worth asking about.
+  if (jwtRole(token) !== "authenticated")
     throw new ApiError(401, "unauthorized", "Sign in first: this needs a user's access token.");
   const db = createClient<Database>(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
     ...clientOptions,
