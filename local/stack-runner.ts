@@ -163,6 +163,12 @@ export async function runStack(options: StackOptions): Promise<void> {
         SUPABASE_ANON_KEY: keys.anon,
         SUPABASE_SERVICE_ROLE_KEY: keys.serviceRole,
         CLICKSEND_API_BASE: clicksendApiBase,
+        ...(sandbox
+          ? {
+              CLICKSEND_SANDBOX_USERNAME: SANDBOX_USERNAME,
+              CLICKSEND_SANDBOX_API_KEY: SANDBOX_API_KEY,
+            }
+          : {}),
       },
       denoDir: join(repoRoot, ".local-data/deno"),
       denoBin: join(repoRoot, "node_modules/.bin/deno"),

@@ -3,7 +3,12 @@
 // the gateway in front. `instrument` lets a benchmark see what the gateway does (its database
 // calls, the requests it serves, every log line as it is written) without changing it.
 import { join } from "node:path";
-import { startSandbox, type Sandbox } from "../clicksend-sandbox/server.ts";
+import {
+  SANDBOX_API_KEY,
+  SANDBOX_USERNAME,
+  startSandbox,
+  type Sandbox,
+} from "../clicksend-sandbox/server.ts";
 import { applyAll } from "../db/apply.ts";
 import { openPglite, openPostgres, type Database } from "../db/database.ts";
 import { repoRoot } from "../db/sql-files.ts";
@@ -108,6 +113,8 @@ export async function startFullStack(options: FullStackOptions = {}): Promise<Fu
           SUPABASE_ANON_KEY: LOCAL_ANON_KEY,
           SUPABASE_SERVICE_ROLE_KEY: LOCAL_SERVICE_ROLE_KEY,
           CLICKSEND_API_BASE: sandbox.url,
+          CLICKSEND_SANDBOX_USERNAME: SANDBOX_USERNAME,
+          CLICKSEND_SANDBOX_API_KEY: SANDBOX_API_KEY,
           ...options.functionsEnv,
         },
         denoDir: join(repoRoot, ".local-data/deno"),

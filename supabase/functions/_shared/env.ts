@@ -9,6 +9,9 @@ export const functionEnvSchema = z.object({
   CLICKSEND_API_BASE: z.url().default(CLICKSEND_API_BASE),
   /** Per-attempt ClickSend timeout in ms; unset keeps the client's defaults (10 s reads, 30 s writes). */
   CLICKSEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  /** The local sandbox's public test account, offered in the connect dialog; set by the local stack. */
+  CLICKSEND_SANDBOX_USERNAME: z.string().min(1).optional(),
+  CLICKSEND_SANDBOX_API_KEY: z.string().min(1).optional(),
 });
 export type FunctionEnv = z.infer<typeof functionEnvSchema>;
 
@@ -22,6 +25,8 @@ export function readEnv(get: (name: string) => string | undefined): FunctionEnv 
     SUPABASE_SERVICE_ROLE_KEY: get("SUPABASE_SERVICE_ROLE_KEY"),
     CLICKSEND_API_BASE: emptyToUndefined(get("CLICKSEND_API_BASE")),
     CLICKSEND_TIMEOUT_MS: emptyToUndefined(get("CLICKSEND_TIMEOUT_MS")),
+    CLICKSEND_SANDBOX_USERNAME: emptyToUndefined(get("CLICKSEND_SANDBOX_USERNAME")),
+    CLICKSEND_SANDBOX_API_KEY: emptyToUndefined(get("CLICKSEND_SANDBOX_API_KEY")),
   });
   if (!parsed.success) {
     // Names only: never echo values.
@@ -36,4 +41,12 @@ export function readEnv(get: (name: string) => string | undefined): FunctionEnv 
 export function isSandbox(env: FunctionEnv): boolean {
   const host = new URL(env.CLICKSEND_API_BASE).hostname;
   return host === "127.0.0.1" || host === "localhost";
+}
+
+/** The sandbox's test account the app may offer, when ClickSend is the sandbox and one is set. */
+export function sandboxAccount(env: FunctionEnv): { username: string; api_key: string } | null {
+  const username = env.CLICKSEND_SANDBOX_USERNAME;
+  const apiKey = env.CLICKSEND_SANDBOX_API_KEY;
+  if (!isSandbox(env) || username === undefined || apiKey === undefined) return null;
+  return { username, api_key: apiKey };
 }

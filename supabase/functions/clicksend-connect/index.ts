@@ -5,7 +5,7 @@ import {
   updateBodySchema,
 } from "../_shared/connection-schemas.ts";
 import { connect, disconnect, update } from "../_shared/connections.ts";
-import { isSandbox, readEnv } from "../_shared/env.ts";
+import { isSandbox, readEnv, sandboxAccount } from "../_shared/env.ts";
 import { json, readJson, serve } from "../_shared/http.ts";
 import { identifyCaller, serviceClient } from "../_shared/supabase.ts";
 import { redactText } from "../_shared/redact.ts";
@@ -24,16 +24,11 @@ async function asUser(req: Request) {
 Deno.serve(
   serve(
     {
-      // Which ClickSend this backend talks to; the sandbox's credentials are public test values.
+      // Which ClickSend this backend talks to; the sandbox's credentials are public test values
+      // that the local stack hands to the functions.
       GET: async (req) => {
         await asUser(req);
-        const sandbox = isSandbox(env);
-        return json(200, {
-          sandbox,
-          sandbox_account: sandbox
-            ? { username: "sandbox_user", api_key: "A1B2C3D4-E5F6-4789-ABCD-0123456789AB" }
-            : null,
-        });
+        return json(200, { sandbox: isSandbox(env), sandbox_account: sandboxAccount(env) });
       },
       POST: async (req) => {
         const db = await asUser(req);
