@@ -473,6 +473,25 @@ describe("agent tools", () => {
 });
 
 describe("bulk sends", () => {
+  /** A user whose agent may send SMS on its own sandbox account with room for bulk sends. */
+  async function bulkAgent(
+    username: string,
+    apiKey: string,
+  ): Promise<{ user: User; agentId: string }> {
+    await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, api_key: apiKey, balance: 10_000 }),
+    });
+    const user = await newUser();
+    const reply = await user.call("clicksend-connect", "POST", { username, api_key: apiKey });
+    expect(reply.status).toBe(201);
+    const agentId = await agentWithGrant(user, (reply.body.connection as { id: string }).id, [
+      "sms",
+    ]);
+    return { user, agentId };
+  }
+
   // 2,500 messages leave ~5,000 receipt pushes behind; do not hand them to the next test.
   afterEach(async () => {
     await clearPending();
@@ -480,20 +499,7 @@ describe("bulk sends", () => {
 
   it("sends 2,500 recipients in three ClickSend requests of at most 1000", async () => {
     const bulk = { username: "bulk_user", api_key: "BULK-KEY-0000-1111" };
-    await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ...bulk, balance: 10_000 }),
-    });
-    const user = await newUser();
-    const reply = await user.call("clicksend-connect", "POST", {
-      username: bulk.username,
-      api_key: bulk.api_key,
-    });
-    expect(reply.status).toBe(201);
-    const agentId = await agentWithGrant(user, (reply.body.connection as { id: string }).id, [
-      "sms",
-    ]);
+    const { user, agentId } = await bulkAgent(bulk.username, bulk.api_key);
     const recipients = Array.from(
       { length: 2500 },
       (_value, index) => `+614120${String(index).padStart(5, "0")}`,
@@ -531,20 +537,7 @@ describe("bulk sends", () => {
   });
   it("stops a bulk send at a failed part: what ClickSend may have taken is kept, the rest freed, never resent", async () => {
     const bulk = { username: "bulk_fault_user", api_key: "BULK-FAULT-KEY-2222" };
-    await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ...bulk, balance: 10_000 }),
-    });
-    const user = await newUser();
-    const reply = await user.call("clicksend-connect", "POST", {
-      username: bulk.username,
-      api_key: bulk.api_key,
-    });
-    expect(reply.status).toBe(201);
-    const agentId = await agentWithGrant(user, (reply.body.connection as { id: string }).id, [
-      "sms",
-    ]);
+    const { user, agentId } = await bulkAgent(bulk.username, bulk.api_key);
     const recipients = Array.from(
       { length: 2500 },
       (_value, index) => `+614130${String(index).padStart(5, "0")}`,

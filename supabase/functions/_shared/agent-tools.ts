@@ -16,13 +16,13 @@ import {
   firstPart,
   needsAccountCountry,
   planSend,
-  partReserver,
   summarise,
   type SendPlan,
   type SendRequest,
 } from "./messaging.ts";
 import {
   connectionRefusal,
+  databaseError,
   finishCall,
   prepareCall,
   type AuditEntry,
@@ -66,13 +66,7 @@ export async function discoverTools(db: Db, agentId: string): Promise<{ tools: O
     { p_agent_id: agentId },
     { get: true },
   );
-  if (error) {
-    throw status === 503
-      ? new ApiError(503, "backend_busy", "The service is busy; try again in a moment.", true, {
-          "retry-after": "1",
-        })
-      : new ApiError(500, "database_error", "Could not read the agent's permissions.", true);
-  }
+  if (error) throw databaseError(status, "Could not read the agent's permissions.");
   const scopes = scopesSchema.catch([]).parse(data);
   if (scopes === null) throw new ApiError(404, "agent_not_found", "No such agent in your account.");
   return { tools: toolsForScopes(new Set(scopes)) };
@@ -301,14 +295,7 @@ export async function executeTool(
   let answer: { result: unknown } | { error: ApiError };
   if (send !== null) {
     // A bulk send reserves each later part, and records the part before, while one is out.
-    const delivery = await deliver(
-      call.client,
-      send.request,
-      send.plan,
-      call.rows,
-      partReserver(env, service, base, send.plan),
-      (results) => finishCall(service, { callIds: [], results }),
-    );
+    const delivery = await deliver(env, service, base, call, send.request, send.plan);
     const error = delivery.error;
     answer =
       error === null

@@ -13,7 +13,6 @@ import {
   firstPart,
   needsAccountCountry,
   planSend,
-  partReserver,
   summarise,
   type SendOutcome,
   type SendRequest,
@@ -147,14 +146,7 @@ async function send(
   if (prepared.outcome === "replay") return summarise(prepared.rows, true, plan.invalid, 0);
   if (prepared.outcome !== "ready") throw refusal(prepared);
   // A bulk send reserves each later part, and records the part before, while one is out.
-  const delivery = await deliver(
-    prepared.client,
-    request,
-    plan,
-    prepared.rows,
-    partReserver(env, service, path, plan),
-    (results) => finishCall(service, { callIds: [], results }),
-  );
+  const delivery = await deliver(env, service, path, prepared, request, plan);
   try {
     await finishSend(service, delivery, { callIds: prepared.callIds });
   } catch (error) {

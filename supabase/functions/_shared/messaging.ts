@@ -21,6 +21,7 @@ import {
   type MessageResult,
   type MessageRow,
   type PrepareRequest,
+  type ReadyCall,
   type ReservedRow,
   type SendReservation,
 } from "./prepared-call.ts";
@@ -148,7 +149,7 @@ export function firstPart(plan: SendPlan): SendReservation {
  * ClickSend's own time. The first part's key already stops a repeated request, so a part cannot
  * race one.
  */
-export function partReserver(
+function partReserver(
   env: FunctionEnv,
   service: Db,
   caller: Omit<PrepareRequest, "requests" | "send">,
@@ -276,20 +277,24 @@ export async function finishSend(
 
 /**
  * Sends a send's recipients, one ClickSend request per part of 1000; stops at the first failure.
- * Never throws. `first` holds the rows the first prepare reserved (the first RESERVE_AHEAD
- * parts); `reserve` reserves each later part while the parts before it are out, and `record`
- * records each part's results but the last while the next one is out, so a bulk send's
+ * Never throws. `call` holds the rows the first prepare reserved (the first RESERVE_AHEAD
+ * parts); each later part is reserved (as `caller`) while the parts before it are out, and each
+ * part's results but the last are recorded while the next one is out, so a bulk send's
  * bookkeeping overlaps ClickSend's own time. `results` holds what the final record (finishSend)
  * must store; an early part whose record failed comes back through `unrecorded`.
  */
 export async function deliver(
-  client: ClickSendClient,
+  env: FunctionEnv,
+  service: Db,
+  caller: Omit<PrepareRequest, "requests" | "send">,
+  call: ReadyCall,
   request: SendRequest,
   plan: SendPlan,
-  first: ReservedRow[],
-  reserve: (firstIndex: number) => Promise<ReservedRow[]>,
-  record: (results: MessageResult[]) => Promise<void>,
 ): Promise<Delivery> {
+  const { client, rows: first } = call;
+  const reserve = partReserver(env, service, caller, plan);
+  const record = (results: MessageResult[]): Promise<void> =>
+    finishCall(service, { callIds: [], results });
   const delivery: Delivery = {
     results: [],
     release: [],

@@ -109,7 +109,7 @@ export type Prepared =
   | { outcome: "rate_limited"; userId: string; connectionId: string; retryAfterSeconds: number };
 
 /** A database failure: 503 from an overloaded backend is worth a retry soon, the rest is ours. */
-function databaseError(status: number, message: string): ApiError {
+export function databaseError(status: number, message: string): ApiError {
   if (status === 503) {
     return new ApiError(503, "backend_busy", "The service is busy; try again in a moment.", true, {
       "retry-after": "1",
