@@ -5,6 +5,13 @@ const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
 const BASIC_AUTH = /\bBasic\s+[A-Za-z0-9+/=]{8,}/gi;
 const BEARER = /\bBearer\s+[\w.~+/=-]{8,}/gi;
 const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
+/**
+ * A UUID (8-4-4-4-12 hex digits, any case) not inside a longer hex run: ids of connections,
+ * agents and ClickSend messages. Audit and log lines are joined by them, so they are never
+ * masked, even when a group is all digits and looks like part of a phone number.
+ */
+const UUID =
+  /(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])/gi;
 
 const SECRET_KEY =
   /(^|_)(api_?key|apikey|role_key|anon_key|secret|token|password|authorization|vault)(_|$)/i;
@@ -20,13 +27,28 @@ export function redactPhone(value: string): string {
   return `${head}${"•".repeat(Math.max(digits.length - 5, 1))}${digits.slice(-3)}`;
 }
 
-/** Free text: JWTs, Basic/Bearer credentials and phone-number-like runs are masked. */
+/** Phone-number-like runs masked in the text between UUIDs; the UUIDs stay as they are. */
+function redactPhones(text: string): string {
+  let result = "";
+  let from = 0;
+  for (const uuid of text.matchAll(UUID)) {
+    result += text.slice(from, uuid.index).replace(PHONE, (match) => redactPhone(match)) + uuid[0];
+    from = uuid.index + uuid[0].length;
+  }
+  return result + text.slice(from).replace(PHONE, (match) => redactPhone(match));
+}
+
+/**
+ * Free text: JWTs, Basic/Bearer credentials and phone-number-like runs are masked. UUIDs are
+ * left whole (a credential that happens to be one is still masked: credentials come first).
+ */
 export function redactText(text: string): string {
-  return text
-    .replace(JWT, "[jwt]")
-    .replace(BASIC_AUTH, "Basic [redacted]")
-    .replace(BEARER, "Bearer [redacted]")
-    .replace(PHONE, (match) => redactPhone(match));
+  return redactPhones(
+    text
+      .replace(JWT, "[jwt]")
+      .replace(BASIC_AUTH, "Basic [redacted]")
+      .replace(BEARER, "Bearer [redacted]"),
+  );
 }
 
 /** Deep copy with secrets removed, bodies reduced to their length and numbers masked. */
