@@ -1,5 +1,7 @@
-// /functions/v1 under real Deno: JWT checked per verify_jwt, request proxied unchanged, the
-// Supabase environment present, logs prefixed by function name.
+// /functions/v1 under real Deno: JWT checked per verify_jwt, request proxied unchanged but for the
+// per-start gateway secret and the client's address, the Supabase environment present, logs
+// prefixed by function name.
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../db/sql-files.ts";
@@ -50,7 +52,11 @@ async function call(name: string, init: RequestInit = {}): Promise<Response> {
 
 describe("functions discovery and config", () => {
   it("finds function folders with an index.ts and skips _shared", () => {
-    expect(discoverFunctions(join(fixtures, "functions"))).toEqual(["echo", "open-hook"]);
+    expect(discoverFunctions(join(fixtures, "functions"))).toEqual([
+      "echo",
+      "headers",
+      "open-hook",
+    ]);
   });
   it("reads verify_jwt from config.toml, defaulting to true", () => {
     const settings = verifyJwtSettings(join(fixtures, "config.toml"));
@@ -118,6 +124,65 @@ describe("/functions/v1 proxy", () => {
     expect(result.error).toBeNull();
     expect(result.data).toMatchObject({ method: "POST", body: '{"n":1}' });
   });
+
+  it("gives every function this start's secret and puts it on every proxied request, over the client's", async () => {
+    expect(runtime.gatewaySecret).toMatch(/^[0-9a-f]{64}$/);
+    const response = await call("headers", {
+      headers: {
+        authorization: `Bearer ${stack.anonKey}`,
+        "x-gateway-secret": "chosen-by-the-client",
+        "x-forwarded-for": "203.0.113.9, 198.51.100.1",
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      gatewaySecretHeader: runtime.gatewaySecret,
+      forwardedFor: "127.0.0.1",
+      gatewaySecretEnv: runtime.gatewaySecret,
+    });
+  });
+
+  it("sets x-forwarded-for to the address the client connected from", async () => {
+    // All of 127/8 is loopback on Linux: a second client address without a second machine.
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = httpRequest(
+        `${stack.url}/functions/v1/headers`,
+        {
+          localAddress: "127.0.0.2",
+          headers: { authorization: `Bearer ${stack.anonKey}`, "x-forwarded-for": "10.0.0.1" },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => {
+            resolve(text);
+          });
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(JSON.parse(body)).toMatchObject({ forwardedFor: "127.0.0.2" });
+  });
+
+  it("makes a new secret on every start", async () => {
+    const second = await startFunctions({
+      dir: join(fixtures, "functions"),
+      configToml: join(fixtures, "config.toml"),
+      env: { SUPABASE_URL: "http://127.0.0.1:54321" },
+      denoDir: join(repoRoot, ".local-data/deno"),
+      denoBin,
+      log: () => undefined,
+    });
+    try {
+      expect(second.gatewaySecret).toMatch(/^[0-9a-f]{64}$/);
+      expect(second.gatewaySecret).not.toBe(runtime.gatewaySecret);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
 
   it("prefixes function logs with the function name", () => {
     expect(logs).toContain("[fn:echo] echo called with POST");

@@ -2,7 +2,13 @@
 // real Deno (from the npm package `deno`) on its own port (DENO_SERVE_ADDRESS), with the
 // environment Supabase gives a function. The gateway checks the JWT as `verify_jwt` in
 // supabase/config.toml says, then proxies /functions/v1/<name>/… to it.
+//
+// A function's own port is reachable by anything on this machine, past verify_jwt. So each start
+// makes a random secret, gives it to every function as FUNCTIONS_GATEWAY_SECRET and puts it on
+// every proxied request as x-gateway-secret; the functions refuse requests without it (`serve` in
+// supabase/functions/_shared/http.ts).
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { connect } from "node:net";
@@ -37,9 +43,14 @@ export interface RunningFunction {
 
 export interface FunctionsRuntime {
   functions: Map<string, RunningFunction>;
+  /** This start's FUNCTIONS_GATEWAY_SECRET (tests call a function's own port with it). */
+  gatewaySecret: string;
   handler(jwtSecret: string): Handler;
   stop(): Promise<void>;
 }
+
+/** The header every proxied request carries the per-start secret in. */
+export const GATEWAY_SECRET_HEADER = "x-gateway-secret";
 
 const configSchema = z.object({
   functions: z
@@ -164,6 +175,7 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
   const verify = verifyJwtSettings(options.configToml);
   const functions = new Map<string, RunningFunction>();
   const names = discoverFunctions(options.dir);
+  const gatewaySecret = randomBytes(32).toString("hex");
   await cacheDependencies(options, names);
   for (const name of names) {
     const port = await freePort();
@@ -183,6 +195,7 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
           DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${String(port)}`,
           SB_EXECUTION_ID: name,
           ...options.env,
+          FUNCTIONS_GATEWAY_SECRET: gatewaySecret,
         },
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -220,6 +233,7 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
 
   return {
     functions,
+    gatewaySecret,
     stop,
     handler: (jwtSecret) => async (req, res, _url, path) => {
       const [, name = "", ...rest] = path.split("/");
@@ -242,21 +256,34 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
           return;
         }
       }
-      await proxy(req, res, fn.port, `/${[name, ...rest].join("/")}${_url.search}`);
+      await proxy(req, res, fn.port, `/${[name, ...rest].join("/")}${_url.search}`, {
+        [GATEWAY_SECRET_HEADER]: gatewaySecret,
+        // Who connected, for per-client limits; nothing trusted sits in front of this gateway,
+        // so what the client claimed is replaced.
+        "x-forwarded-for": socketAddress(req),
+      });
     },
   };
 }
 
+/** The client socket's address, an IPv4-mapped IPv6 one (::ffff:a.b.c.d) as plain IPv4. */
+export function socketAddress(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? "";
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}
+
 /**
- * Proxies one request to a function listening on 127.0.0.1:`port`. When the client goes away
- * before the answer is complete, the upstream request is destroyed too: the function sees its
- * request closed (Deno aborts `request.signal`) instead of working for nobody.
+ * Proxies one request to a function listening on 127.0.0.1:`port`, with `headers` set over the
+ * client's (replacing any the client sent under those names). When the client goes away before
+ * the answer is complete, the upstream request is destroyed too: the function sees its request
+ * closed (Deno aborts `request.signal`) instead of working for nobody.
  */
 export function proxy(
   req: IncomingMessage,
   res: ServerResponse,
   port: number,
   path: string,
+  headers: Record<string, string> = {},
 ): Promise<void> {
   return new Promise((resolve) => {
     const client = watchClient(res);
@@ -270,7 +297,14 @@ export function proxy(
         port,
         method: req.method,
         path,
-        headers: { ...req.headers, host: `127.0.0.1:${String(port)}` },
+        headers: {
+          ...req.headers,
+          // Node gives the client's header names in lower case: set ours the same way to replace them.
+          ...Object.fromEntries(
+            Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+          ),
+          host: `127.0.0.1:${String(port)}`,
+        },
       },
       (response) => {
         if (client.gone()) return;

@@ -12,6 +12,12 @@ export const functionEnvSchema = z.object({
   /** The local sandbox's public test account, offered in the connect dialog; set by the local stack. */
   CLICKSEND_SANDBOX_USERNAME: z.string().min(1).optional(),
   CLICKSEND_SANDBOX_API_KEY: z.string().min(1).optional(),
+  /**
+   * Set by the local gateway, a new random value each start: requests without it in the
+   * x-gateway-secret header are refused (see `serve`). Unset on Supabase, where the platform
+   * gateway is the only way to reach a function.
+   */
+  FUNCTIONS_GATEWAY_SECRET: z.string().min(32).optional(),
 });
 export type FunctionEnv = z.infer<typeof functionEnvSchema>;
 
@@ -27,6 +33,7 @@ export function readEnv(get: (name: string) => string | undefined): FunctionEnv 
     CLICKSEND_TIMEOUT_MS: emptyToUndefined(get("CLICKSEND_TIMEOUT_MS")),
     CLICKSEND_SANDBOX_USERNAME: emptyToUndefined(get("CLICKSEND_SANDBOX_USERNAME")),
     CLICKSEND_SANDBOX_API_KEY: emptyToUndefined(get("CLICKSEND_SANDBOX_API_KEY")),
+    FUNCTIONS_GATEWAY_SECRET: emptyToUndefined(get("FUNCTIONS_GATEWAY_SECRET")),
   });
   if (!parsed.success) {
     // Names only: never echo values.

@@ -103,12 +103,57 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
 
 export type RouteHandler = (req: Request) => Promise<Response>;
 
-/** CORS preflight, method dispatch (405 otherwise), and errors turned into JSON answers. */
+/** Equal secrets, compared in time that does not depend on where they differ. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(expected);
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return difference === 0;
+}
+
+/** The header the local gateway puts on every request it proxies to a function. */
+export const GATEWAY_SECRET_HEADER = "x-gateway-secret";
+
+/**
+ * The client's IP address as the gateway in front saw it: the first entry of X-Forwarded-For,
+ * trimmed (the local gateway sets the header to the socket's address, replacing whatever the
+ * client sent). Null when there is none.
+ */
+export function clientAddress(req: Request): string | null {
+  const first = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return first === undefined || first === "" ? null : first;
+}
+
+export interface ServeOptions {
+  /**
+   * FUNCTIONS_GATEWAY_SECRET: when set (the local stack sets it, per start), every request must
+   * carry it in the x-gateway-secret header, so a function's own port is no way around the
+   * gateway's verify_jwt. Unset on Supabase, where the platform gateway is the only way in.
+   */
+  gatewaySecret?: string | undefined;
+}
+
+/**
+ * The gateway's secret check, CORS preflight, method dispatch (405 otherwise), and errors turned
+ * into JSON answers.
+ */
 export function serve(
   routes: Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", RouteHandler>>,
   log: (line: string) => void,
+  options: ServeOptions = {},
 ): RouteHandler {
+  const { gatewaySecret } = options;
   return async (req) => {
+    if (
+      gatewaySecret !== undefined &&
+      !sameSecret(req.headers.get(GATEWAY_SECRET_HEADER) ?? "", gatewaySecret)
+    ) {
+      return errorResponse(
+        new ApiError(401, "unauthorized", "Call this function through the API gateway."),
+      );
+    }
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders });
     const route = routes[req.method as keyof typeof routes];
     if (!route) {

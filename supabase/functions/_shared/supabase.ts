@@ -4,7 +4,7 @@
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "./database.types.ts";
 import type { FunctionEnv } from "./env.ts";
-import { ApiError } from "./http.ts";
+import { ApiError, sameSecret } from "./http.ts";
 
 export type Db = SupabaseClient<Database>;
 
@@ -58,16 +58,6 @@ function jwtRole(token: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Equal secrets, compared in time that does not depend on where they differ. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = new TextEncoder().encode(given);
-  const b = new TextEncoder().encode(expected);
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
 }
 
 /**

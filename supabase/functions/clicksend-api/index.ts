@@ -23,5 +23,6 @@ Deno.serve(
     (line) => {
       console.log(redactText(line));
     },
+    { gatewaySecret: env.FUNCTIONS_GATEWAY_SECRET },
   ),
 );
