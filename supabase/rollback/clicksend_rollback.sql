@@ -1,5 +1,5 @@
 -- =====================================================================================
--- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..5)
+-- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..6)
 -- =====================================================================================
 -- Removes every object those migrations add and every Vault secret they stored, leaving the
 -- platform base (20250910000000) in place. Run it in one transaction:
@@ -21,6 +21,15 @@ $$;
 delete from vault.secrets where name like 'clicksend:%';
 
 -- 2. Executor bookkeeping, credentials, messages and their functions.
+drop index if exists public.user_oauth_connections_one_active_account_idx;
+drop function if exists private.clicksend_merge_duplicate_connections();
+drop function if exists public.clicksend_begin_verification(uuid, text, text);
+drop function if exists public.clicksend_finish_verification(bigint, text);
+drop function if exists public.clicksend_verification_limits();
+drop function if exists public.clicksend_live_webhook_tokens(text[]);
+drop function if exists private.clicksend_window_wait(timestamptz[], integer, interval, timestamptz);
+drop function if exists private.clicksend_seconds_until(timestamptz, timestamptz);
+drop table if exists private.clicksend_verification_attempts;
 drop function if exists public.clicksend_prepare_call(integer, uuid, uuid, uuid, text, jsonb);
 drop function if exists public.clicksend_finish_call(bigint[], jsonb, uuid[], jsonb);
 drop function if exists public.clicksend_receipt_push(text, text, text, text, timestamptz);
@@ -77,7 +86,8 @@ do $$
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
     delete from supabase_migrations.schema_migrations
-     where version in ('20250911000001', '20250911000002', '20250911000003', '20250911000004');
+     where version in ('20250911000001', '20250911000002', '20250911000003', '20250911000004',
+                       '20250911000005', '20250911000006');
   end if;
 end
 $$;

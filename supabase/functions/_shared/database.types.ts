@@ -418,6 +418,14 @@ export type Database = {
         }
         Returns: boolean
       }
+      clicksend_begin_verification: {
+        Args: {
+          p_user_id: string
+          p_username: string
+          p_client_ip?: string
+        }
+        Returns: Json
+      }
       clicksend_delete_api_key: {
         Args: {
           p_connection_id: string
@@ -433,11 +441,24 @@ export type Database = {
         }
         Returns: undefined
       }
+      clicksend_finish_verification: {
+        Args: {
+          p_attempt_id: number
+          p_outcome: string
+        }
+        Returns: undefined
+      }
       clicksend_issue_webhook_token: {
         Args: {
           p_connection_id: string
         }
         Returns: string
+      }
+      clicksend_live_webhook_tokens: {
+        Args: {
+          p_tokens: string[]
+        }
+        Returns: string[]
       }
       clicksend_prepare_call: {
         Args: {
@@ -485,6 +506,10 @@ export type Database = {
           p_api_key: string
         }
         Returns: undefined
+      }
+      clicksend_verification_limits: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
       }
       clicksend_webhook_connection: {
         Args: {

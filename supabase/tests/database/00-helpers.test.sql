@@ -139,7 +139,13 @@ security definer
 set search_path = ''
 as $$
   insert into public.user_oauth_connections (user_id, oauth_provider_id, connection_name, external_username, connection_status)
-  values (tests.get_supabase_uid(owner), tests.clicksend_provider_id(), connection_name, owner || '_cs', status)
+  values (
+    tests.get_supabase_uid(owner), tests.clicksend_provider_id(), connection_name,
+    -- one ClickSend username per connection name: a user has one active connection per account
+    owner || '_cs' || case when connection_name = 'Test connection' then ''
+                           else '_' || lower(regexp_replace(connection_name, '\W+', '_', 'g')) end,
+    status
+  )
   returning id
 $$;
 

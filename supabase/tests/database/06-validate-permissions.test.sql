@@ -104,7 +104,7 @@ select ok(
 select results_eq(
   format('select * from get_user_clicksend_connection(%L)', :'owner_uid'),
   format(
-    $$values (%L::uuid, 'Owner newest'::text, 'owner_cs'::text, 'active'::text, '{}'::jsonb)$$,
+    $$values (%L::uuid, 'Owner newest'::text, 'owner_cs_owner_newest'::text, 'active'::text, '{}'::jsonb)$$,
     :'owner_connection'
   ),
   'owner gets their newest active ClickSend connection'
