@@ -2,6 +2,7 @@
 // key in Vault and the connection under RLS; rotate, rename, disconnect. The key is never
 // returned, logged or put anywhere but Vault (at most a 4-character hint).
 import { ClickSendClient } from "./clicksend/client.ts";
+import { z } from "zod";
 import { ClickSendError } from "./clicksend/errors.ts";
 import type { Account } from "./clicksend/types.ts";
 import type { Json } from "./database.types.ts";
@@ -95,16 +96,93 @@ export function fromClickSend(error: unknown): ApiError {
   }
 }
 
-async function verify(env: FunctionEnv, username: string, apiKey: string): Promise<Account> {
+/** Who asks for a verification: the limits count per user and per client address. */
+export interface Requester {
+  userId: string;
+  clientIp: string | null;
+}
+
+const beginVerificationSchema = z.discriminatedUnion("allowed", [
+  z.object({ allowed: z.literal(true), attempt_id: z.number().int() }),
+  z.object({
+    allowed: z.literal(false),
+    limit: z.string(),
+    retry_after_seconds: z.number().int().positive(),
+  }),
+]);
+
+/** "45 seconds", "2 minutes", "3 hours": a wait, rounded up to a unit a person reads. */
+export function waitInWords(seconds: number): string {
+  const plural = (n: number, unit: string): string => `${String(n)} ${unit}${n === 1 ? "" : "s"}`;
+  if (seconds < 60) return plural(seconds, "second");
+  if (seconds < 3600) return plural(Math.ceil(seconds / 60), "minute");
+  return plural(Math.ceil(seconds / 3600), "hour");
+}
+
+function tooManyAttempts(limit: string, retryAfter: number): ApiError {
+  const when = `Try again in ${waitInWords(retryAfter)}.`;
+  const why =
+    limit === "user_backoff"
+      ? "ClickSend refused several API keys in a row. Check the username and the key under API Credentials in ClickSend's dashboard."
+      : limit.startsWith("ip_")
+        ? "Too many ClickSend credentials were checked from your network."
+        : limit === "username_failures"
+          ? "Too many wrong API keys were tried for this ClickSend username."
+          : "You have checked ClickSend credentials too often.";
+  return new ApiError(429, "too_many_attempts", `${why} ${when}`, true, {
+    "retry-after": String(retryAfter),
+  });
+}
+
+/** The ClickSend answers that mean "these credentials do not work": counted toward backoff. */
+const REFUSALS: ReadonlySet<string> = new Set([
+  "invalid_credentials",
+  "account_suspended",
+  "forbidden",
+]);
+
+/**
+ * Checks a username and key with ClickSend (GET /account), once the database's limits allow
+ * it: a refused attempt never reaches ClickSend. One request, not retried: a wrong key is not
+ * asked twice, and a repeated 429 is the account owner's limit, not ours to spend.
+ */
+async function verify(
+  env: FunctionEnv,
+  service: Db,
+  requester: Requester,
+  username: string,
+  apiKey: string,
+): Promise<Account> {
+  const { data, error } = await service.rpc("clicksend_begin_verification", {
+    p_user_id: requester.userId,
+    p_username: username,
+    ...(requester.clientIp === null ? {} : { p_client_ip: requester.clientIp }),
+  });
+  const begun = beginVerificationSchema.safeParse(data);
+  if (error || !begun.success)
+    throw new ApiError(500, "database_error", "Could not check the credentials; try again.", true);
+  if (!begun.data.allowed) throw tooManyAttempts(begun.data.limit, begun.data.retry_after_seconds);
+
+  let outcome: "verified" | "rejected" | "failed" = "failed";
   try {
-    return await new ClickSendClient({
+    const account = await new ClickSendClient({
       username,
       apiKey,
       baseUrl: env.CLICKSEND_API_BASE,
       timeoutMs: env.CLICKSEND_TIMEOUT_MS,
+      readRetries: 0,
     }).getAccount();
+    outcome = "verified";
+    return account;
   } catch (error) {
+    if (error instanceof ClickSendError && REFUSALS.has(error.code)) outcome = "rejected";
     throw fromClickSend(error);
+  } finally {
+    // Unrecorded, the attempt keeps counting as refused until it leaves the window: safe.
+    await service.rpc("clicksend_finish_verification", {
+      p_attempt_id: begun.data.attempt_id,
+      p_outcome: outcome,
+    });
   }
 }
 
@@ -129,36 +207,85 @@ function webhookUrl(env: FunctionEnv, token: string): string {
   return `${env.SUPABASE_URL}/functions/v1/clicksend-webhook?token=${token}`;
 }
 
-/** Best effort: a connection works without pushed receipts (they can be polled). */
-async function registerReceiptWebhook(
+const RULE_NAME = "AI agents: delivery receipts";
+
+/**
+ * Makes this connection's receipt push the account's one rule of ours: a new webhook token, then
+ * the account's rules are listed, and a rule of ours whose token no longer belongs to a live
+ * connection (an earlier connect, a rotated token, a merged duplicate) is pointed at the new URL
+ * instead of adding another; further stale ones are deleted. Rules of other users' live
+ * connections to the same ClickSend account, and everything not ours, stay. Best effort: a
+ * connection works without pushed receipts (they can be polled), so any failure answers null.
+ */
+async function ensureReceiptRule(
   env: FunctionEnv,
   service: Db,
   connectionId: string,
   client: ClickSendClient,
 ): Promise<number | null> {
+  const prefix = webhookUrl(env, "");
   const { data: token, error } = await service.rpc("clicksend_issue_webhook_token", {
     p_connection_id: connectionId,
   });
   if (error) return null;
   try {
-    const rule = await client.createReceiptRule(
-      "AI agents: delivery receipts",
-      webhookUrl(env, token),
-    );
-    return rule.id;
+    const ours = (await client.listReceiptRules()).flatMap((rule) => {
+      if (rule.action !== "URL" || rule.address?.startsWith(prefix) !== true) return [];
+      return [{ id: rule.id, token: new URL(rule.address).searchParams.get("token") ?? "" }];
+    });
+    const { data: live, error: liveError } = await service.rpc("clicksend_live_webhook_tokens", {
+      p_tokens: ours.map((rule) => rule.token),
+    });
+    if (liveError) return null;
+    const [reuse, ...extra] = ours.filter((rule) => !live.includes(rule.token));
+    for (const rule of extra) await client.deleteReceiptRule(rule.id).catch(() => undefined);
+    const url = webhookUrl(env, token);
+    if (reuse !== undefined) return (await client.updateReceiptRule(reuse.id, RULE_NAME, url)).id;
+    return (await client.createReceiptRule(RULE_NAME, url)).id;
   } catch {
     return null;
   }
+}
+
+/** Records where this connection's receipts come from (pushed by a rule, or polled). */
+async function recordReceiptRule(db: Db, connectionId: string, ruleId: number | null) {
+  const row = await ownConnection(db, connectionId);
+  await db
+    .from("user_oauth_connections")
+    .update({
+      connection_metadata: {
+        ...metadataOf(row),
+        receipt_rule_id: ruleId,
+        receipts: ruleId === null ? "poll" : "push",
+      },
+    })
+    .eq("id", connectionId);
+}
+
+function clientFor(env: FunctionEnv, username: string, apiKey: string): ClickSendClient {
+  return new ClickSendClient({
+    username,
+    apiKey,
+    baseUrl: env.CLICKSEND_API_BASE,
+    timeoutMs: env.CLICKSEND_TIMEOUT_MS,
+  });
+}
+
+function alreadyConnected(username: string, name: string): ApiError {
+  return new ApiError(
+    409,
+    "already_connected",
+    `The ClickSend account ${username} is already connected as “${name}”. To use a new API key, rotate the key on that connection instead of connecting the account again.`,
+  );
 }
 
 export async function connect(
   env: FunctionEnv,
   db: Db,
   service: Db,
+  requester: Requester,
   body: ConnectBody,
 ): Promise<ConnectResult> {
-  const account = await verify(env, body.username, body.api_key);
-
   const { data: provider, error: providerError } = await db
     .from("service_providers")
     .select("id")
@@ -166,6 +293,22 @@ export async function connect(
     .single();
   if (providerError)
     throw new ApiError(503, "provider_unavailable", "The ClickSend integration is not enabled.");
+
+  // A second connection to the same account is refused before ClickSend is asked anything.
+  const { data: mine, error: mineError } = await db
+    .from("user_oauth_connections")
+    .select("connection_name, external_username, connection_status")
+    .eq("oauth_provider_id", provider.id)
+    .in("connection_status", ["active", "error", "expired"]);
+  if (mineError) throw dbFailure("load your connections", mineError);
+  const sameAccount = (username: string) =>
+    mine.find((row) => row.external_username?.toLowerCase() === username.toLowerCase());
+  const before = sameAccount(body.username);
+  if (before) throw alreadyConnected(body.username, before.connection_name);
+
+  const account = await verify(env, service, requester, body.username, body.api_key);
+  const after = sameAccount(account.username);
+  if (after) throw alreadyConnected(account.username, after.connection_name);
 
   const { data: created, error: insertError } = await db
     .from("user_oauth_connections")
@@ -189,6 +332,8 @@ export async function connect(
   });
   if (storeError) {
     await db.from("user_oauth_connections").delete().eq("id", created.id);
+    // A parallel connect of the same account activated first (the one-active-account index).
+    if (storeError.code === "23505") throw alreadyConnected(account.username, "another connection");
     throw new ApiError(
       500,
       "vault_error",
@@ -197,24 +342,12 @@ export async function connect(
     );
   }
 
-  const client = new ClickSendClient({
-    username: account.username,
-    apiKey: body.api_key,
-    baseUrl: env.CLICKSEND_API_BASE,
-    timeoutMs: env.CLICKSEND_TIMEOUT_MS,
-  });
-  const ruleId = await registerReceiptWebhook(env, service, created.id, client);
-  const row = await ownConnection(db, created.id);
-  await db
-    .from("user_oauth_connections")
-    .update({
-      connection_metadata: {
-        ...metadataOf(row),
-        receipt_rule_id: ruleId,
-        receipts: ruleId === null ? "poll" : "push",
-      },
-    })
-    .eq("id", created.id);
+  const client = clientFor(env, account.username, body.api_key);
+  await recordReceiptRule(
+    db,
+    created.id,
+    await ensureReceiptRule(env, service, created.id, client),
+  );
 
   return {
     connection: toView(await ownConnection(db, created.id)),
@@ -226,9 +359,10 @@ export async function update(
   env: FunctionEnv,
   db: Db,
   service: Db,
+  requester: Requester,
   body: UpdateBody,
 ): Promise<ConnectResult | { connection: ConnectionView }> {
-  const row = await ownConnection(db, body.connection_id);
+  let row = await ownConnection(db, body.connection_id);
   let account: Account | undefined;
 
   if (body.api_key !== undefined) {
@@ -238,11 +372,13 @@ export async function update(
         "no_username",
         "This connection has no ClickSend username; reconnect it.",
       );
-    account = await verify(env, row.external_username, body.api_key);
+    account = await verify(env, service, requester, row.external_username, body.api_key);
     const { error } = await service.rpc("clicksend_rotate_api_key", {
       p_connection_id: row.id,
       p_api_key: body.api_key,
     });
+    if (error?.code === "23505")
+      throw alreadyConnected(row.external_username, "another connection");
     if (error)
       throw new ApiError(
         500,
@@ -250,6 +386,10 @@ export async function update(
         "Could not store the new API key; the old key is still in use.",
         true,
       );
+    // A rotate also repairs the receipt push (a missing rule, or stale ones left behind).
+    const client = clientFor(env, row.external_username, body.api_key);
+    await recordReceiptRule(db, row.id, await ensureReceiptRule(env, service, row.id, client));
+    row = await ownConnection(db, row.id);
   }
 
   const changes: { connection_name?: string; connection_metadata?: JsonObject } = {};
@@ -294,12 +434,7 @@ export async function disconnect(
       p_connection_id: row.id,
     });
     if (typeof apiKey === "string") {
-      await new ClickSendClient({
-        username: row.external_username,
-        apiKey,
-        baseUrl: env.CLICKSEND_API_BASE,
-        timeoutMs: env.CLICKSEND_TIMEOUT_MS,
-      })
+      await clientFor(env, row.external_username, apiKey)
         .deleteReceiptRule(ruleId)
         .catch(() => undefined);
     }

@@ -6,7 +6,7 @@ import {
 } from "../_shared/connection-schemas.ts";
 import { connect, disconnect, update } from "../_shared/connections.ts";
 import { isSandbox, readEnv, sandboxAccount } from "../_shared/env.ts";
-import { json, readJson, serve } from "../_shared/http.ts";
+import { clientAddress, json, readJson, serve } from "../_shared/http.ts";
 import { identifyCaller, serviceClient } from "../_shared/supabase.ts";
 import { redactText } from "../_shared/redact.ts";
 
@@ -18,7 +18,7 @@ const log = (line: string): void => {
 async function asUser(req: Request) {
   const caller = await identifyCaller(req, env, { allowService: false });
   if (caller.kind !== "user") throw new Error("unreachable: service callers are refused above");
-  return caller.db;
+  return { db: caller.db, requester: { userId: caller.userId, clientIp: clientAddress(req) } };
 }
 
 Deno.serve(
@@ -31,19 +31,19 @@ Deno.serve(
         return json(200, { sandbox: isSandbox(env), sandbox_account: sandboxAccount(env) });
       },
       POST: async (req) => {
-        const db = await asUser(req);
+        const { db, requester } = await asUser(req);
         const body = await readJson(req, connectBodySchema);
-        const result = await connect(env, db, serviceClient(env), body);
+        const result = await connect(env, db, serviceClient(env), requester, body);
         log(`connected ClickSend account for connection ${result.connection.id}`);
         return json(201, result);
       },
       PATCH: async (req) => {
-        const db = await asUser(req);
+        const { db, requester } = await asUser(req);
         const body = await readJson(req, updateBodySchema);
-        return json(200, await update(env, db, serviceClient(env), body));
+        return json(200, await update(env, db, serviceClient(env), requester, body));
       },
       DELETE: async (req) => {
-        const db = await asUser(req);
+        const { db } = await asUser(req);
         const body = await readJson(req, deleteBodySchema);
         const result = await disconnect(env, db, serviceClient(env), body.connection_id);
         log(
@@ -53,5 +53,6 @@ Deno.serve(
       },
     },
     log,
+    { gatewaySecret: env.FUNCTIONS_GATEWAY_SECRET },
   ),
 );

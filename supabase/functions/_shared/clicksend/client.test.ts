@@ -332,4 +332,73 @@ describe("ClickSendClient", () => {
     const { api } = client(["network"]);
     expect((await failure(api.getAccount())).code).toBe("upstream_unavailable");
   });
+
+  it("lists every page of receipt rules and reads their action and address", async () => {
+    const page = (current: number, last: number, ids: number[]): Answer => ({
+      status: 200,
+      body: envelope({
+        total: 3,
+        per_page: 2,
+        current_page: current,
+        last_page: last,
+        from: 1,
+        to: 2,
+        data: ids.map((id) => ({
+          receipt_rule_id: String(id),
+          rule_name: `Rule ${String(id)}`,
+          match_type: 0,
+          action: id === 3 ? "POLL" : "URL",
+          action_address: id === 3 ? "" : `https://hooks.test/${String(id)}`,
+          enabled: 1,
+        })),
+      }),
+    });
+    const { api, calls } = client([page(1, 2, [1, 2]), page(2, 2, [3])]);
+    const rules = await api.listReceiptRules();
+    expect(rules).toEqual([
+      { id: 1, name: "Rule 1", action: "URL", address: "https://hooks.test/1" },
+      { id: 2, name: "Rule 2", action: "URL", address: "https://hooks.test/2" },
+      { id: 3, name: "Rule 3", action: "POLL", address: "" },
+    ]);
+    expect(calls.map((call) => new URL(call.url).search)).toEqual([
+      "?page=1&limit=100",
+      "?page=2&limit=100",
+    ]);
+  });
+
+  it("points an existing receipt rule at a new URL with PUT", async () => {
+    const { api, calls } = client([
+      {
+        status: 200,
+        body: envelope({ receipt_rule_id: 7, rule_name: "R", action: "URL", action_address: "u" }),
+      },
+    ]);
+    await api.updateReceiptRule(7, "R", "https://hooks.test/new");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.method).toBe("PUT");
+    expect(calls[0]?.url).toBe("http://sandbox.test/v3/automations/sms/receipts/7");
+    expect(JSON.parse(calls[0]?.body ?? "{}")).toEqual({
+      rule_name: "R",
+      match_type: 0,
+      action: "URL",
+      action_address: "https://hooks.test/new",
+      enabled: 1,
+    });
+  });
+
+  it("asks only once when retries are off, even for a retryable answer", async () => {
+    const { fetch, calls } = scripted([
+      { status: 429, body: envelope(null, 429), headers: { "retry-after": "1" } },
+    ]);
+    const api = new ClickSendClient({
+      username: "u",
+      apiKey: "KEY",
+      baseUrl: "http://sandbox.test/v3",
+      fetch,
+      readRetries: 0,
+      sleep: () => Promise.resolve(),
+    });
+    expect((await failure(api.getAccount())).code).toBe("rate_limited");
+    expect(calls).toHaveLength(1);
+  });
 });

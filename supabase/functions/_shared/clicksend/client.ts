@@ -173,6 +173,34 @@ export class ClickSendClient {
     });
   }
 
+  /** Every delivery-receipt rule of the account (all pages, at most `maxPages` of 100). */
+  async listReceiptRules(maxPages = 10): Promise<ReceiptRule[]> {
+    const rules: ReceiptRule[] = [];
+    for (let page = 1; page <= maxPages; page += 1) {
+      const result = await this.call(
+        "GET",
+        "/automations/sms/receipts",
+        paginatorSchema(receiptRuleSchema),
+        { query: { page, limit: 100 }, retry: true },
+      );
+      rules.push(...result.rows);
+      if (!result.hasMore) return rules;
+    }
+    throw new ClickSendError(
+      "upstream_malformed",
+      `The account has more than ${String(maxPages * 100)} receipt rules; not all could be read.`,
+      false,
+    );
+  }
+
+  /** Points an existing receipt rule at `url` (all receipts, enabled). Repeating it changes nothing. */
+  updateReceiptRule(ruleId: number, name: string, url: string): Promise<ReceiptRule> {
+    return this.call("PUT", `/automations/sms/receipts/${String(ruleId)}`, receiptRuleSchema, {
+      body: { rule_name: name, match_type: 0, action: "URL", action_address: url, enabled: 1 },
+      retry: true,
+    });
+  }
+
   async deleteReceiptRule(ruleId: number): Promise<void> {
     await this.request("DELETE", `/automations/sms/receipts/${String(ruleId)}`, { retry: false });
   }

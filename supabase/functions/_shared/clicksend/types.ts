@@ -232,10 +232,16 @@ export const receiptRuleSchema = z
   .object({
     receipt_rule_id: looseNumber,
     rule_name: z.string().optional(),
+    action: z.string().optional(),
     action_address: z.string().nullish(),
   })
   .loose()
-  .transform((rule) => ({ id: rule.receipt_rule_id, name: rule.rule_name ?? null }));
+  .transform((rule) => ({
+    id: rule.receipt_rule_id,
+    name: rule.rule_name ?? null,
+    action: rule.action ?? null,
+    address: rule.action_address ?? null,
+  }));
 export type ReceiptRule = z.infer<typeof receiptRuleSchema>;
 
 /** Receipt status codes (clicksend-api.md §2.14): 201 delivered and 301 failed are final. */
