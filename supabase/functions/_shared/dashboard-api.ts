@@ -17,7 +17,7 @@ import {
   type SendOutcome,
   type SendRequest,
 } from "./messaging.ts";
-import { MMS_MAX_BYTES, checkMmsMedia } from "./mms-media.ts";
+import { MMS_MAX_BYTES, checkMmsMedia, composerMediaUrlProblem } from "./mms-media.ts";
 import { toE164 } from "./phone.ts";
 import {
   connectionRefusal,
@@ -27,7 +27,7 @@ import {
   type ReadyCall,
 } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
-import { toolArgumentSchemas } from "./tool-catalog.ts";
+import { composerMediaUrl, toolArgumentSchemas } from "./tool-catalog.ts";
 
 const idempotencyKey = z
   .string()
@@ -63,7 +63,11 @@ export const apiBodySchema = z.discriminatedUnion("action", [
   z.strictObject({
     connection_id: z.uuid(),
     action: z.literal("send_mms"),
-    params: toolArgumentSchemas.clicksend_send_mms.extend({ idempotency_key: idempotencyKey }),
+    // media_url by shape only here; send() applies the composer's rule, which needs the env.
+    params: toolArgumentSchemas.clicksend_send_mms.extend({
+      media_url: composerMediaUrl,
+      idempotency_key: idempotencyKey,
+    }),
   }),
   z.strictObject({
     connection_id: z.uuid(),
@@ -111,6 +115,20 @@ function refusal(prepared: Exclude<Prepared, ReadyCall>): ApiError {
 
 type SendBody = Extract<ApiBody, { action: "send_sms" | "send_mms" }>;
 
+/**
+ * The dashboard's media_url rule. Agents (the tool catalog) may give only a public https URL.
+ * The composer sends the URL ClickSend's own upload answered (upload_media): with the real
+ * ClickSend that is https on ClickSend's public host, but the local sandbox serves uploads at
+ * http://127.0.0.1:<port>/uploads/…. So this path also accepts a URL on exactly the origin of
+ * CLICKSEND_API_BASE (scheme, host and port): that server is ClickSend itself, which the
+ * functions already talk to, and nothing else local gets through. Checked before anything is
+ * reserved or stored.
+ */
+export function checkComposerMediaUrl(env: FunctionEnv, mediaUrl: string): void {
+  const problem = composerMediaUrlProblem(mediaUrl, env.CLICKSEND_API_BASE);
+  if (problem !== null) throw new ApiError(400, "invalid_request", `params.media_url: ${problem}`);
+}
+
 async function send(
   env: FunctionEnv,
   service: Db,
@@ -118,6 +136,7 @@ async function send(
   body: SendBody,
 ): Promise<SendOutcome> {
   const p = body.params;
+  if ("media_url" in p) checkComposerMediaUrl(env, p.media_url);
   const request: SendRequest = {
     channel: body.action === "send_mms" ? "mms" : "sms",
     recipients: p.to,

@@ -93,4 +93,69 @@ describe("tool catalog", () => {
       }).success,
     ).toBe(false);
   });
+
+  describe("clicksend_send_mms media_url: https to a public host only", () => {
+    const mms = (media_url: string) =>
+      toolArgumentSchemas.clicksend_send_mms.safeParse({
+        to: ["+61411111111"],
+        subject: "Hi",
+        body: "Look",
+        media_url,
+      });
+
+    it("accepts public https URLs, example.com included (a real, registered domain)", () => {
+      for (const url of [
+        "https://example.com/a.jpg",
+        "https://media.example.org/pictures/a.gif?v=2",
+        "https://8.8.8.8/a.jpg",
+      ])
+        expect(mms(url).success, url).toBe(true);
+    });
+
+    it.each([
+      ["http://example.com/a.jpg", "Only https:// URLs are accepted, not http:."],
+      ["ftp://example.com/a.jpg", "Only https:// URLs are accepted, not ftp:."],
+      ["https://user:pw@example.com/a.jpg", "The URL must not contain a user name or password."],
+      [
+        "https://127.0.0.1/a.jpg",
+        "127.0.0.1 is a loopback address; the image must be on a public host.",
+      ],
+      [
+        "https://2130706433/a.jpg",
+        "127.0.0.1 is a loopback address; the image must be on a public host.",
+      ],
+      ["https://[::1]/a.jpg", "[::1] is a loopback address; the image must be on a public host."],
+      [
+        "https://10.0.0.1/a.jpg",
+        "10.0.0.1 is a private address; the image must be on a public host.",
+      ],
+      [
+        "https://localhost/a.jpg",
+        "localhost is in the special-use domain .localhost; the image must be on a public host.",
+      ],
+      [
+        "https://intranet/a.jpg",
+        "intranet is a single-label (intranet) name, not a public domain; the image must be on a public host.",
+      ],
+    ])("refuses %s, saying why", (url, message) => {
+      const parsed = mms(url);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]).toMatchObject({ path: ["media_url"], message });
+    });
+
+    it("keeps a plain, valid JSON Schema for agents: a string URI, described in words", () => {
+      const parameters = toolParameters("clicksend_send_mms") as {
+        properties: Record<string, unknown>;
+        required: string[];
+      };
+      expect(parameters.properties.media_url).toEqual({
+        type: "string",
+        format: "uri",
+        description:
+          "Public HTTPS URL of one JPG or GIF image up to 250 kB; the same image goes to every recipient.",
+      });
+      expect(parameters.required).toContain("media_url");
+      expect(JSON.parse(JSON.stringify(parameters))).toEqual(parameters);
+    });
+  });
 });

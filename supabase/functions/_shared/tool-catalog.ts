@@ -3,6 +3,7 @@
 // Schema in the OpenAI `tools` array is derived), and the scope each tool needs.
 // A test proves this catalog equals the capability rows the migration inserts.
 import { z } from "zod";
+import { mediaUrlProblem } from "./mms-media.ts";
 import type { Scope } from "./scopes.ts";
 
 /** Recipients one tool call may address; the executor sends them 1000 per ClickSend request. */
@@ -50,6 +51,25 @@ const limit = z
   .max(100)
   .optional()
   .describe("Rows per page, 15 to 100 (ClickSend's bounds).");
+const MEDIA_URL_DESCRIPTION =
+  "Public HTTPS URL of one JPG or GIF image up to 250 kB; the same image goes to every recipient.";
+/**
+ * An agent's media_url: https to a public host only (mediaUrlProblem says why not). The
+ * refinement is not part of the JSON Schema agents see; the description says it in words.
+ */
+const publicMediaUrl = z
+  .url()
+  .superRefine((url, ctx) => {
+    const problem = mediaUrlProblem(url);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .describe(MEDIA_URL_DESCRIPTION);
+/**
+ * The dashboard's media_url: any http(s) URL by shape. The composer sends the URL ClickSend's
+ * upload returned, which for the local sandbox is http://127.0.0.1:<port>/…; the clicksend-api
+ * function then allows a public URL or one on the ClickSend API's own origin (dashboard-api.ts).
+ */
+export const composerMediaUrl = z.url({ protocol: /^https?$/ }).describe(MEDIA_URL_DESCRIPTION);
 const dateFrom = z.iso
   .datetime({ offset: true })
   .optional()
@@ -95,11 +115,7 @@ export const toolArgumentSchemas = {
       .min(1)
       .max(1500)
       .describe("Message text, at most 1500 characters (500 if it needs Unicode)."),
-    media_url: z
-      .url({ protocol: /^https?$/ })
-      .describe(
-        "Public HTTPS URL of one JPG or GIF image up to 250 kB; the same image goes to every recipient.",
-      ),
+    media_url: publicMediaUrl,
     from: sender,
     schedule,
     custom_string: customString,

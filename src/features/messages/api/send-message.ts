@@ -3,7 +3,7 @@ import { z } from "zod";
 
 import { callClickSendApi } from "@/features/messages/api/call-clicksend-api";
 import { messagesKeys } from "@/features/messages/api/query-keys";
-import { toolArgumentSchemas } from "@/features/messages/utils/backend";
+import { composerMediaUrl, toolArgumentSchemas } from "@/features/messages/utils/backend";
 import type { ApiError } from "@/lib/api-error";
 
 /** Same rule as the server: a repeated key answers with the first result and sends nothing. */
@@ -12,7 +12,9 @@ export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/)
 export const sendSmsInputSchema = toolArgumentSchemas.clicksend_send_sms.extend({
   idempotency_key: idempotencyKeySchema,
 });
+/** media_url by shape only: the server decides (a public URL, or ClickSend's own upload URL). */
 export const sendMmsInputSchema = toolArgumentSchemas.clicksend_send_mms.extend({
+  media_url: composerMediaUrl,
   idempotency_key: idempotencyKeySchema,
 });
 

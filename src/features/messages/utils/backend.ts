@@ -16,6 +16,7 @@ export {
   type SmsSegmentCount,
 } from "../../../../supabase/functions/_shared/sms-segments.ts";
 export {
+  composerMediaUrl,
   MMS_SUBJECT_MAX,
   toolArgumentSchemas,
   UNCONFIRMED_SEND_STATUS,
