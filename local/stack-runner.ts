@@ -26,6 +26,11 @@ import { addressInUsePort, freePort, portFromEnv, portInUse } from "./net.ts";
 export interface StackOptions {
   withApp: boolean;
   reset: boolean;
+  /**
+   * Sign-ups and password sign-ins allowed per IP in 5 minutes; default: supabase/config.toml's
+   * [auth.rate_limit] sign_in_sign_ups, as GoTrue would enforce.
+   */
+  signInSignUpsPerIp?: number;
 }
 
 /** Ports found taken before starting; its message already says which and what to do. */
@@ -188,7 +193,7 @@ export async function runStack(options: StackOptions): Promise<void> {
       ],
       log,
       routes: (ctx) => ({
-        "/auth/v1": createAuthHandler(ctx),
+        "/auth/v1": createAuthHandler(ctx, { signInSignUpsPerIp: options.signInSignUpsPerIp }),
         "/rest/v1": createRestHandler(ctx),
         "/functions/v1": functions.handler(ctx.jwtSecret),
       }),

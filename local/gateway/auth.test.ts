@@ -1,6 +1,7 @@
 // Contract tests for the gateway's /auth/v1 (GoTrue surface), driven by the official supabase-js,
 // with raw fetch where the wire matters (error bodies, headers, statuses supabase-js hides). The
-// suite runs once per engine: embedded PGlite and PostgreSQL 15. Plus unit tests for jwt.ts.
+// suite runs once per engine: embedded PGlite and PostgreSQL 15. Then GoTrue's per-IP limit on
+// sign-ups and password sign-ins, and unit tests for jwt.ts.
 import {
   isAuthApiError,
   isAuthSessionMissingError,
@@ -9,9 +10,17 @@ import {
   type SupabaseClient,
 } from "@supabase/supabase-js";
 import { randomUUID } from "node:crypto";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { repoRoot } from "../db/sql-files.ts";
 import { createAuthHandler } from "./auth.ts";
+import {
+  DEFAULT_SIGN_IN_SIGN_UPS,
+  signInSignUpsFromConfig,
+  WindowLimiter,
+} from "./auth/rate-limit.ts";
 import { DEFAULT_JWT_SECRET, LOCAL_ANON_KEY, LOCAL_SERVICE_ROLE_KEY } from "./config.ts";
 import { signJwt, verifyJwt } from "./jwt.ts";
 import { startGateway } from "./server.ts";
@@ -110,7 +119,13 @@ describe.each(engines())("auth contract on %s", (engine) => {
   let url: string;
 
   beforeAll(async () => {
-    stack = await startTestStack(engine, { seed: true });
+    stack = await startTestStack(engine, {
+      seed: true,
+      // This suite signs up and in far more than 30 times from 127.0.0.1; the limit has its own tests.
+      extraRoutes: (ctx) => ({
+        "/auth/v1": createAuthHandler(ctx, { signInSignUpsPerIp: 10_000 }),
+      }),
+    });
     url = stack.url;
   }, 120_000);
 
@@ -785,6 +800,256 @@ describe.each(engines())("auth contract on %s", (engine) => {
     expect(logs).not.toContain("eyJ");
     expect(logs).not.toContain(session.refresh_token);
     expect(logs).not.toContain("grant_type");
+  });
+});
+
+interface FromReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+/**
+ * A raw /auth/v1 request from a chosen loopback address (all of 127/8 is loopback on Linux), so
+ * one machine can be several clients.
+ */
+function authFrom(
+  localAddress: string,
+  baseUrl: string,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<FromReply> {
+  return new Promise((resolve, reject) => {
+    const text =
+      init.body === undefined
+        ? undefined
+        : typeof init.body === "string"
+          ? init.body
+          : JSON.stringify(init.body);
+    const req = httpRequest(
+      `${baseUrl}/auth/v1${path}`,
+      {
+        method: init.method ?? "POST",
+        localAddress,
+        headers: {
+          apikey: LOCAL_ANON_KEY,
+          ...(text === undefined ? {} : { "content-type": "application/json" }),
+          ...init.headers,
+        },
+      },
+      (res) => {
+        let data = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (data += chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: data === "" ? undefined : (JSON.parse(data) as unknown),
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(text);
+  });
+}
+
+const LEGACY_429 = {
+  code: 429,
+  error_code: "over_request_rate_limit",
+  msg: "Request rate limit reached",
+};
+
+describe("sign-in and sign-up limit per IP (GoTrue's sign_in_sign_ups)", () => {
+  let stack: TestStack;
+  let clock = Date.parse("2025-01-01T00:00:00Z");
+
+  /** `count` counted requests that cost nothing: sign-ups whose body is not JSON (400). */
+  async function useUp(address: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const reply = await authFrom(address, stack.url, "/signup", { body: "not json" });
+      expect(reply.status).toBe(400);
+    }
+  }
+
+  beforeAll(async () => {
+    stack = await startTestStack("pglite", {
+      // The limit as configured (no override): supabase/config.toml's 30, on a clock we move.
+      extraRoutes: (ctx) => ({ "/auth/v1": createAuthHandler(ctx, { now: () => clock }) }),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it("reads 30 from supabase/config.toml, GoTrue's default when unset", () => {
+    expect(signInSignUpsFromConfig(join(repoRoot, "supabase/config.toml"))).toBe(30);
+    expect(signInSignUpsFromConfig(join(repoRoot, "no-such-config.toml"))).toBe(
+      DEFAULT_SIGN_IN_SIGN_UPS,
+    );
+  });
+
+  it("answers the 31st sign-up or password sign-in from one IP in 5 minutes with 429 and Retry-After", async () => {
+    const ip = "127.0.0.3";
+    const emails = [newEmail(), newEmail(), newEmail()];
+    for (const email of emails) {
+      const reply = await authFrom(ip, stack.url, "/signup", {
+        body: { email, password: PASSWORD },
+      });
+      expect(reply.status).toBe(200);
+    }
+    const [first = ""] = emails;
+    for (const password of [PASSWORD, PASSWORD, "wrong-password"]) {
+      const reply = await authFrom(ip, stack.url, "/token?grant_type=password", {
+        body: { email: first, password },
+      });
+      expect(reply.status).toBe(password === PASSWORD ? 200 : 400);
+    }
+    await useUp(ip, 30 - 6);
+
+    const refusedEmail = newEmail();
+    const signUp31 = await authFrom(ip, stack.url, "/signup", {
+      body: { email: refusedEmail, password: PASSWORD },
+    });
+    expect(signUp31.status).toBe(429);
+    expect(signUp31.body).toEqual(LEGACY_429);
+    expect(signUp31.headers["retry-after"]).toBe("300");
+
+    const signIn = await authFrom(ip, stack.url, "/token?grant_type=password", {
+      body: { email: first, password: PASSWORD },
+      headers: MODERN,
+    });
+    expect(signIn.status).toBe(429);
+    expect(signIn.body).toEqual({
+      code: "over_request_rate_limit",
+      message: "Request rate limit reached",
+    });
+    expect(signIn.headers["retry-after"]).toBe("300");
+    expect(signIn.headers["x-supabase-api-version"]).toBe("2024-01-01");
+
+    // Refused before anything was done: no user for the 31st sign-up.
+    const rows = await stack.db.query("select 1 from auth.users where email = $1", [refusedEmail]);
+    expect(rows).toEqual([]);
+  });
+
+  it("says when to try again, counting down, and opens a new window when the old one ends", async () => {
+    const ip = "127.0.0.4";
+    await useUp(ip, 30);
+    clock += 100_000;
+    const later = await authFrom(ip, stack.url, "/signup", { body: "not json" });
+    expect(later.status).toBe(429);
+    expect(later.headers["retry-after"]).toBe("200");
+    clock += 199_500;
+    const lastMoment = await authFrom(ip, stack.url, "/signup", { body: "not json" });
+    expect(lastMoment.headers["retry-after"]).toBe("1");
+
+    clock += 500;
+    await useUp(ip, 30);
+    const again = await authFrom(ip, stack.url, "/signup", { body: "not json" });
+    expect(again.status).toBe(429);
+    expect(again.headers["retry-after"]).toBe("300");
+  });
+
+  it("keeps each IP's count apart", async () => {
+    await useUp("127.0.0.5", 30);
+    expect((await authFrom("127.0.0.5", stack.url, "/signup", { body: "not json" })).status).toBe(
+      429,
+    );
+    const other = await authFrom("127.0.0.6", stack.url, "/signup", {
+      body: { email: newEmail(), password: PASSWORD },
+    });
+    expect(other.status).toBe(200);
+    expect((await authFrom("127.0.0.5", stack.url, "/signup", { body: "not json" })).status).toBe(
+      429,
+    );
+  });
+
+  it("limits neither refresh-token grants nor other endpoints, and counts nothing without an API key", async () => {
+    const ip = "127.0.0.7";
+    const signedUp = await authFrom(ip, stack.url, "/signup", {
+      body: { email: newEmail(), password: PASSWORD },
+    });
+    const refreshToken = z.object({ refresh_token: z.string() }).parse(signedUp.body).refresh_token;
+    for (let i = 0; i < 40; i++) {
+      const unknown = await authFrom(ip, stack.url, "/token?grant_type=refresh_token", {
+        body: { refresh_token: `unknown-${String(i)}` },
+      });
+      expect(unknown.status).toBe(400);
+      const noKey = await authFrom(ip, stack.url, "/signup", {
+        body: "not json",
+        headers: { apikey: "" },
+      });
+      expect(noKey.status).toBe(401);
+    }
+    // 1 sign-up so far: 29 more are allowed.
+    await useUp(ip, 29);
+    expect((await authFrom(ip, stack.url, "/signup", { body: "not json" })).status).toBe(429);
+
+    const refreshed = await authFrom(ip, stack.url, "/token?grant_type=refresh_token", {
+      body: { refresh_token: refreshToken },
+    });
+    expect(refreshed.status).toBe(200);
+    const settings = await authFrom(ip, stack.url, "/settings", { method: "GET" });
+    expect(settings.status).toBe(200);
+  });
+
+  it("reaches supabase-js as an AuthApiError with status 429 and code over_request_rate_limit", async () => {
+    // fetch connects from 127.0.0.1.
+    await useUp("127.0.0.1", 30);
+    const client = clientFor(stack.url, LOCAL_ANON_KEY);
+    const signUpResult = await client.auth.signUp({ email: newEmail(), password: PASSWORD });
+    const signInResult = await client.auth.signInWithPassword({
+      email: "demo@example.com",
+      password: "demo-password-123",
+    });
+    for (const { error } of [signUpResult, signInResult]) {
+      expect(isAuthApiError(error)).toBe(true);
+      expect(error).toMatchObject({ status: 429, code: "over_request_rate_limit" });
+    }
+  });
+});
+
+describe("WindowLimiter", () => {
+  it("allows `limit` hits per key per window, then refuses until the window ends", () => {
+    let now = 0;
+    const limiter = new WindowLimiter({ limit: 2, windowMs: 10_000, now: () => now });
+    expect(limiter.hit("a")).toEqual({ allowed: true });
+    now = 1_000;
+    expect(limiter.hit("a")).toEqual({ allowed: true });
+    expect(limiter.hit("a")).toEqual({ allowed: false, retryAfterSeconds: 9 });
+    expect(limiter.hit("b")).toEqual({ allowed: true });
+    now = 9_999;
+    expect(limiter.hit("a")).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    now = 10_000;
+    expect(limiter.hit("a")).toEqual({ allowed: true });
+  });
+
+  it("forgets keys whose window ended, so memory holds only current windows", () => {
+    let now = 0;
+    const limiter = new WindowLimiter({ limit: 5, windowMs: 1_000, now: () => now });
+    for (let i = 0; i < 1_000; i++) limiter.hit(`10.0.${String(i >> 8)}.${String(i & 255)}`);
+    expect(limiter.size()).toBe(1_000);
+    now = 500;
+    limiter.hit("late");
+    expect(limiter.size()).toBe(1_001);
+    now = 1_000;
+    limiter.hit("another");
+    expect(limiter.size()).toBe(2);
+  });
+
+  it("never remembers more than maxKeys, forgetting the oldest window first", () => {
+    let now = 0;
+    const limiter = new WindowLimiter({ limit: 1, windowMs: 60_000, now: () => now, maxKeys: 3 });
+    for (const key of ["a", "b", "c", "d"]) {
+      now += 1;
+      limiter.hit(key);
+    }
+    expect(limiter.size()).toBe(3);
+    expect(limiter.hit("a")).toEqual({ allowed: true });
+    expect(limiter.hit("d")).toMatchObject({ allowed: false });
   });
 });
 

@@ -2,8 +2,11 @@
 // password sign-in, refresh-token grant with rotation, get/update user, sign-out, health.
 // Users, sessions and refresh tokens live in auth.users / auth.sessions / auth.refresh_tokens
 // (local/db/bootstrap.sql); errors are GoTrue's bodies and statuses (auth/errors.ts), and every
-// endpoint but /health first passes Supabase's API-key check. Passwords and tokens are never logged.
+// endpoint but /health first passes Supabase's API-key check. Sign-ups and password sign-ins are
+// limited per client IP as GoTrue limits them (auth/rate-limit.ts). Passwords and tokens are never
+// logged.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { join } from "node:path";
 import {
   getUser,
   health,
@@ -15,9 +18,22 @@ import {
   type Endpoint,
   type EndpointContext,
 } from "./auth/endpoints.ts";
-import { AuthError, notImplemented, OAuthError, sendAuthError } from "./auth/errors.ts";
+import {
+  AuthError,
+  notImplemented,
+  OAuthError,
+  overRequestRateLimit,
+  sendAuthError,
+} from "./auth/errors.ts";
+import {
+  SIGN_IN_SIGN_UPS_WINDOW_MS,
+  signInSignUpsFromConfig,
+  WindowLimiter,
+} from "./auth/rate-limit.ts";
 import { requireApiKey } from "./auth/request.ts";
 import type { TokenSettings } from "./auth/sessions.ts";
+import { repoRoot } from "../db/sql-files.ts";
+import { socketAddress } from "./client-address.ts";
 import { API_PORT } from "./config.ts";
 import { HttpError } from "./http.ts";
 import type { GatewayContext, Handler } from "./server.ts";
@@ -31,6 +47,23 @@ export interface AuthOptions {
   refreshTokenReuseIntervalSeconds?: number;
   /** The iss claim of access tokens; default: this gateway's own /auth/v1 URL. */
   issuer?: string;
+  /**
+   * Sign-up and password sign-in requests allowed per client IP in 5 minutes (GoTrue's
+   * sign_in_sign_ups); default: [auth.rate_limit] sign_in_sign_ups in `configToml`, else 30.
+   */
+  signInSignUpsPerIp?: number;
+  /** The config.toml to read defaults from; default: this repository's supabase/config.toml. */
+  configToml?: string;
+  /** The rate limit's clock, in milliseconds since the epoch (tests move it). */
+  now?: () => number;
+}
+
+/** Whether GoTrue counts this request under sign_in_sign_ups. */
+function isSignInOrSignUp(path: string, method: string, url: URL): boolean {
+  if (method !== "POST") return false;
+  return (
+    path === "/signup" || (path === "/token" && url.searchParams.get("grant_type") === "password")
+  );
 }
 
 const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
@@ -81,6 +114,13 @@ function route(path: string, method: string): Endpoint {
 
 export function createAuthHandler(ctx: GatewayContext, options: AuthOptions = {}): Handler {
   const reuseIntervalSeconds = Math.max(0, options.refreshTokenReuseIntervalSeconds ?? 0);
+  const signInSignUps = new WindowLimiter({
+    limit:
+      options.signInSignUpsPerIp ??
+      signInSignUpsFromConfig(options.configToml ?? join(repoRoot, "supabase/config.toml")),
+    windowMs: SIGN_IN_SIGN_UPS_WINDOW_MS,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const endpointContext: EndpointContext = {
     db: ctx.db,
     jwtSecret: ctx.jwtSecret,
@@ -97,6 +137,10 @@ export function createAuthHandler(ctx: GatewayContext, options: AuthOptions = {}
     try {
       // Supabase's gateway checks the key before GoTrue sees the request; /health is open here.
       if (!(path === "/health" && method === "GET")) requireApiKey(ctx.jwtSecret, req, url);
+      if (isSignInOrSignUp(path, method, url)) {
+        const decision = signInSignUps.hit(socketAddress(req));
+        if (!decision.allowed) throw overRequestRateLimit(decision.retryAfterSeconds);
+      }
       await route(path, method)(endpointContext, req, res, url);
     } catch (error) {
       if (res.headersSent) {

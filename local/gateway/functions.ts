@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
+import { socketAddress } from "./client-address.ts";
 import { bearerToken, sendJson, watchClient } from "./http.ts";
 import { verifyJwt } from "./jwt.ts";
 import type { Handler } from "./server.ts";
@@ -264,12 +265,6 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
       });
     },
   };
-}
-
-/** The client socket's address, an IPv4-mapped IPv6 one (::ffff:a.b.c.d) as plain IPv4. */
-export function socketAddress(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? "";
-  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }
 
 /**

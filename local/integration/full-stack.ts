@@ -48,7 +48,15 @@ export interface FullStackOptions {
   databaseUrl?: string;
   /** Observation hooks for benchmarks; nothing is wrapped when omitted. */
   instrument?: StackInstrument;
+  /** Sign-ups and password sign-ins allowed per IP in 5 minutes; default TEST_SIGN_IN_SIGN_UPS. */
+  signInSignUpsPerIp?: number;
 }
+
+/**
+ * Tests, e2e and benchmarks sign up and sign in many users, all from 127.0.0.1: far more than
+ * supabase/config.toml's per-IP limit, which is meant for people.
+ */
+export const TEST_SIGN_IN_SIGN_UPS = 100_000;
 
 export interface StackInstrument {
   /** Wraps the Database handed to the gateway (FullStack.db stays the unwrapped one). */
@@ -137,7 +145,12 @@ export async function startFullStack(options: FullStackOptions = {}): Promise<Fu
       log,
       ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
       routes: (ctx) => ({
-        "/auth/v1": wrapRoute("/auth/v1", createAuthHandler(ctx)),
+        "/auth/v1": wrapRoute(
+          "/auth/v1",
+          createAuthHandler(ctx, {
+            signInSignUpsPerIp: options.signInSignUpsPerIp ?? TEST_SIGN_IN_SIGN_UPS,
+          }),
+        ),
         "/rest/v1": wrapRoute("/rest/v1", createRestHandler(ctx)),
         "/functions/v1": wrapRoute("/functions/v1", functions.handler(ctx.jwtSecret)),
       }),

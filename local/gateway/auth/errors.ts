@@ -19,6 +19,8 @@ export class AuthError extends Error {
     readonly errorCode: string,
     message: string,
     readonly weakPasswordReasons: string[] = [],
+    /** Extra response headers, e.g. Retry-After on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -42,6 +44,13 @@ export const unprocessable = (code: string, message: string): AuthError =>
   new AuthError(422, code, message);
 
 export const INVALID_LOGIN = "Invalid login credentials";
+
+/** GoTrue's answer when an IP has used up its sign-in and sign-up requests for the window. */
+export function overRequestRateLimit(retryAfterSeconds: number): AuthError {
+  return new AuthError(429, "over_request_rate_limit", "Request rate limit reached", [], {
+    "retry-after": String(retryAfterSeconds),
+  });
+}
 
 /** Features GoTrue has that this local gateway does not: a clear 501 naming them. */
 export function notImplemented(what: string): AuthError {
@@ -68,7 +77,10 @@ export function sendAuthError(
   error: AuthError | OAuthError,
 ): void {
   const modern = requestsApiVersion2024(req);
-  const headers: Record<string, string> = modern ? { [API_VERSION_HEADER]: API_VERSION_2024 } : {};
+  const headers: Record<string, string> = {
+    ...(modern ? { [API_VERSION_HEADER]: API_VERSION_2024 } : {}),
+    ...(error instanceof AuthError ? error.headers : {}),
+  };
   if (error instanceof OAuthError) {
     sendJson(res, 400, { error: error.error, error_description: error.description }, headers);
     return;
