@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 
 import { supabase } from "@/lib/supabase";
 import { renderRoute } from "@/testing/render-route";
-import { DEMO_USER } from "@/testing/msw/auth-handlers";
+import { DEMO_USER, goTrueError } from "@/testing/msw/auth-handlers";
 import { emptyBackend } from "@/testing/msw/empty-backend";
 import { server } from "@/testing/msw/server";
 import { authUrl } from "@/testing/msw/urls";
@@ -13,6 +13,13 @@ import { authUrl } from "@/testing/msw/urls";
 beforeEach(() => {
   server.use(...emptyBackend);
 });
+
+/** GoTrue's answer once an IP has used up its sign-ins and sign-ups for the window. */
+function rateLimited() {
+  const response = goTrueError(429, "over_request_rate_limit", "Request rate limit reached");
+  response.headers.set("retry-after", "300");
+  return response;
+}
 
 async function fillCredentials(
   user: Awaited<ReturnType<typeof renderRoute>>["user"],
@@ -51,6 +58,21 @@ describe("signing in", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Invalid login credentials");
     expect(router.state.location.pathname).toBe("/sign-in");
     expect(screen.getByLabelText("Email")).toHaveValue(DEMO_USER.email);
+  });
+
+  it("says when to try again when the network has made too many attempts (GoTrue's 429)", async () => {
+    server.use(http.post(authUrl("/token"), () => rateLimited()));
+    const { user, router } = await renderRoute("/sign-in", { as: null });
+    await screen.findByRole("heading", { level: 1, name: "Sign in" });
+
+    await fillCredentials(user, DEMO_USER.email, DEMO_USER.password);
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Too many attempts from your network. Try again in 5 minutes.");
+    expect(alert).not.toHaveTextContent("Request rate limit reached");
+    expect(router.state.location.pathname).toBe("/sign-in");
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
   });
 
   it("disables the button while signing in", async () => {
@@ -152,6 +174,20 @@ describe("creating an account", () => {
 
     expect(await screen.findByRole("alert")).toHaveTextContent("User already registered");
     expect(screen.getByRole("heading", { level: 1, name: "Create account" })).toBeInTheDocument();
+  });
+
+  it("says when to try again when the network has made too many attempts (GoTrue's 429)", async () => {
+    server.use(http.post(authUrl("/signup"), () => rateLimited()));
+    const { user, router } = await renderRoute("/create-account", { as: null });
+    await screen.findByRole("heading", { level: 1, name: "Create account" });
+
+    await fillCredentials(user, "new.user@example.com", "a-good-password");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Too many attempts from your network. Try again in 5 minutes.");
+    expect(alert).not.toHaveTextContent("Request rate limit reached");
+    expect(router.state.location.pathname).toBe("/create-account");
   });
 
   it("asks for a password of at least 6 characters", async () => {

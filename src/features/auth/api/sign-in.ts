@@ -2,8 +2,9 @@ import type { Session } from "@supabase/auth-js";
 import { useMutation } from "@tanstack/react-query";
 import { z } from "zod";
 
+import { authFailure } from "@/features/auth/api/auth-failure";
 import { emailSchema } from "@/features/auth/api/credentials";
-import { toApiError, type ApiError } from "@/lib/api-error";
+import type { ApiError } from "@/lib/api-error";
 import { supabase } from "@/lib/supabase";
 
 export const signInInputSchema = z.object({
@@ -16,7 +17,7 @@ export type SignInInput = z.infer<typeof signInInputSchema>;
 /** Password sign-in; supabase-js stores the session and announces SIGNED_IN. */
 export async function signIn({ email, password }: SignInInput): Promise<Session> {
   const { data, error } = await supabase.auth.signInWithPassword({ email, password });
-  if (error) throw toApiError(error);
+  if (error) throw authFailure(error);
   return data.session;
 }
 

@@ -2,8 +2,9 @@ import type { Session } from "@supabase/auth-js";
 import { useMutation } from "@tanstack/react-query";
 import { z } from "zod";
 
+import { authFailure } from "@/features/auth/api/auth-failure";
 import { emailSchema } from "@/features/auth/api/credentials";
-import { toApiError, type ApiError } from "@/lib/api-error";
+import type { ApiError } from "@/lib/api-error";
 import { supabase } from "@/lib/supabase";
 
 /** GoTrue's defaults: at least 6 characters, at most 72 bytes (bcrypt); a project may ask more. */
@@ -26,7 +27,7 @@ export type SignUpResult = {
 
 export async function signUp({ email, password }: SignUpInput): Promise<SignUpResult> {
   const { data, error } = await supabase.auth.signUp({ email, password });
-  if (error) throw toApiError(error);
+  if (error) throw authFailure(error);
   return { session: data.session };
 }
 
