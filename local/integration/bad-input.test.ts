@@ -487,6 +487,25 @@ function smsFields(prefix: string[], names: string): FieldBreak[] {
   ];
 }
 
+/**
+ * media_url values that are URLs but not public https ones: refused by the tool catalog's rule
+ * (execute-agent-tool) and by the dashboard's send_mms (which also takes ClickSend's own origin,
+ * here the sandbox's http://127.0.0.1:<port>, for the composer's uploads; none of these is on it).
+ */
+const NOT_PUBLIC_MEDIA_URLS = [
+  "http://example.com/a.jpg",
+  "https://127.0.0.1/a.jpg",
+  "https://2130706433/a.jpg",
+  "https://localhost/a.jpg",
+  "https://[::1]/a.jpg",
+  "https://[::ffff:127.0.0.1]/a.jpg",
+  "https://10.0.0.1/a.jpg",
+  "https://169.254.169.254/a.jpg",
+  "https://user:pw@example.com/a.jpg",
+  "https://intranet/a.jpg",
+  "https://printer.local/a.jpg",
+];
+
 function mmsFields(prefix: string[], names: string): FieldBreak[] {
   const at = (key: string): Pick<FieldBreak, "path" | "names"> => ({
     path: [...prefix, key],
@@ -510,6 +529,7 @@ function mmsFields(prefix: string[], names: string): FieldBreak[] {
           "file:///etc/passwd",
           "data:image/gif;base64,R0lGOD==",
         ),
+        fc.constantFrom(...NOT_PUBLIC_MEDIA_URLS),
         withNul("https://example.com/a.jpg"),
       ),
     },
@@ -1163,6 +1183,73 @@ describe("well-formed ids that are not the caller's", () => {
       ),
       runs(30),
     );
+  });
+});
+
+describe("MMS media URLs that are not public https", () => {
+  it.each(NOT_PUBLIC_MEDIA_URLS)(
+    "%s is refused by execute-agent-tool and the dashboard, before ClickSend",
+    async (mediaUrl) => {
+      const tool = await unchanged(() =>
+        send(
+          "execute-agent-tool",
+          "POST",
+          JSON.stringify({
+            agent_id: agentId,
+            tool: "clicksend_send_mms",
+            arguments: { ...validMms, media_url: mediaUrl },
+          }),
+        ),
+      );
+      expectBadRequest(tool.reply, ["invalid_arguments"], "media_url");
+      // The executor audits the refused call, and nothing else.
+      expect(tool.audited).toBe(1);
+      expect(await lastFailedToolCall()).toEqual({
+        http_status: 400,
+        error_code: "invalid_arguments",
+      });
+
+      const dashboard = await unchanged(() =>
+        send(
+          "clicksend-api",
+          "POST",
+          JSON.stringify({
+            connection_id: connectionId,
+            action: "send_mms",
+            params: { ...validMms, media_url: mediaUrl, idempotency_key: "media-1" },
+          }),
+        ),
+      );
+      expectBadRequest(dashboard.reply, ["invalid_request"], "params.media_url");
+      expect(dashboard.audited).toBe(0);
+    },
+  );
+
+  it("the composer's own upload, on the sandbox's origin, is still sent from the dashboard", async () => {
+    const call = (action: string, params: JsonObject) =>
+      send(
+        "clicksend-api",
+        "POST",
+        JSON.stringify({ connection_id: connectionId, action, params }),
+      );
+    const uploaded = await call("upload_media", {
+      content_type: "image/gif",
+      content_base64: "R0lGODlhAQABAAAAACw=",
+    });
+    expect(uploaded.status, uploaded.text).toBe(200);
+    const url = (JSON.parse(uploaded.text) as { result: { url: string } }).result.url;
+    expect(new URL(url).origin).toBe(stack.sandbox.origin);
+    // Scheduled years ahead, so no receipt arrives while later tests watch the tables.
+    const sent = await call("send_mms", {
+      to: ["+61411111111"],
+      subject: "Hi",
+      body: "Look",
+      schedule: "2035-01-01T00:00:00Z",
+      media_url: url,
+      idempotency_key: "composer-upload-1",
+    });
+    expect(sent.status, sent.text).toBe(200);
+    expect(JSON.parse(sent.text), sent.text).toMatchObject({ result: { accepted: 1 } });
   });
 });
 
