@@ -67,12 +67,6 @@ describe("serve with a gateway secret", () => {
 
 describe("serve without a gateway secret (deployed on Supabase)", () => {
   it("serves requests with no header", async () => {
-    const handler = serve(
-      { POST: () => Promise.resolve(json(200, { ok: true })) },
-      () => undefined,
-    );
-    const response = await handler(request("POST"));
-    expect(response.status).toBe(200);
     const unset = serve({ POST: () => Promise.resolve(json(200, { ok: true })) }, () => undefined, {
       gatewaySecret: undefined,
     });

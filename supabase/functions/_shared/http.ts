@@ -132,7 +132,7 @@ export interface ServeOptions {
    * carry it in the x-gateway-secret header, so a function's own port is no way around the
    * gateway's verify_jwt. Unset on Supabase, where the platform gateway is the only way in.
    */
-  gatewaySecret?: string | undefined;
+  gatewaySecret: string | undefined;
 }
 
 /**
@@ -142,7 +142,8 @@ export interface ServeOptions {
 export function serve(
   routes: Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", RouteHandler>>,
   log: (line: string) => void,
-  options: ServeOptions = {},
+  // Required, so a function cannot forget to pass FUNCTIONS_GATEWAY_SECRET.
+  options: ServeOptions,
 ): RouteHandler {
   const { gatewaySecret } = options;
   return async (req) => {
