@@ -53,6 +53,8 @@ $do$;`;
 
 const PREPARE = "public.clicksend_prepare_call(integer, uuid, uuid, uuid, text, jsonb)";
 const FINISH = "public.clicksend_finish_call(bigint[], jsonb, uuid[], jsonb)";
+const LIMITS = "public.clicksend_verification_limits()";
+const BEGIN_VERIFICATION = "public.clicksend_begin_verification(uuid, text, text)";
 
 const mutations: Mutation[] = [
   {
@@ -232,6 +234,58 @@ const mutations: Mutation[] = [
   {
     property: "discovery runs with the caller's rights",
     sql: "alter function public.agent_tool_scopes(uuid) security definer;",
+  },
+  {
+    property: "credential verifications are limited per user",
+    sql: patchFunction(LIMITS, "'user_per_minute', 5,", "'user_per_minute', 500,"),
+  },
+  {
+    property: "credential verifications are limited per user per day",
+    sql: patchFunction(LIMITS, "'user_per_day', 30,", "'user_per_day', 3000,"),
+  },
+  {
+    property: "credential verifications are limited per client address",
+    sql: patchFunction(LIMITS, "'ip_per_minute', 20,", "'ip_per_minute', 2000,"),
+  },
+  {
+    property: "wrong keys for one ClickSend username are limited across users",
+    sql: patchFunction(
+      LIMITS,
+      "'username_failures_per_15_minutes', 5,",
+      "'username_failures_per_15_minutes', 500,",
+    ),
+  },
+  {
+    property: "refused verifications in a row back off",
+    sql: patchFunction(
+      BEGIN_VERIFICATION,
+      "v_limit := 'user_backoff';",
+      "v_limit := null; v_wait := null;",
+    ),
+  },
+  {
+    property: "unanswered verifications count as refused (parallel attempts cannot slip past)",
+    sql: patchFunction(
+      BEGIN_VERIFICATION,
+      "and \\(a\\.outcome is null or a\\.outcome = 'rejected'\\)",
+      "and a.outcome = 'rejected'",
+    ),
+  },
+  {
+    property: "signed-in users cannot call the verification counter",
+    sql: "grant execute on function public.clicksend_begin_verification(uuid, text, text) to authenticated;",
+  },
+  {
+    property: "one active connection per user and ClickSend account",
+    sql: "drop index public.user_oauth_connections_one_active_account_idx;",
+  },
+  {
+    property: "only tokens of active connections are live",
+    sql: patchFunction(
+      "public.clicksend_live_webhook_tokens(text[])",
+      "and uoc\\.connection_status = 'active'",
+      "",
+    ),
   },
 ];
 
