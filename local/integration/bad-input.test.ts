@@ -51,6 +51,7 @@ type FunctionName =
 interface Reply {
   status: number;
   contentType: string;
+  retryAfter: string | null;
   text: string;
 }
 
@@ -58,10 +59,10 @@ async function send(
   fn: FunctionName,
   method: string,
   body: string | undefined,
-  options: { contentType?: string | null; query?: string } = {},
+  options: { contentType?: string | null; query?: string; token?: string } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { apikey: stack.anonKey };
-  if (fn !== "clicksend-webhook") headers.authorization = `Bearer ${token}`;
+  if (fn !== "clicksend-webhook") headers.authorization = `Bearer ${options.token ?? token}`;
   const contentType = options.contentType === undefined ? "application/json" : options.contentType;
   if (contentType !== null) headers["content-type"] = contentType;
   const response = await fetch(`${stack.url}/functions/v1/${fn}${options.query ?? ""}`, {
@@ -72,6 +73,7 @@ async function send(
   return {
     status: response.status,
     contentType: response.headers.get("content-type") ?? "",
+    retryAfter: response.headers.get("retry-after"),
     text: await response.text(),
   };
 }
@@ -141,6 +143,7 @@ const CHECKED_TABLES = [
   "private.clicksend_credentials",
   "private.clicksend_executor_calls",
   "private.clicksend_webhook_tokens",
+  "private.clicksend_verification_attempts",
   "vault.secrets",
 ];
 
@@ -902,6 +905,84 @@ describe("clicksend-connect with one field broken", () => {
       ["invalid_request"],
       40,
     );
+  });
+});
+
+describe("clicksend-connect once the user's verifications are limited", () => {
+  // A user whose ClickSend key was refused three times in a row must wait (the database's
+  // backoff): any well-formed connect or rotate is then 429 with Retry-After, reaches nothing and
+  // records nothing, while a malformed one is still a 400 that names the field.
+  let limitedToken = "";
+  let limitedConnection = "";
+  const limited = (method: string, body: unknown): Promise<Reply> =>
+    send("clicksend-connect", method, JSON.stringify(body), { token: limitedToken });
+
+  beforeAll(async () => {
+    const client = createTestClient(stack.url, stack.anonKey);
+    const { data, error } = await client.auth.signUp({
+      email: "limited@example.com",
+      password: "correct-horse-battery",
+    });
+    if (error || !data.session) throw new Error("sign-up failed");
+    limitedToken = data.session.access_token;
+    const connected = await limited("POST", {
+      username: SANDBOX_USERNAME,
+      api_key: SANDBOX_API_KEY,
+    });
+    expect(connected.status).toBe(201);
+    limitedConnection = (JSON.parse(connected.text) as { connection: { id: string } }).connection
+      .id;
+    for (let i = 0; i < 3; i++) {
+      const refused = await limited("POST", {
+        username: "someone_else",
+        api_key: `WRONG-KEY-${String(i)}`,
+      });
+      expect(functionError(refused).code).toBe("invalid_credentials");
+    }
+  });
+
+  const expectLimited = (reply: Reply): void => {
+    expect(reply.status, reply.text.slice(0, 300)).toBe(429);
+    const error = functionError(reply);
+    expect(error.code).toBe("too_many_attempts");
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/Try again in \d+ (second|minute|hour)s?\./);
+    expect(Number(reply.retryAfter)).toBeGreaterThan(0);
+    expect(Number.isInteger(Number(reply.retryAfter))).toBe(true);
+  };
+
+  it("connect and rotate with any well-formed key are 429 and change nothing", async () => {
+    const username = fc.stringMatching(/^[a-z][a-z0-9_.@-]{0,40}$/);
+    const key = fc.stringMatching(/^[A-Za-z0-9-]{8,60}$/);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({ username, api_key: key }).map((body) => ({ method: "POST", body })),
+          key.map((apiKey) => ({
+            method: "PATCH",
+            body: { connection_id: limitedConnection, api_key: apiKey },
+          })),
+        ),
+        async ({ method, body }) => {
+          const { reply } = await unchanged(() => limited(method, body));
+          expectLimited(reply);
+        },
+      ),
+      runs(25),
+    );
+  });
+
+  it("a malformed body is still refused for what is wrong with it", async () => {
+    const { reply } = await unchanged(() => limited("POST", { username: "x", api_key: "short" }));
+    expectBadRequest(reply, ["invalid_request"], "api_key");
+  });
+
+  it("renaming needs no verification and still works", async () => {
+    const renamed = await limited("PATCH", {
+      connection_id: limitedConnection,
+      connection_name: "Still mine",
+    });
+    expect(renamed.status).toBe(200);
   });
 });
 
