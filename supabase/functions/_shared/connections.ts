@@ -271,11 +271,12 @@ function clientFor(env: FunctionEnv, username: string, apiKey: string): ClickSen
   });
 }
 
-function alreadyConnected(username: string, name: string): ApiError {
+function alreadyConnected(username: string, name?: string): ApiError {
+  const as = name === undefined ? "" : ` as “${name}”`;
   return new ApiError(
     409,
     "already_connected",
-    `The ClickSend account ${username} is already connected as “${name}”. To use a new API key, rotate the key on that connection instead of connecting the account again.`,
+    `The ClickSend account ${username} is already connected${as}. To use a new API key, rotate the key on that connection instead of connecting the account again.`,
   );
 }
 
@@ -333,7 +334,7 @@ export async function connect(
   if (storeError) {
     await db.from("user_oauth_connections").delete().eq("id", created.id);
     // A parallel connect of the same account activated first (the one-active-account index).
-    if (storeError.code === "23505") throw alreadyConnected(account.username, "another connection");
+    if (storeError.code === "23505") throw alreadyConnected(account.username);
     throw new ApiError(
       500,
       "vault_error",
@@ -377,8 +378,7 @@ export async function update(
       p_connection_id: row.id,
       p_api_key: body.api_key,
     });
-    if (error?.code === "23505")
-      throw alreadyConnected(row.external_username, "another connection");
+    if (error?.code === "23505") throw alreadyConnected(row.external_username);
     if (error)
       throw new ApiError(
         500,
