@@ -10,15 +10,24 @@ import tseslint from "typescript-eslint";
 /** Code every layer of the web app may use: it imports nothing above itself. */
 const SHARED_TYPES = ["components", "hooks", "lib", "utils", "config", "types"];
 
-/** Shared code may import other shared code and pure modules from supabase/functions/_shared. */
-const SHARED_TARGETS = [...SHARED_TYPES, "backend-shared"];
+/** Shared code may import other shared code and the backend's contracts (nothing else of it). */
+const SHARED_TARGETS = [...SHARED_TYPES, "contracts"];
 
 const importBoundaries = {
-  files: ["src/**/*.{ts,tsx}", "supabase/functions/_shared/**/*.ts"],
+  files: [
+    "src/**/*.{ts,tsx}",
+    "supabase/functions/**/*.ts",
+    "local/**/*.ts",
+    "e2e/**/*.ts",
+    "bench/**/*.ts",
+  ],
   plugins: { boundaries },
   settings: {
     "import/resolver": {
-      typescript: { project: "./tsconfig.json" },
+      typescript: {
+        project: ["./tsconfig.app.json", "./tsconfig.node.json", "./e2e/tsconfig.json"],
+        noWarnOnMultipleProjects: true,
+      },
     },
     "boundaries/elements": [
       { type: "app", pattern: "src/app", partialMatch: false },
@@ -26,19 +35,29 @@ const importBoundaries = {
       { type: "features", pattern: "src/features/*", capture: ["feature"], partialMatch: false },
       ...SHARED_TYPES.map((type) => ({ type, pattern: `src/${type}`, partialMatch: false })),
       { type: "testing", pattern: "src/testing", partialMatch: false },
+      // What the app and the functions share: pure schemas, catalogs, helpers, generated types.
+      { type: "contracts", pattern: "supabase/functions/_shared/contracts", partialMatch: false },
+      // Server-only code of the functions (service-role client, ClickSend client, executor).
       { type: "backend-shared", pattern: "supabase/functions/_shared", partialMatch: false },
+      { type: "function", pattern: "supabase/functions/*", capture: ["name"], partialMatch: false },
+      // Development only: the local stack, the end-to-end suite and the benchmarks.
+      { type: "local", pattern: "local", partialMatch: false },
+      { type: "e2e", pattern: "e2e", partialMatch: false },
+      { type: "bench", pattern: "bench", partialMatch: false },
     ],
     "boundaries/files": [{ category: "test", pattern: "**/*.test.{ts,tsx}" }],
   },
   rules: {
     // One-way flow: shared -> features -> pages -> app. Files inside one element
-    // (one page folder, one feature) may import each other freely.
+    // (one page folder, one feature) may import each other freely. Production code (the app and
+    // the functions) never imports the local stack; the app reaches the backend only through
+    // its contracts.
     "boundaries/dependencies": [
       "error",
       {
         default: "disallow",
         message:
-          "{{from.element.type}} may not import {{to.element.type}}: shared code flows one way (components, hooks, lib, utils -> features -> pages -> app), and features never import each other.",
+          "{{from.element.type}} may not import {{to.element.type}}: the app flows one way (components, hooks, lib, utils -> features -> pages -> app) and reaches the backend only through supabase/functions/_shared/contracts; production code never imports local/, e2e/ or bench/.",
         policies: [
           {
             from: { element: { type: "app" } },
@@ -57,8 +76,27 @@ const importBoundaries = {
             allow: { to: { element: { types: SHARED_TARGETS } } },
           },
           {
+            from: { element: { type: "contracts" } },
+            allow: { to: { element: { type: "contracts" } } },
+          },
+          {
             from: { element: { type: "backend-shared" } },
-            allow: { to: { element: { type: "backend-shared" } } },
+            allow: { to: { element: { types: ["backend-shared", "contracts"] } } },
+          },
+          {
+            from: { element: { type: "function" } },
+            allow: { to: { element: { types: ["backend-shared", "contracts"] } } },
+          },
+          // Development code may use anything but the app's internals.
+          {
+            from: { element: { types: ["local", "e2e", "bench"] } },
+            allow: {
+              to: {
+                element: {
+                  types: ["local", "e2e", "bench", "contracts", "backend-shared", "function"],
+                },
+              },
+            },
           },
           // Test helpers may reach anything, and only tests may reach test helpers.
           {
@@ -67,7 +105,7 @@ const importBoundaries = {
           },
           {
             from: { file: { categories: "test" } },
-            allow: { to: { element: { type: "testing" } } },
+            allow: { to: { element: { types: ["testing", "local"] } } },
           },
         ],
       },
@@ -83,7 +121,7 @@ export default defineConfig([
     ".local-data/",
     "test-results/",
     "playwright-report/",
-    "supabase/functions/_shared/database.types.ts",
+    "supabase/functions/_shared/contracts/database.types.ts",
   ]),
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
 

@@ -5,11 +5,15 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
 const srcDir = fileURLToPath(new URL("./src", import.meta.url));
+/** What the app may import from the backend: pure schemas, catalogs and helpers (no server code). */
+const contractsDir = fileURLToPath(
+  new URL("./supabase/functions/_shared/contracts", import.meta.url),
+);
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   resolve: {
-    alias: { "@": srcDir },
+    alias: { "@": srcDir, "@contracts": contractsDir },
   },
   // Fixed by the local stack contract in ARCHITECTURE.md; fail rather than drift to another port.
   server: { host: "127.0.0.1", port: 5173, strictPort: true },

@@ -21,7 +21,7 @@
 // When the call is done its remaining pushes are dropped (clear-pending) so the next suite
 // starts quiet.
 import { z } from "zod";
-import { MAX_RECIPIENTS_PER_CALL } from "../supabase/functions/_shared/tool-catalog.ts";
+import { MAX_RECIPIENTS_PER_CALL } from "../supabase/functions/_shared/contracts/tool-catalog.ts";
 import { loggedRequests, unionMs, type Recording, type RequestRecord } from "./probe.ts";
 import type { Figure } from "./report.ts";
 import {

@@ -3,7 +3,7 @@
 // URLs are checked by extension only (the sandbox never fetches them). Bodies over 1500
 // characters (500 in Unicode) are truncated, never split: message_parts is 1.
 import { z } from "zod";
-import { isGsm7 } from "../../supabase/functions/_shared/sms-segments.ts";
+import { isGsm7 } from "../../supabase/functions/_shared/contracts/sms-segments.ts";
 import type { AccountState } from "./accounts.ts";
 import { unixSeconds, type SandboxContext } from "./context.ts";
 import { ok, type Reply } from "./envelope.ts";

@@ -6,7 +6,7 @@
 // - COUNTRY_NOT_ENABLED and INSUFFICIENT_CREDIT get the blocked shape and count in blocked_count;
 // - SUCCESS gets the full shape, counts in queued_count and is charged.
 import { z } from "zod";
-import { countSmsSegments } from "../../supabase/functions/_shared/sms-segments.ts";
+import { countSmsSegments } from "../../supabase/functions/_shared/contracts/sms-segments.ts";
 import type { AccountState } from "./accounts.ts";
 import { unixSeconds, type SandboxContext } from "./context.ts";
 import { THROTTLED_NUMBER } from "./delivery.ts";

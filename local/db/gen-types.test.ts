@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { currentTypes, typesPath } from "./types-generator.ts";
 
-describe("supabase/functions/_shared/database.types.ts", () => {
+describe("supabase/functions/_shared/contracts/database.types.ts", () => {
   it("matches the migrated schema (run `npm run gen:types` after changing a migration)", async () => {
     const committed = readFileSync(typesPath, "utf8");
     expect(

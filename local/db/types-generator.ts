@@ -7,7 +7,7 @@ import { openEmbedded } from "./embedded.ts";
 import { repoRoot } from "./sql-files.ts";
 
 /** In _shared so Edge Functions (deployed without src/) and the app use one generated file. */
-export const typesPath = join(repoRoot, "supabase/functions/_shared/database.types.ts");
+export const typesPath = join(repoRoot, "supabase/functions/_shared/contracts/database.types.ts");
 
 /** Types for the schema the migrations build now, from a fresh in-memory embedded database. */
 export async function currentTypes(): Promise<string> {

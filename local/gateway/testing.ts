@@ -8,7 +8,7 @@ import {
 } from "@supabase/supabase-js";
 import { existsSync } from "node:fs";
 import ws from "ws";
-import type { Database as Schema } from "../../supabase/functions/_shared/database.types.ts";
+import type { Database as Schema } from "../../supabase/functions/_shared/contracts/database.types.ts";
 import { join } from "node:path";
 import { applyAll } from "../db/apply.ts";
 import { openPglite, openPostgres, type Database } from "../db/database.ts";

@@ -10,7 +10,7 @@
 //   FC_SEED=<seed> FC_PATH=<path> npx vitest run local/integration/bad-input.test.ts
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TOOL_CATALOG, type ToolName } from "../../supabase/functions/_shared/tool-catalog.ts";
+import { TOOL_CATALOG, type ToolName } from "../../supabase/functions/_shared/contracts/tool-catalog.ts";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../clicksend-sandbox/server.ts";
 import { createTestClient } from "../gateway/testing.ts";
 import { startFullStack, type FullStack } from "./full-stack.ts";

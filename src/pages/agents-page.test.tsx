@@ -8,8 +8,8 @@ import {
 } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import type { Scope } from "../../supabase/functions/_shared/scopes.ts";
-import { toolByName, toolsForScopes } from "../../supabase/functions/_shared/tool-catalog.ts";
+import type { Scope } from "@contracts/scopes.ts";
+import { toolByName, toolsForScopes } from "@contracts/tool-catalog.ts";
 import { renderRoute } from "@/testing/render-route";
 import { functionError } from "@/testing/msw/function-responses";
 import { server } from "@/testing/msw/server";

@@ -3,8 +3,8 @@ import { http, HttpResponse } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
-import { countSmsSegments } from "../../supabase/functions/_shared/sms-segments.ts";
-import { toE164 } from "../../supabase/functions/_shared/phone.ts";
+import { countSmsSegments } from "@contracts/sms-segments.ts";
+import { toE164 } from "@contracts/phone.ts";
 import type { MessageRow } from "@/features/messages/api/get-message-history";
 import type { ReceiptRow } from "@/features/messages/api/get-delivery-receipts";
 import { functionError } from "@/testing/msw/function-responses";

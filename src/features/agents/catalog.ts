@@ -5,7 +5,7 @@ export {
   SCOPE_LABELS,
   scopeSchema,
   type Scope,
-} from "../../../supabase/functions/_shared/scopes.ts";
+} from "@contracts/scopes.ts";
 export {
   TOOL_CATALOG,
   isToolName,
@@ -13,4 +13,4 @@ export {
   type ToolArguments,
   type ToolDefinition,
   type ToolName,
-} from "../../../supabase/functions/_shared/tool-catalog.ts";
+} from "@contracts/tool-catalog.ts";

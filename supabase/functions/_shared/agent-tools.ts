@@ -6,7 +6,7 @@
 // clicksend_finish_call records the outcome and the audit row with redacted arguments.
 import { z } from "zod";
 import { fromClickSend } from "./connections.ts";
-import type { Json } from "./database.types.ts";
+import type { Json } from "./contracts/database.types.ts";
 import { historyQuery } from "./history-query.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
@@ -30,7 +30,7 @@ import {
   type ReadyCall,
 } from "./prepared-call.ts";
 import { redactText, redactValue } from "./redact.ts";
-import { scopeSchema } from "./scopes.ts";
+import { scopeSchema } from "./contracts/scopes.ts";
 import type { Db } from "./supabase.ts";
 import {
   isToolName,
@@ -39,7 +39,7 @@ import {
   toolsForScopes,
   type OpenAiTool,
   type ToolName,
-} from "./tool-catalog.ts";
+} from "./contracts/tool-catalog.ts";
 
 export const discoverBodySchema = z.strictObject({ agent_id: z.uuid() });
 

@@ -4,10 +4,10 @@
 import { ClickSendClient } from "./clicksend/client.ts";
 import { z } from "zod";
 import { ClickSendError } from "./clicksend/errors.ts";
-import type { Account } from "./clicksend/types.ts";
-import type { Json } from "./database.types.ts";
+import type { Account } from "./contracts/clicksend-types.ts";
+import type { Json } from "./contracts/database.types.ts";
 import type { FunctionEnv } from "./env.ts";
-import type { ConnectBody, UpdateBody } from "./connection-schemas.ts";
+import type { ConnectBody, UpdateBody } from "./contracts/connection-schemas.ts";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";
 

@@ -17,8 +17,8 @@ import {
   type SendOutcome,
   type SendRequest,
 } from "./messaging.ts";
-import { MMS_MAX_BYTES, checkMmsMedia, composerMediaUrlProblem } from "./mms-media.ts";
-import { toE164 } from "./phone.ts";
+import { MMS_MAX_BYTES, checkMmsMedia, composerMediaUrlProblem } from "./contracts/mms-media.ts";
+import { toE164 } from "./contracts/phone.ts";
 import {
   connectionRefusal,
   finishCall,
@@ -27,7 +27,7 @@ import {
   type ReadyCall,
 } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
-import { composerMediaUrl, toolArgumentSchemas } from "./tool-catalog.ts";
+import { composerMediaUrl, toolArgumentSchemas } from "./contracts/tool-catalog.ts";
 
 const idempotencyKey = z
   .string()

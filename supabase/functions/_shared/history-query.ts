@@ -1,6 +1,6 @@
 // History arguments (tool catalog) as a ClickSend history query, newest first.
 import type { HistoryQuery } from "./clicksend/client.ts";
-import type { ToolArguments } from "./tool-catalog.ts";
+import type { ToolArguments } from "./contracts/tool-catalog.ts";
 
 const unixSeconds = (iso: string | undefined): number | undefined =>
   iso === undefined ? undefined : Math.floor(Date.parse(iso) / 1000);

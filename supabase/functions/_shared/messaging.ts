@@ -9,10 +9,10 @@ import {
   type MmsMessage,
 } from "./clicksend/client.ts";
 import { ClickSendError } from "./clicksend/errors.ts";
-import type { SendResult } from "./clicksend/types.ts";
+import type { SendResult } from "./contracts/clicksend-types.ts";
 import { fromClickSend } from "./connections.ts";
 import { ApiError } from "./http.ts";
-import { toE164 } from "./phone.ts";
+import { toE164 } from "./contracts/phone.ts";
 import type { FunctionEnv } from "./env.ts";
 import {
   finishCall,
@@ -26,7 +26,7 @@ import {
   type SendReservation,
 } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
-import { UNCONFIRMED_SEND_STATUS } from "./tool-catalog.ts";
+import { UNCONFIRMED_SEND_STATUS } from "./contracts/tool-catalog.ts";
 
 export interface SendRequest {
   channel: "sms" | "mms";

@@ -4,7 +4,7 @@
 // the audit row). See supabase/migrations/20250911000005_executor_round_trips.sql.
 import { z } from "zod";
 import { ClickSendClient } from "./clicksend/client.ts";
-import type { Json } from "./database.types.ts";
+import type { Json } from "./contracts/database.types.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";

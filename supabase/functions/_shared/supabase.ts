@@ -2,7 +2,7 @@
 // what it sees; the service-role client exists only here and is used only for Vault and
 // executor bookkeeping RPCs.
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import type { Database } from "./database.types.ts";
+import type { Database } from "./contracts/database.types.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError, sameSecret } from "./http.ts";
 

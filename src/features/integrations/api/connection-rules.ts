@@ -4,4 +4,4 @@ export {
   connectionNameSchema,
   senderIdSchema,
   usernameSchema,
-} from "../../../../supabase/functions/_shared/connection-schemas.ts";
+} from "@contracts/connection-schemas.ts";

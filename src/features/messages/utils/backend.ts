@@ -3,21 +3,21 @@
 export type {
   HistoryRow,
   Receipt,
-} from "../../../../supabase/functions/_shared/clicksend/types.ts";
+} from "@contracts/clicksend-types.ts";
 export {
   MMS_ACCEPTED_TYPES,
   MMS_MAX_BYTES,
   checkMmsMedia,
-} from "../../../../supabase/functions/_shared/mms-media.ts";
-export { toE164 } from "../../../../supabase/functions/_shared/phone.ts";
+} from "@contracts/mms-media.ts";
+export { toE164 } from "@contracts/phone.ts";
 export {
   countSmsSegments,
   isGsm7,
   type SmsSegmentCount,
-} from "../../../../supabase/functions/_shared/sms-segments.ts";
+} from "@contracts/sms-segments.ts";
 export {
   composerMediaUrl,
   MMS_SUBJECT_MAX,
   toolArgumentSchemas,
   UNCONFIRMED_SEND_STATUS,
-} from "../../../../supabase/functions/_shared/tool-catalog.ts";
+} from "@contracts/tool-catalog.ts";

@@ -21,7 +21,7 @@ import {
   type ReceiptRule,
   type SendResult,
   type Upload,
-} from "./types.ts";
+} from "../contracts/clicksend-types.ts";
 
 export const CLICKSEND_API_BASE = "https://rest.clicksend.com/v3";
 export const MAX_MESSAGES_PER_REQUEST = 1000;

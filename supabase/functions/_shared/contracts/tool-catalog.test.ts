@@ -1,8 +1,8 @@
 // The catalog is the single source for tools: it must equal the capability rows and scopes the
 // migrations create, and every tool's parameters must be a closed JSON Schema object.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyAll } from "../../../local/db/apply.ts";
-import { openEmbedded, type EmbeddedDatabase } from "../../../local/db/embedded.ts";
+import { applyAll } from "../../../../local/db/apply.ts";
+import { openEmbedded, type EmbeddedDatabase } from "../../../../local/db/embedded.ts";
 import { SCOPES } from "./scopes.ts";
 import {
   TOOL_CATALOG,
