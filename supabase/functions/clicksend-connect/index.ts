@@ -3,7 +3,7 @@ import {
   connectBodySchema,
   deleteBodySchema,
   updateBodySchema,
-} from "../_shared/connection-schemas.ts";
+} from "../_shared/contracts/connection-schemas.ts";
 import { connect, disconnect, update } from "../_shared/connections.ts";
 import { isSandbox, readEnv, sandboxAccount } from "../_shared/env.ts";
 import { clientAddress, json, readJson, serve } from "../_shared/http.ts";
