@@ -30,6 +30,7 @@ import {
   type ReadyCall,
 } from "./prepared-call.ts";
 import { redactText, redactValue } from "./redact.ts";
+import { DEFAULT_COUNTRY } from "./contracts/connection-schemas.ts";
 import { scopeSchema } from "./contracts/scopes.ts";
 import type { Db } from "./supabase.ts";
 import {
@@ -255,7 +256,7 @@ export async function executeTool(
   let prepared: Prepared;
   if (isSend(tool.name)) {
     const request = sendRequest(tool.name, body.arguments, body.idempotency_key);
-    let country = "AU";
+    let country = DEFAULT_COUNTRY;
     if (needsAccountCountry(request)) {
       const probe = await prepareCall(env, service, { ...base, requests: 0 });
       if (probe.outcome !== "ready") {

@@ -7,7 +7,12 @@ import { ClickSendError } from "./clicksend/errors.ts";
 import type { Account } from "./contracts/clicksend-types.ts";
 import type { Json } from "./contracts/database.types.ts";
 import type { FunctionEnv } from "./env.ts";
-import type { ConnectBody, UpdateBody } from "./contracts/connection-schemas.ts";
+import {
+  metadataObject,
+  parseConnectionMetadata,
+  type ConnectBody,
+  type UpdateBody,
+} from "./contracts/connection-schemas.ts";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";
 
@@ -43,16 +48,6 @@ interface ConnectionRow {
 
 type JsonObject = Record<string, Json | undefined>;
 
-function metadataOf(row: ConnectionRow): JsonObject {
-  const value = row.connection_metadata;
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-}
-
-function defaultSenderOf(row: ConnectionRow): string | null {
-  const value = metadataOf(row).default_sender_id;
-  return typeof value === "string" ? value : null;
-}
-
 export function toView(row: ConnectionRow): ConnectionView {
   return {
     id: row.id,
@@ -60,7 +55,7 @@ export function toView(row: ConnectionRow): ConnectionView {
     external_username: row.external_username,
     connection_status: row.connection_status,
     credential_hint: row.credential_hint,
-    default_sender_id: defaultSenderOf(row),
+    default_sender_id: parseConnectionMetadata(row.connection_metadata).default_sender_id,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -254,7 +249,7 @@ async function recordReceiptRule(db: Db, connectionId: string, ruleId: number | 
     .from("user_oauth_connections")
     .update({
       connection_metadata: {
-        ...metadataOf(row),
+        ...metadataObject(row.connection_metadata),
         receipt_rule_id: ruleId,
         receipts: ruleId === null ? "poll" : "push",
       },
@@ -395,7 +390,10 @@ export async function update(
   const changes: { connection_name?: string; connection_metadata?: JsonObject } = {};
   if (body.connection_name !== undefined) changes.connection_name = body.connection_name;
   if (body.default_sender_id !== undefined)
-    changes.connection_metadata = { ...metadataOf(row), default_sender_id: body.default_sender_id };
+    changes.connection_metadata = {
+      ...metadataObject(row.connection_metadata),
+      default_sender_id: body.default_sender_id,
+    };
   if (Object.keys(changes).length > 0) {
     const { error } = await db.from("user_oauth_connections").update(changes).eq("id", row.id);
     if (error) throw dbFailure("update the connection", error);
@@ -428,8 +426,8 @@ export async function disconnect(
     .eq("is_active", true);
 
   // Remove the receipt rule while the key still exists (best effort).
-  const ruleId = metadataOf(row).receipt_rule_id;
-  if (typeof ruleId === "number" && row.external_username !== null) {
+  const ruleId = parseConnectionMetadata(row.connection_metadata).receipt_rule_id;
+  if (ruleId !== null && row.external_username !== null) {
     const { data: apiKey } = await service.rpc("clicksend_read_api_key", {
       p_connection_id: row.id,
     });

@@ -19,6 +19,7 @@ import {
 } from "./messaging.ts";
 import { MMS_MAX_BYTES, checkMmsMedia, composerMediaUrlProblem } from "./contracts/mms-media.ts";
 import { toE164 } from "./contracts/phone.ts";
+import { DEFAULT_COUNTRY } from "./contracts/connection-schemas.ts";
 import {
   connectionRefusal,
   finishCall,
@@ -150,7 +151,7 @@ async function send(
     idempotencyKey: p.idempotency_key,
   };
   const path = { userId, connectionId: body.connection_id };
-  let country = "AU";
+  let country = DEFAULT_COUNTRY;
   if (needsAccountCountry(request)) {
     const probe = await prepareCall(env, service, { ...path, requests: 0 });
     if (probe.outcome !== "ready") throw refusal(probe);
