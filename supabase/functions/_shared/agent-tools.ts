@@ -5,32 +5,25 @@
 // tool's scope on every call, takes the connection's call slots and reserves a send's messages;
 // clicksend_finish_call records the outcome and the audit row with redacted arguments.
 import { z } from "zod";
-import { fromClickSend } from "./connections.ts";
+import {
+  completeSend,
+  prepareSend,
+  refusalError,
+  runRead,
+  type Refused,
+} from "./clicksend-operations.ts";
 import type { Json } from "./contracts/database.types.ts";
-import { historyQuery } from "./history-query.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
+import type { SendRequest } from "./messaging.ts";
 import {
-  deliver,
-  finishSend,
-  firstPart,
-  needsAccountCountry,
-  planSend,
-  summarise,
-  type SendPlan,
-  type SendRequest,
-} from "./messaging.ts";
-import {
-  connectionRefusal,
   databaseError,
   finishCall,
   prepareCall,
   type AuditEntry,
-  type Prepared,
   type ReadyCall,
 } from "./prepared-call.ts";
 import { redactText, redactValue } from "./redact.ts";
-import { DEFAULT_COUNTRY } from "./contracts/connection-schemas.ts";
 import { scopeSchema } from "./contracts/scopes.ts";
 import type { Db } from "./supabase.ts";
 import {
@@ -101,32 +94,23 @@ function sendRequest(
   };
 }
 
-/** A read tool's ClickSend request, on a prepared call. */
-async function runRead(
-  tool: ToolName,
-  rawArguments: ToolArguments,
-  call: ReadyCall,
-): Promise<unknown> {
-  const { client } = call;
+/** A read tool runs the read operation the dashboard runs too, with the tool's arguments. */
+function readTool(tool: ToolName, rawArguments: ToolArguments, call: ReadyCall): Promise<unknown> {
+  const schemas = toolArgumentSchemas;
   switch (tool) {
-    case "clicksend_get_balance": {
-      const account = await client.getAccount();
-      return { balance: account.balance, currency: account.currency };
+    case "clicksend_get_balance":
+      return runRead({ operation: "get_balance", params: {} }, call);
+    case "clicksend_get_sms_history": {
+      const params = schemas.clicksend_get_sms_history.parse(rawArguments);
+      return runRead({ operation: "get_sms_history", params }, call);
     }
-    case "clicksend_get_sms_history":
     case "clicksend_get_mms_history": {
-      const args = toolArgumentSchemas.clicksend_get_sms_history.parse(rawArguments);
-      const query = historyQuery(args);
-      return tool === "clicksend_get_sms_history"
-        ? client.smsHistory(query)
-        : client.mmsHistory(query);
+      const params = schemas.clicksend_get_mms_history.parse(rawArguments);
+      return runRead({ operation: "get_mms_history", params }, call);
     }
     case "clicksend_get_delivery_receipts": {
-      const args = toolArgumentSchemas.clicksend_get_delivery_receipts.parse(rawArguments);
-      if (args.message_id !== undefined)
-        return { receipts: [await client.smsReceipt(args.message_id)] };
-      const page = await client.smsReceipts(args.page, args.limit);
-      return { receipts: page.rows, page: page.page, last_page: page.lastPage, total: page.total };
+      const params = schemas.clicksend_get_delivery_receipts.parse(rawArguments);
+      return runRead({ operation: "get_delivery_receipts", params }, call);
     }
     case "clicksend_send_sms":
     case "clicksend_send_mms":
@@ -157,28 +141,8 @@ function validate(body: ExecuteBody): { tool: ReturnType<typeof toolByName> } | 
   return { tool };
 }
 
-type Refused = Exclude<Prepared, ReadyCall | { outcome: "replay" }>;
-
 function agentNotFound(): ApiError {
-  return new ApiError(404, "agent_not_found", "No such agent in your account.");
-}
-
-function refusal(prepared: Refused, toolName: string, scope: string): ApiError {
-  switch (prepared.outcome) {
-    case "agent_not_found":
-    case "connection_not_found":
-      return agentNotFound();
-    case "agent_only":
-    case "permission_denied":
-      return new ApiError(
-        403,
-        "permission_denied",
-        `This agent is not allowed to use ${toolName} (needs the ${scope} scope).`,
-      );
-    case "connection_unusable":
-    case "rate_limited":
-      return connectionRefusal(prepared);
-  }
+  return refusalError({ outcome: "agent_not_found" });
 }
 
 /**
@@ -246,84 +210,57 @@ export async function executeTool(
     if (prepared.outcome === "agent_not_found" || prepared.outcome === "connection_not_found")
       throw agentNotFound();
     return refuse(
-      refusal(prepared, tool.name, tool.scope),
+      refusalError(prepared, tool),
       prepared.userId,
       "connectionId" in prepared ? prepared.connectionId : null,
     );
   };
 
-  let send: { request: SendRequest; plan: SendPlan } | null = null;
-  let prepared: Prepared;
   if (isSend(tool.name)) {
     const request = sendRequest(tool.name, body.arguments, body.idempotency_key);
-    let country = DEFAULT_COUNTRY;
-    if (needsAccountCountry(request)) {
-      const probe = await prepareCall(env, service, { ...base, requests: 0 });
-      if (probe.outcome !== "ready") {
-        if (probe.outcome === "replay") throw new Error("unreachable: a probe reserves nothing");
-        return refused(probe);
-      }
-      country = probe.country;
-    }
-    let plan: SendPlan;
+    let staged;
     try {
-      plan = planSend(request, country);
+      staged = await prepareSend(env, service, base, request);
     } catch (error) {
+      // No valid recipient: refused before anything was reserved, but still on the agent's log.
       if (error instanceof ApiError) return refuse(error, null, null);
       throw error;
     }
-    send = { request, plan };
-    prepared = await prepareCall(env, service, {
-      ...base,
-      requests: plan.requests,
-      send: firstPart(plan),
-    });
-  } else {
-    prepared = await prepareCall(env, service, { ...base, requests: 1 });
-  }
-
-  if (prepared.outcome === "replay") {
-    const result = summarise(prepared.rows, true, send?.plan.invalid ?? [], 0);
-    await finishCall(service, {
-      callIds: [],
-      log: audit(prepared.userId, prepared.connectionId, null),
-    });
-    return { status: 200, body: { ok: true, result }, headers: {} };
-  }
-  if (prepared.outcome !== "ready") return refused(prepared);
-
-  const call = prepared;
-  let answer: { result: unknown } | { error: ApiError };
-  if (send !== null) {
-    // A bulk send reserves each later part, and records the part before, while one is out.
-    const delivery = await deliver(env, service, base, call, send.request, send.plan);
-    const error = delivery.error;
-    answer =
-      error === null
-        ? { result: summarise(delivery.done, false, send.plan.invalid, delivery.requests) }
-        : { error };
-    try {
-      await finishSend(service, delivery, {
-        callIds: call.callIds,
-        log: audit(call.userId, call.connectionId, error),
+    if (staged.outcome === "refused") return refused(staged.prepared);
+    if (staged.outcome === "replay") {
+      await finishCall(service, {
+        callIds: [],
+        log: audit(staged.userId, staged.connectionId, null),
       });
-    } catch (recordError) {
-      // The send's own failure says more; a send that went out but is not on record says so.
-      if (error === null && recordError instanceof ApiError) return failure(recordError);
+      return { status: 200, body: { ok: true, result: staged.result }, headers: {} };
     }
-  } else {
+    const { call } = staged;
     try {
-      answer = { result: await runRead(tool.name, body.arguments, call) };
+      const result = await completeSend(env, service, base, staged, request, (error) =>
+        audit(call.userId, call.connectionId, error),
+      );
+      return { status: 200, body: { ok: true, result }, headers: {} };
     } catch (error) {
-      answer = { error: error instanceof ApiError ? error : fromClickSend(error) };
+      if (error instanceof ApiError) return failure(error);
+      throw error;
     }
-    const error = "error" in answer ? answer.error : null;
-    // A read's answer stands even if recording it fails (its slot is presumed dead in 5 minutes).
-    await finishCall(service, {
-      callIds: call.callIds,
-      log: audit(call.userId, call.connectionId, error),
-    }).catch(() => undefined);
   }
+
+  const prepared = await prepareCall(env, service, { ...base, requests: 1 });
+  if (prepared.outcome === "replay") throw new Error("unreachable: a read reserves nothing");
+  if (prepared.outcome !== "ready") return refused(prepared);
+  let answer: { result: unknown } | { error: ApiError };
+  try {
+    answer = { result: await readTool(tool.name, body.arguments, prepared) };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    answer = { error };
+  }
+  // A read's answer stands even if recording it fails (its slot is presumed dead in 5 minutes).
+  await finishCall(service, {
+    callIds: prepared.callIds,
+    log: audit(prepared.userId, prepared.connectionId, "error" in answer ? answer.error : null),
+  }).catch(() => undefined);
   if ("error" in answer) return failure(answer.error);
   return { status: 200, body: { ok: true, result: answer.result }, headers: {} };
 }

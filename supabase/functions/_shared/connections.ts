@@ -3,6 +3,7 @@
 // returned, logged or put anywhere but Vault (at most a 4-character hint).
 import { ClickSendClient } from "./clicksend/client.ts";
 import { z } from "zod";
+import { fromClickSend } from "./clicksend/api-error.ts";
 import { ClickSendError } from "./clicksend/errors.ts";
 import type { Account } from "./contracts/clicksend-types.ts";
 import type { Json } from "./contracts/database.types.ts";
@@ -59,36 +60,6 @@ export function toView(row: ConnectionRow): ConnectionView {
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
-}
-
-/** ClickSend failures as our API's answers. */
-export function fromClickSend(error: unknown): ApiError {
-  if (!(error instanceof ClickSendError)) {
-    return new ApiError(
-      502,
-      "upstream_unavailable",
-      "ClickSend could not be reached; try again shortly.",
-      true,
-    );
-  }
-  switch (error.code) {
-    case "invalid_credentials":
-    case "account_suspended":
-    case "forbidden":
-    case "invalid_request":
-      return new ApiError(400, error.code, error.message, false);
-    case "not_found":
-      return new ApiError(404, error.code, error.message, false);
-    case "rate_limited":
-      return new ApiError(429, error.code, error.message, true, {
-        "retry-after": String(error.retryAfterSeconds ?? 30),
-      });
-    case "upstream_timeout":
-      return new ApiError(504, error.code, error.message, error.retryable);
-    case "upstream_unavailable":
-    case "upstream_malformed":
-      return new ApiError(502, error.code, error.message, error.retryable);
-  }
 }
 
 /** Who asks for a verification: the limits count per user and per client address. */
@@ -183,7 +154,11 @@ async function verify(
 
 function dbFailure(what: string, error: { message: string; code?: string }): ApiError {
   if (error.code === "PGRST116")
-    return new ApiError(404, "not_found", "No such ClickSend connection in your account.");
+    return new ApiError(
+      404,
+      "connection_not_found",
+      "No such ClickSend connection in your account.",
+    );
   return new ApiError(500, "database_error", `Could not ${what}; try again.`, true);
 }
 

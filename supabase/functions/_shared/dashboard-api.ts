@@ -3,30 +3,14 @@
 // connection is theirs, takes its call slots and reads the key, clicksend_finish_call frees
 // the slots and records a send: one database call before ClickSend and one after.
 import { z } from "zod";
-import { fromClickSend } from "./connections.ts";
-import { historyQuery } from "./history-query.ts";
+import { fromClickSend } from "./clicksend/api-error.ts";
+import { completeSend, prepareSend, refusalError, runRead } from "./clicksend-operations.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
-import {
-  deliver,
-  finishSend,
-  firstPart,
-  needsAccountCountry,
-  planSend,
-  summarise,
-  type SendOutcome,
-  type SendRequest,
-} from "./messaging.ts";
+import type { SendOutcome, SendRequest } from "./messaging.ts";
 import { MMS_MAX_BYTES, checkMmsMedia, composerMediaUrlProblem } from "./contracts/mms-media.ts";
 import { toE164 } from "./contracts/phone.ts";
-import { DEFAULT_COUNTRY } from "./contracts/connection-schemas.ts";
-import {
-  connectionRefusal,
-  finishCall,
-  prepareCall,
-  type Prepared,
-  type ReadyCall,
-} from "./prepared-call.ts";
+import { finishCall, prepareCall, type ReadyCall } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
 import { composerMediaUrl, toolArgumentSchemas } from "./contracts/tool-catalog.ts";
 
@@ -100,20 +84,6 @@ export const apiBodySchema = z.discriminatedUnion("action", [
 ]);
 export type ApiBody = z.infer<typeof apiBodySchema>;
 
-function refusal(prepared: Exclude<Prepared, ReadyCall>): ApiError {
-  switch (prepared.outcome) {
-    case "rate_limited":
-    case "connection_unusable":
-      return connectionRefusal(prepared);
-    default:
-      return new ApiError(
-        404,
-        "connection_not_found",
-        "No active ClickSend connection with that id in your account.",
-      );
-  }
-}
-
 type SendBody = Extract<ApiBody, { action: "send_sms" | "send_mms" }>;
 
 /**
@@ -151,30 +121,10 @@ async function send(
     idempotencyKey: p.idempotency_key,
   };
   const path = { userId, connectionId: body.connection_id };
-  let country = DEFAULT_COUNTRY;
-  if (needsAccountCountry(request)) {
-    const probe = await prepareCall(env, service, { ...path, requests: 0 });
-    if (probe.outcome !== "ready") throw refusal(probe);
-    country = probe.country;
-  }
-  const plan = planSend(request, country);
-  const prepared = await prepareCall(env, service, {
-    ...path,
-    requests: plan.requests,
-    send: firstPart(plan),
-  });
-  if (prepared.outcome === "replay") return summarise(prepared.rows, true, plan.invalid, 0);
-  if (prepared.outcome !== "ready") throw refusal(prepared);
-  // A bulk send reserves each later part, and records the part before, while one is out.
-  const delivery = await deliver(env, service, path, prepared, request, plan);
-  try {
-    await finishSend(service, delivery, { callIds: prepared.callIds });
-  } catch (error) {
-    // The send's own failure says more; a send that went out but is not on record says so.
-    if (delivery.error === null) throw error;
-  }
-  if (delivery.error !== null) throw delivery.error;
-  return summarise(delivery.done, false, plan.invalid, delivery.requests);
+  const staged = await prepareSend(env, service, path, request);
+  if (staged.outcome === "refused") throw refusalError(staged.prepared);
+  if (staged.outcome === "replay") return staged.result;
+  return completeSend(env, service, path, staged, request);
 }
 
 /** A one-request action on the caller's connection, between prepare and finish. */
@@ -186,7 +136,8 @@ async function withConnection<T>(
   work: (call: ReadyCall) => Promise<T>,
 ): Promise<T> {
   const prepared = await prepareCall(env, service, { userId, connectionId, requests: 1 });
-  if (prepared.outcome !== "ready") throw refusal(prepared);
+  if (prepared.outcome === "replay") throw new Error("unreachable: a read reserves nothing");
+  if (prepared.outcome !== "ready") throw refusalError(prepared);
   try {
     return await work(prepared);
   } catch (error) {
@@ -207,37 +158,19 @@ export async function runDashboardAction(
     withConnection(env, service, userId, body.connection_id, work);
   switch (body.action) {
     case "get_balance":
-      return connection(async ({ client }) => {
-        const account = await client.getAccount();
-        return { username: account.username, balance: account.balance, currency: account.currency };
-      });
+      return connection((call) => runRead({ operation: "get_balance", params: body.params }, call));
     case "get_sms_history":
-    case "get_mms_history": {
-      const query = historyQuery(body.params);
-      return connection(({ client }) =>
-        body.action === "get_sms_history" ? client.smsHistory(query) : client.mmsHistory(query),
+      return connection((call) =>
+        runRead({ operation: "get_sms_history", params: body.params }, call),
       );
-    }
-    case "get_delivery_receipts": {
-      const p = body.params;
-      return connection(async ({ client }) => {
-        if (p.message_id !== undefined) {
-          return {
-            receipts: [await client.smsReceipt(p.message_id)],
-            page: 1,
-            last_page: 1,
-            total: 1,
-          };
-        }
-        const page = await client.smsReceipts(p.page, p.limit);
-        return {
-          receipts: page.rows,
-          page: page.page,
-          last_page: page.lastPage,
-          total: page.total,
-        };
-      });
-    }
+    case "get_mms_history":
+      return connection((call) =>
+        runRead({ operation: "get_mms_history", params: body.params }, call),
+      );
+    case "get_delivery_receipts":
+      return connection((call) =>
+        runRead({ operation: "get_delivery_receipts", params: body.params }, call),
+      );
     case "send_sms":
     case "send_mms":
       return send(env, service, userId, body);

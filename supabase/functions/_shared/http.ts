@@ -1,6 +1,7 @@
 // What every Edge Function shares at its edge: CORS, JSON responses, the one error shape
 // {"error": {code, message, retryable}}, and zod-validated bodies.
 import type { z } from "zod";
+import type { ErrorCode } from "./contracts/errors.ts";
 
 export const corsHeaders: Record<string, string> = {
   "access-control-allow-origin": "*",
@@ -23,7 +24,7 @@ export function json(
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly retryable = false,
     readonly headers: Record<string, string> = {},

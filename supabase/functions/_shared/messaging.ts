@@ -10,7 +10,7 @@ import {
 } from "./clicksend/client.ts";
 import { ClickSendError } from "./clicksend/errors.ts";
 import type { SendResult } from "./contracts/clicksend-types.ts";
-import { fromClickSend } from "./connections.ts";
+import { fromClickSend } from "./clicksend/api-error.ts";
 import { ApiError } from "./http.ts";
 import { toE164 } from "./contracts/phone.ts";
 import type { FunctionEnv } from "./env.ts";

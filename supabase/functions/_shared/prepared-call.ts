@@ -164,27 +164,6 @@ function toPrepared(env: FunctionEnv, result: PrepareResult): Prepared {
   }
 }
 
-/** The refusals every caller answers alike: the connection's limit, or its missing key. */
-export function connectionRefusal(
-  prepared: Extract<Prepared, { outcome: "rate_limited" | "connection_unusable" }>,
-): ApiError {
-  if (prepared.outcome === "connection_unusable") {
-    return new ApiError(
-      502,
-      "connection_unusable",
-      "The ClickSend connection has no usable credentials; reconnect it.",
-    );
-  }
-  const wait = Math.max(1, prepared.retryAfterSeconds);
-  return new ApiError(
-    429,
-    "rate_limited",
-    `This ClickSend connection is at its request limit; try again in ${String(wait)} s.`,
-    true,
-    { "retry-after": String(wait) },
-  );
-}
-
 export async function prepareCall(
   env: FunctionEnv,
   service: Db,

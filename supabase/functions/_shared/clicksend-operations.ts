@@ -1,0 +1,206 @@
+// The ClickSend operations, once for both callers: the agent tool executor (agent-tools.ts) and
+// the dashboard (dashboard-api.ts). Each read has one result shape; a send has one sequence
+// (learn the account's country when needed, plan, prepare, deliver, record); a refused call and
+// a ClickSend failure have one error code each, whichever function asked.
+import { fromClickSend } from "./clicksend/api-error.ts";
+import { historyQuery } from "./history-query.ts";
+import type { FunctionEnv } from "./env.ts";
+import { ApiError } from "./http.ts";
+import {
+  deliver,
+  finishSend,
+  firstPart,
+  needsAccountCountry,
+  planSend,
+  summarise,
+  type SendOutcome,
+  type SendPlan,
+  type SendRequest,
+} from "./messaging.ts";
+import {
+  prepareCall,
+  type FinishRequest,
+  type Prepared,
+  type PrepareRequest,
+  type ReadyCall,
+} from "./prepared-call.ts";
+import type { Db } from "./supabase.ts";
+import type { ToolArguments } from "./contracts/tool-catalog.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Refusals
+// ---------------------------------------------------------------------------------------------
+export type Refused = Exclude<Prepared, ReadyCall | { outcome: "replay" }>;
+
+/** Why a prepared call was refused, as one error per reason for every caller. */
+export function refusalError(prepared: Refused, tool?: { name: string; scope: string }): ApiError {
+  switch (prepared.outcome) {
+    case "agent_not_found":
+      return new ApiError(404, "agent_not_found", "No such agent in your account.");
+    case "connection_not_found":
+      return new ApiError(
+        404,
+        "connection_not_found",
+        "No active ClickSend connection with that id in your account.",
+      );
+    case "agent_only":
+    case "permission_denied":
+      return new ApiError(
+        403,
+        "permission_denied",
+        tool === undefined
+          ? "This agent is not allowed to do that."
+          : `This agent is not allowed to use ${tool.name} (needs the ${tool.scope} scope).`,
+      );
+    case "connection_unusable":
+      return new ApiError(
+        409,
+        "connection_unusable",
+        "The ClickSend connection has no usable credentials; reconnect it.",
+      );
+    case "rate_limited": {
+      const wait = Math.max(1, prepared.retryAfterSeconds);
+      return new ApiError(
+        429,
+        "rate_limited",
+        `This ClickSend connection is at its request limit; try again in ${String(wait)} s.`,
+        true,
+        { "retry-after": String(wait) },
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads: one ClickSend request on a prepared call, one result shape each
+// ---------------------------------------------------------------------------------------------
+export interface BalanceResult {
+  username: string;
+  balance: number;
+  currency: string;
+}
+
+/** A read and its parameters (the tool's arguments, or the dashboard's params). */
+export type ReadRequest =
+  | { operation: "get_balance"; params: ToolArguments<"clicksend_get_balance"> }
+  | { operation: "get_sms_history"; params: ToolArguments<"clicksend_get_sms_history"> }
+  | { operation: "get_mms_history"; params: ToolArguments<"clicksend_get_mms_history"> }
+  | {
+      operation: "get_delivery_receipts";
+      params: ToolArguments<"clicksend_get_delivery_receipts">;
+    };
+
+/** Runs a read; a ClickSend failure comes back as our ApiError. */
+export async function runRead(request: ReadRequest, call: ReadyCall): Promise<unknown> {
+  try {
+    return await read(request, call);
+  } catch (error) {
+    throw error instanceof ApiError ? error : fromClickSend(error);
+  }
+}
+
+async function read(request: ReadRequest, { client }: ReadyCall): Promise<unknown> {
+  switch (request.operation) {
+    case "get_balance": {
+      const account = await client.getAccount();
+      const result: BalanceResult = {
+        username: account.username,
+        balance: account.balance,
+        currency: account.currency,
+      };
+      return result;
+    }
+    case "get_sms_history":
+      return client.smsHistory(historyQuery(request.params));
+    case "get_mms_history":
+      return client.mmsHistory(historyQuery(request.params));
+    case "get_delivery_receipts": {
+      const { message_id: messageId, page, limit } = request.params;
+      if (messageId !== undefined)
+        return { receipts: [await client.smsReceipt(messageId)], page: 1, last_page: 1, total: 1 };
+      const found = await client.smsReceipts(page, limit);
+      return {
+        receipts: found.rows,
+        page: found.page,
+        last_page: found.lastPage,
+        total: found.total,
+      };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sends
+// ---------------------------------------------------------------------------------------------
+/** Who asks, as prepareCall takes it: an agent and a scope, or a user's own connection. */
+export type CallPath = Omit<PrepareRequest, "requests" | "send">;
+
+export type PreparedSend =
+  | { outcome: "ready"; plan: SendPlan; call: ReadyCall }
+  | { outcome: "replay"; plan: SendPlan; userId: string; connectionId: string; result: SendOutcome }
+  | { outcome: "refused"; prepared: Refused };
+
+/**
+ * A send up to ClickSend: the account's country when a recipient is a national number without
+ * default_country (one more database call), the plan (an ApiError when no recipient is valid),
+ * then clicksend_prepare_call, which reserves the first part or finds the earlier result.
+ */
+export async function prepareSend(
+  env: FunctionEnv,
+  service: Db,
+  path: CallPath,
+  request: SendRequest,
+): Promise<PreparedSend> {
+  let country = "AU";
+  if (needsAccountCountry(request)) {
+    const probe = await prepareCall(env, service, { ...path, requests: 0 });
+    if (probe.outcome === "replay") throw new Error("unreachable: a probe reserves nothing");
+    if (probe.outcome !== "ready") return { outcome: "refused", prepared: probe };
+    country = probe.country;
+  }
+  const plan = planSend(request, country);
+  const prepared = await prepareCall(env, service, {
+    ...path,
+    requests: plan.requests,
+    send: firstPart(plan),
+  });
+  if (prepared.outcome === "replay") {
+    return {
+      outcome: "replay",
+      plan,
+      userId: prepared.userId,
+      connectionId: prepared.connectionId,
+      result: summarise(prepared.rows, true, plan.invalid, 0),
+    };
+  }
+  if (prepared.outcome !== "ready") return { outcome: "refused", prepared };
+  return { outcome: "ready", plan, call: prepared };
+}
+
+/**
+ * The prepared send to ClickSend and on record: a bulk send reserves each later part, and
+ * records the part before, while one is out. Answers the outcome, or throws the send's failure
+ * (the send's own failure says more than a failure to record it; a send that went out but is
+ * not on record says so). `log` adds the audit row to the final database call.
+ */
+export async function completeSend(
+  env: FunctionEnv,
+  service: Db,
+  path: CallPath,
+  prepared: Extract<PreparedSend, { outcome: "ready" }>,
+  request: SendRequest,
+  log?: (error: ApiError | null) => FinishRequest["log"],
+): Promise<SendOutcome> {
+  const { call, plan } = prepared;
+  const delivery = await deliver(env, service, path, call, request, plan);
+  try {
+    await finishSend(service, delivery, {
+      callIds: call.callIds,
+      ...(log === undefined ? {} : { log: log(delivery.error) }),
+    });
+  } catch (recordError) {
+    if (delivery.error === null) throw recordError;
+  }
+  if (delivery.error !== null) throw delivery.error;
+  return summarise(delivery.done, false, plan.invalid, delivery.requests);
+}
