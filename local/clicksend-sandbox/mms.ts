@@ -3,7 +3,6 @@
 // URLs are checked by extension only (the sandbox never fetches them). Bodies over 1500
 // characters (500 in Unicode) are truncated, never split: message_parts is 1.
 import { z } from "zod";
-import { isGsm7 } from "../../supabase/functions/_shared/contracts/sms-segments.ts";
 import type { AccountState } from "./accounts.ts";
 import { unixSeconds, type SandboxContext } from "./context.ts";
 import { ok, type Reply } from "./envelope.ts";
@@ -17,6 +16,7 @@ import {
 } from "./numbers.ts";
 import { currency, MMS_PRICE_MICROS, priceString, totalPrice } from "./pricing.ts";
 import type { RouteRequest } from "./router.ts";
+import { smsEncoding } from "./segments.ts";
 import {
   acceptMessage,
   checkMessageCount,
@@ -77,7 +77,7 @@ export function isValidMedia(ctx: SandboxContext, mediaFile: string): boolean {
 }
 
 function truncateBody(body: string): string {
-  const limit = isGsm7(body) ? MMS_BODY_MAX_GSM : MMS_BODY_MAX_UNICODE;
+  const limit = smsEncoding(body) === "GSM-7" ? MMS_BODY_MAX_GSM : MMS_BODY_MAX_UNICODE;
   let kept = "";
   for (const char of body) {
     if (kept.length + char.length > limit) break;

@@ -181,6 +181,8 @@ describe("POST /v3/sms/send: accepted messages", () => {
       [{ to: "+61412345678", body: "a".repeat(160) }, 1, "0.0792"],
       [{ to: "+61412345678", body: "a".repeat(161) }, 2, "0.1584"],
       [{ to: "+61412345678", body: "€".repeat(81) }, 2, "0.1584"],
+      // 306 septets, but the escape sequence of € cannot straddle parts 1 and 2 (segments.ts).
+      [{ to: "+61412345678", body: `${"a".repeat(152)}€${"a".repeat(152)}` }, 3, "0.2376"],
       [{ to: "+61412345678", body: "ж".repeat(70) }, 1, "0.0792"],
       [{ to: "+61412345678", body: "😀".repeat(36) }, 2, "0.1584"],
       [{ to: "+61412345678", body: "a".repeat(5000) }, 8, "0.6336"],

@@ -6,7 +6,6 @@
 // - COUNTRY_NOT_ENABLED and INSUFFICIENT_CREDIT get the blocked shape and count in blocked_count;
 // - SUCCESS gets the full shape, counts in queued_count and is charged.
 import { z } from "zod";
-import { countSmsSegments } from "../../supabase/functions/_shared/contracts/sms-segments.ts";
 import type { AccountState } from "./accounts.ts";
 import { unixSeconds, type SandboxContext } from "./context.ts";
 import { THROTTLED_NUMBER } from "./delivery.ts";
@@ -21,6 +20,7 @@ import {
 } from "./numbers.ts";
 import { currency, priceString, SMS_PRICE_MICROS, totalPrice } from "./pricing.ts";
 import type { RouteRequest } from "./router.ts";
+import { splitSms } from "./segments.ts";
 import {
   acceptMessage,
   checkMessageCount,
@@ -95,7 +95,8 @@ function evaluate(input: SmsInput, account: AccountState, nowSeconds: number): V
   }
   if (recipient.testNumber)
     return { kind: "ok", status: "SUCCESS", ...routed, parts: 0, priceMicros: 0 };
-  const parts = Math.min(countSmsSegments(body).segments, account.smsPartsLimit);
+  // ClickSend truncates past the account's part limit; the body is still echoed as sent.
+  const parts = splitSms(body, account.smsPartsLimit).parts.length;
   return { kind: "ok", status: "SUCCESS", ...routed, parts, priceMicros: parts * pricePerPart };
 }
 
