@@ -26,6 +26,7 @@ import {
 import { redactText, redactValue } from "./redact.ts";
 import { scopeSchema } from "./contracts/scopes.ts";
 import type { Db } from "./supabase.ts";
+import type { ExecuteBody } from "./contracts/function-requests.ts";
 import {
   isToolName,
   toolArgumentSchemas,
@@ -34,22 +35,6 @@ import {
   type OpenAiTool,
   type ToolName,
 } from "./contracts/tool-catalog.ts";
-
-export const discoverBodySchema = z.strictObject({ agent_id: z.uuid() });
-
-export const executeBodySchema = z.strictObject({
-  agent_id: z.uuid(),
-  tool: z.string().min(1).max(100),
-  arguments: z.record(z.string(), z.unknown()).default({}),
-  idempotency_key: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9._:-]{1,200}$/,
-      "use 1-200 letters, digits, dots, colons, dashes or underscores",
-    )
-    .optional(),
-});
-export type ExecuteBody = z.infer<typeof executeBodySchema>;
 
 const scopesSchema = z.array(scopeSchema).nullable();
 

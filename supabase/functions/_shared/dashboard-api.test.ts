@@ -2,7 +2,8 @@
 // origin (the local sandbox's uploads), refused with 400 before the database is touched.
 import { describe, expect, it } from "vitest";
 import { createTestClient } from "../../../local/gateway/testing.ts";
-import { apiBodySchema, runDashboardAction, type ApiBody } from "./dashboard-api.ts";
+import { apiBodySchema, type ApiBody } from "./contracts/function-requests.ts";
+import { runDashboardAction } from "./dashboard-api.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";

@@ -2,87 +2,16 @@
 // The caller is the user their verified JWT names; clicksend_prepare_call checks that the
 // connection is theirs, takes its call slots and reads the key, clicksend_finish_call frees
 // the slots and records a send: one database call before ClickSend and one after.
-import { z } from "zod";
 import { fromClickSend } from "./clicksend/api-error.ts";
 import { completeSend, prepareSend, refusalError, runRead } from "./clicksend-operations.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import type { SendOutcome, SendRequest } from "./messaging.ts";
-import { MMS_MAX_BYTES, checkMmsMedia, composerMediaUrlProblem } from "./contracts/mms-media.ts";
+import { checkMmsMedia, composerMediaUrlProblem } from "./contracts/mms-media.ts";
 import { toE164 } from "./contracts/phone.ts";
 import { finishCall, prepareCall, type ReadyCall } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
-import { composerMediaUrl, toolArgumentSchemas } from "./contracts/tool-catalog.ts";
-
-const idempotencyKey = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{1,200}$/)
-  .optional();
-
-export const apiBodySchema = z.discriminatedUnion("action", [
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("get_balance"),
-    params: z.strictObject({}).default({}),
-  }),
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("get_sms_history"),
-    params: toolArgumentSchemas.clicksend_get_sms_history.default({}),
-  }),
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("get_mms_history"),
-    params: toolArgumentSchemas.clicksend_get_mms_history.default({}),
-  }),
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("get_delivery_receipts"),
-    params: toolArgumentSchemas.clicksend_get_delivery_receipts.default({}),
-  }),
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("send_sms"),
-    params: toolArgumentSchemas.clicksend_send_sms.extend({ idempotency_key: idempotencyKey }),
-  }),
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("send_mms"),
-    // media_url by shape only here; send() applies the composer's rule, which needs the env.
-    params: toolArgumentSchemas.clicksend_send_mms.extend({
-      media_url: composerMediaUrl,
-      idempotency_key: idempotencyKey,
-    }),
-  }),
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("price_sms"),
-    params: toolArgumentSchemas.clicksend_send_sms.pick({
-      to: true,
-      body: true,
-      from: true,
-      default_country: true,
-    }),
-  }),
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("upload_media"),
-    params: z.strictObject({
-      content_type: z.string().max(100),
-      /** The file, base64-encoded (at most 250 kB before encoding). */
-      content_base64: z
-        .string()
-        .min(4)
-        .max(Math.ceil((MMS_MAX_BYTES * 4) / 3) + 4),
-    }),
-  }),
-  z.strictObject({
-    connection_id: z.uuid(),
-    action: z.literal("cancel_scheduled"),
-    params: z.strictObject({ message_id: z.string().min(1).max(64) }),
-  }),
-]);
-export type ApiBody = z.infer<typeof apiBodySchema>;
+import type { ApiBody } from "./contracts/function-requests.ts";
 
 type SendBody = Extract<ApiBody, { action: "send_sms" | "send_mms" }>;
 

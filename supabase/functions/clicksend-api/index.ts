@@ -1,6 +1,7 @@
 // POST {connection_id, action, params}: the dashboard's ClickSend data for the caller's own
 // connection (balance, history, receipts, send, price, cancel). See _shared/dashboard-api.ts.
-import { apiBodySchema, runDashboardAction } from "../_shared/dashboard-api.ts";
+import { apiBodySchema } from "../_shared/contracts/function-requests.ts";
+import { runDashboardAction } from "../_shared/dashboard-api.ts";
 import { readEnv } from "../_shared/env.ts";
 import { json, readJson, serve } from "../_shared/http.ts";
 import { redactText } from "../_shared/redact.ts";

@@ -1,6 +1,7 @@
 // POST {agent_id, tool, arguments, idempotency_key?} by the agent's owner or the service role.
 // Permission is checked in the database on every call; see _shared/agent-tools.ts.
-import { executeBodySchema, executeTool } from "../_shared/agent-tools.ts";
+import { executeTool } from "../_shared/agent-tools.ts";
+import { executeBodySchema } from "../_shared/contracts/function-requests.ts";
 import { readEnv } from "../_shared/env.ts";
 import { json, readJson, serve } from "../_shared/http.ts";
 import { redactText } from "../_shared/redact.ts";

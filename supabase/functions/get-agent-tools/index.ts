@@ -1,6 +1,7 @@
 // POST {agent_id} by the agent's owner or the service role → {tools: [...]} in OpenAI
 // function-calling format, only for the agent's active, unexpired grants.
-import { discoverBodySchema, discoverTools } from "../_shared/agent-tools.ts";
+import { discoverTools } from "../_shared/agent-tools.ts";
+import { discoverBodySchema } from "../_shared/contracts/function-requests.ts";
 import { readEnv } from "../_shared/env.ts";
 import { json, readJson, serve } from "../_shared/http.ts";
 import { redactText } from "../_shared/redact.ts";
