@@ -6,8 +6,10 @@
 // units, so an emoji (a surrogate pair) counts 2.
 // As billed: GSM extension characters (^ { } [ ] ~ | \ € and form feed) take 2 characters, and a
 // line break (\n, \r or \r\n) counts 2 in either encoding (ClickSend's help article).
-// Parts are the credit-table arithmetic, ceil(characters / perSegment): ClickSend bills by the
-// table, so an escape sequence or surrogate pair straddling a part boundary is not modelled.
+// Parts: a concatenated part carries 153 septets, and an extension character (ESC + code) is
+// never split between two parts (3GPP TS 23.040 §9.2.3.24.1), so where one would straddle a
+// boundary it moves to the next part and the text may need one part more than
+// ceil(characters / 153). UCS-2 parts carry 67 code units; a surrogate pair may be split.
 
 export type SmsEncoding = "GSM-7" | "UCS-2";
 
@@ -68,6 +70,33 @@ function billedCharacters(text: string, encoding: SmsEncoding): number {
   return count;
 }
 
+/** Septets used in the last part of a concatenated GSM-7 text, and how many parts it takes. */
+function gsmParts(text: string): { segments: number; usedInLast: number } {
+  let segments = 1;
+  let used = 0;
+  const add = (size: number): void => {
+    if (used + size > GSM7_MULTI) {
+      segments += 1;
+      used = 0;
+    }
+    used += size;
+  };
+  let index = 0;
+  while (index < text.length) {
+    const unit = text.charCodeAt(index);
+    if (unit === 0x0d || unit === 0x0a) {
+      // Billed as CR LF: two septets, which may fall either side of a boundary.
+      add(1);
+      add(1);
+      index += unit === 0x0d && text.charCodeAt(index + 1) === 0x0a ? 2 : 1;
+      continue;
+    }
+    add(GSM7_EXTENSION.has(text.charAt(index)) ? 2 : 1);
+    index += 1;
+  }
+  return { segments, usedInLast: used };
+}
+
 export function countSmsSegments(text: string): SmsSegmentCount {
   const encoding: SmsEncoding = isGsm7(text) ? "GSM-7" : "UCS-2";
   const single = encoding === "GSM-7" ? GSM7_SINGLE : UCS2_SINGLE;
@@ -77,13 +106,31 @@ export function countSmsSegments(text: string): SmsSegmentCount {
   if (characters === 0) {
     return { encoding, characters, segments: 0, perSegment: single, remainingInSegment: single };
   }
-  const segments = characters <= single ? 1 : Math.ceil(characters / multi);
-  const perSegment = segments === 1 ? single : multi;
+  if (characters <= single) {
+    return {
+      encoding,
+      characters,
+      segments: 1,
+      perSegment: single,
+      remainingInSegment: single - characters,
+    };
+  }
+  if (encoding === "GSM-7") {
+    const { segments, usedInLast } = gsmParts(text);
+    return {
+      encoding,
+      characters,
+      segments,
+      perSegment: multi,
+      remainingInSegment: multi - usedInLast,
+    };
+  }
+  const segments = Math.ceil(characters / multi);
   return {
     encoding,
     characters,
     segments,
-    perSegment,
-    remainingInSegment: segments * perSegment - characters,
+    perSegment: multi,
+    remainingInSegment: segments * multi - characters,
   };
 }
