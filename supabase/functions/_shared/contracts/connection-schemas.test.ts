@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_COUNTRY,
+  connectionRowSchema,
   countryOf,
   metadataObject,
   parseConnectionMetadata,
@@ -66,5 +67,40 @@ describe("metadataObject", () => {
     expect(metadataObject({ a: 1, receipts: "poll" })).toEqual({ a: 1, receipts: "poll" });
     expect(metadataObject([1])).toEqual({});
     expect(metadataObject(null)).toEqual({});
+  });
+});
+
+describe("connectionRowSchema", () => {
+  const row = {
+    id: "c-1",
+    connection_name: "Support line",
+    external_username: "sandbox_user",
+    connection_status: "active",
+    credential_hint: "89AB",
+    connection_metadata: { default_sender_id: "Acme", account_country: "NZ", receipts: "push" },
+    created_at: "2025-09-01T10:00:00Z",
+    updated_at: "2025-09-01T10:00:00Z",
+  };
+
+  it("is the view clicksend-connect returns, plus the country for national numbers", () => {
+    const { connection_metadata: _metadata, ...columns } = row;
+    expect(connectionRowSchema.parse(row)).toEqual({
+      ...columns,
+      default_sender_id: "Acme",
+      default_country: "NZ",
+    });
+  });
+
+  it("reads a connection without usable metadata with no sender and the default country", () => {
+    expect(connectionRowSchema.parse({ ...row, connection_metadata: null })).toMatchObject({
+      default_sender_id: null,
+      default_country: DEFAULT_COUNTRY,
+    });
+  });
+
+  it("refuses a row whose columns are not a connection's", () => {
+    expect(connectionRowSchema.safeParse({ ...row, connection_status: "paused" }).success).toBe(
+      false,
+    );
   });
 });

@@ -3,7 +3,6 @@
 import { z } from "zod";
 
 import type { Json } from "./database.types.ts";
-import { countryCodeSchema } from "./phone.ts";
 
 /** A sender ID: an E.164 number, or an alphanumeric tag of 3-11 letters and digits. */
 export const senderIdSchema = z
@@ -64,27 +63,85 @@ export const deleteBodySchema = z.strictObject({ connection_id: z.uuid() });
  */
 export const DEFAULT_COUNTRY = "AU";
 
-/** Each field on its own: a missing or malformed one reads as null, never as an error. */
-const connectionMetadataSchema = z.object({
-  default_sender_id: z.string().min(1).nullable().catch(null),
-  account_country: countryCodeSchema.nullable().catch(null),
-  currency: z.string().min(1).nullable().catch(null),
-  /** The account's receipt rule that pushes to us; null when receipts are polled. */
-  receipt_rule_id: z.number().int().nullable().catch(null),
-});
-export type ConnectionMetadata = z.infer<typeof connectionMetadataSchema>;
+/**
+ * An ISO 3166 alpha-2 code, as phone.ts's countryCodeSchema checks it; not imported from there,
+ * so that reading a connection does not pull libphonenumber into every screen of the app.
+ */
+const storedCountrySchema = z.string().regex(/^[A-Z]{2}$/);
 
-/** connection_metadata as the JSON object it should be: anything else reads as `{}`. */
-export function metadataObject(value: Json): Record<string, Json | undefined> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The fields of connection_metadata this product uses. */
-export function parseConnectionMetadata(value: Json): ConnectionMetadata {
-  return connectionMetadataSchema.parse(metadataObject(value));
+/** Each field on its own: a missing or malformed one reads as null, never as an error. */
+const connectionMetadataSchema = z.preprocess(
+  (value) => (isObject(value) ? value : {}),
+  z.object({
+    default_sender_id: z.string().min(1).nullable().catch(null),
+    account_country: storedCountrySchema.nullable().catch(null),
+    currency: z.string().min(1).nullable().catch(null),
+    /** The account's receipt rule that pushes to us; null when receipts are polled. */
+    receipt_rule_id: z.number().int().nullable().catch(null),
+  }),
+);
+export type ConnectionMetadata = z.infer<typeof connectionMetadataSchema>;
+
+/** connection_metadata as the JSON object it should be, every key kept (to merge a change into). */
+export function metadataObject(value: Json): Record<string, Json | undefined> {
+  return isObject(value) ? value : {};
+}
+
+/** The fields of connection_metadata this product uses; anything but an object reads as `{}`. */
+export function parseConnectionMetadata(value: unknown): ConnectionMetadata {
+  return connectionMetadataSchema.parse(value);
 }
 
 /** The country the connection's national numbers are read in. */
 export function countryOf(metadata: ConnectionMetadata): string {
   return metadata.account_country ?? DEFAULT_COUNTRY;
 }
+
+// A connection as the app shows it and clicksend-connect returns it.
+
+export const connectionStatuses = ["active", "inactive", "revoked", "error", "expired"] as const;
+export const connectionStatusSchema = z.enum(connectionStatuses);
+export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
+
+/** A ClickSend account's balance, as clicksend-connect and clicksend-api's get_balance report it. */
+export const accountBalanceSchema = z.object({
+  username: z.string(),
+  balance: z.number(),
+  currency: z.string(),
+});
+export type AccountBalance = z.infer<typeof accountBalanceSchema>;
+
+/** A connection as clicksend-connect returns it: never the key, at most a 4-character hint. */
+export const connectionViewSchema = z.object({
+  id: z.string(),
+  connection_name: z.string(),
+  external_username: z.string().nullable(),
+  connection_status: connectionStatusSchema,
+  credential_hint: z.string().nullable(),
+  default_sender_id: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type ConnectionView = z.infer<typeof connectionViewSchema>;
+
+/** The columns of user_oauth_connections a connection is read from (RLS: the caller's own). */
+export const CONNECTION_COLUMNS =
+  "id, connection_name, external_username, connection_status, credential_hint, connection_metadata, created_at, updated_at";
+
+/**
+ * One row of CONNECTION_COLUMNS as the app uses it: the view clicksend-connect returns, plus the
+ * country the connection's national numbers are read in (as the server reads them).
+ */
+export const connectionRowSchema = connectionViewSchema
+  .omit({ default_sender_id: true })
+  .extend({ connection_metadata: connectionMetadataSchema })
+  .transform(({ connection_metadata: metadata, ...row }) => ({
+    ...row,
+    default_sender_id: metadata.default_sender_id,
+    default_country: countryOf(metadata),
+  }));
+export type Connection = z.output<typeof connectionRowSchema>;
