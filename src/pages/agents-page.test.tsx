@@ -29,13 +29,28 @@ type GrantRow = {
   revoked_at: string | null;
   expires_at: string | null;
 };
-type ConnectionRow = { id: string; connection_name: string; external_username: string };
+/** A user_oauth_connections row, as the app selects it. */
+type ConnectionRow = {
+  id: string;
+  connection_name: string;
+  external_username: string;
+  connection_status: "active" | "revoked";
+  credential_hint: string;
+  connection_metadata: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+};
 type Recorded = { method: string; url: URL; body: unknown };
 
 const CONNECTION: ConnectionRow = {
   id: "c0000000-0000-4000-8000-000000000001",
   connection_name: "ClickSend",
   external_username: "sandbox_user",
+  connection_status: "active",
+  credential_hint: "89AB",
+  connection_metadata: { account_country: "AU", default_sender_id: null },
+  created_at: "2025-01-01T00:00:00.000Z",
+  updated_at: "2025-01-01T00:00:00.000Z",
 };
 
 let agents: AgentRow[];
@@ -119,7 +134,7 @@ const handlers = [
     grants = grants.filter((row) => !gone.has(row.agent_id));
     return new HttpResponse(null, { status: 204 });
   }),
-  http.get(restUrl("/clicksend_connections"), ({ request }) => answer(request, connections)),
+  http.get(restUrl("/user_oauth_connections"), ({ request }) => answer(request, connections)),
   http.get(restUrl("/agent_integration_permissions"), ({ request }) => {
     const url = new URL(request.url);
     return answer(
@@ -373,6 +388,28 @@ describe("Agents page: permissions", () => {
       screen.getByRole("link", { name: "Connect ClickSend on the Integrations page" }),
     ).toHaveAttribute("href", "/integrations");
     expect(screen.queryByRole("switch")).not.toBeInTheDocument();
+  });
+
+  it("offers only connections that work: a disconnected one is not shown", async () => {
+    seedDemoAgents();
+    connections = [
+      CONNECTION,
+      {
+        ...CONNECTION,
+        id: "c0000000-0000-4000-8000-000000000002",
+        connection_name: "Old account",
+        external_username: "old_user",
+        connection_status: "revoked",
+      },
+    ];
+    await openAgentsPage();
+
+    const permissions = await findPermissions();
+    expect(
+      await within(permissions).findByRole("group", { name: "ClickSend (sandbox_user)" }),
+    ).toBeInTheDocument();
+    expect(within(permissions).getAllByRole("group")).toHaveLength(1);
+    expect(screen.queryByText(/Old account/)).not.toBeInTheDocument();
   });
 
   it("shows one labelled switch per scope, with the tools each unlocks", async () => {

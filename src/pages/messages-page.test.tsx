@@ -12,15 +12,20 @@ import { server } from "@/testing/msw/server";
 import { functionUrl, restUrl } from "@/testing/msw/urls";
 import { renderRoute } from "@/testing/render-route";
 
-// A stand-in for what the Messages page reads and calls: the connections view, the recorded
+// A stand-in for what the Messages page reads and calls: the user's connections, the recorded
 // messages and agents (PostgREST), and clicksend-api with the answer shapes of
 // supabase/functions/_shared/dashboard-api.ts. Every clicksend-api call is recorded.
 
+/** A user_oauth_connections row, as the app selects it. */
 const CONNECTION = {
   id: "c0000000-0000-4000-8000-000000000001",
   connection_name: "ClickSend (sandbox_user)",
   external_username: "sandbox_user",
+  connection_status: "active",
+  credential_hint: "89AB",
   connection_metadata: { account_country: "AU", default_sender_id: null, currency: "AUD" },
+  created_at: "2025-01-01T00:00:00.000Z",
+  updated_at: "2025-01-01T00:00:00.000Z",
 };
 const SMS_PRICE = 0.077;
 const DAY = 86_400;
@@ -197,7 +202,7 @@ function clickSendApi(call: ApiCall): Response {
 }
 
 const handlers = [
-  http.get(restUrl("/clicksend_connections"), () => HttpResponse.json(connections)),
+  http.get(restUrl("/user_oauth_connections"), () => HttpResponse.json(connections)),
   http.get(restUrl("/clicksend_messages"), () => HttpResponse.json(usageRows)),
   http.get(restUrl("/agents"), () => HttpResponse.json(agents)),
   http.post(functionUrl("clicksend-api"), async ({ request }) => {
@@ -874,6 +879,18 @@ describe("Messages page: connections", () => {
     // Nothing to ask ClickSend about.
     expect(calls).toHaveLength(0);
     expect(screen.queryByRole("region", { name: "Balance" })).not.toBeInTheDocument();
+  });
+
+  it("offers only connections that work: a disconnected one is not shown", async () => {
+    connections = [
+      { ...CONNECTION, id: "c0000000-0000-4000-8000-000000000003", connection_status: "revoked" },
+      CONNECTION,
+    ];
+    await openMessagesPage();
+    await historyTable();
+
+    expect(screen.queryByLabelText("ClickSend connection")).not.toBeInTheDocument();
+    expect(calls.every((call) => call.connection_id === CONNECTION.id)).toBe(true);
   });
 
   it("switches between several connections", async () => {

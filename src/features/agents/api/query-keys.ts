@@ -6,5 +6,4 @@ export const agentsKeys = {
   agent: (agentId: string) => [...agentsKeys.all, "agent", agentId] as const,
   grants: (agentId: string) => [...agentsKeys.agent(agentId), "grants"] as const,
   tools: (agentId: string) => [...agentsKeys.agent(agentId), "tools"] as const,
-  connections: () => [...agentsKeys.all, "clicksend-connections"] as const,
 };

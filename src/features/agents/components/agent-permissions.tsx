@@ -1,6 +1,7 @@
 import { useId } from "react";
 import { Link } from "react-router";
 
+import { QueryError } from "@/components/errors/query-error";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { textLinkClasses } from "@/components/ui/text-link-styles";
@@ -8,13 +9,12 @@ import { useToast } from "@/components/ui/toast/use-toast";
 import { paths } from "@/config/paths";
 import { scopesOn, useAgentGrants } from "@/features/agents/api/get-agent-grants";
 import type { Agent } from "@/features/agents/api/get-agents";
-import { useConnections } from "@/features/agents/api/get-connections";
 import { useRevokeAgentGrants } from "@/features/agents/api/revoke-agent-grants";
 import { useSetGrantScopes } from "@/features/agents/api/set-grant-scopes";
 import { SCOPES, SCOPE_LABELS, type Scope } from "@/features/agents/catalog";
-import { ConnectionScopes, connectionTitle } from "@/features/agents/components/connection-scopes";
-import { QueryError } from "@/features/agents/components/query-error";
+import { ConnectionScopes } from "@/features/agents/components/connection-scopes";
 import { RevokeAllButton } from "@/features/agents/components/revoke-all-button";
+import { connectionTitle, useActiveConnections } from "@/lib/connections/get-connections";
 
 function PermissionsSkeleton() {
   return (
@@ -53,7 +53,7 @@ function NoConnection() {
 export function AgentPermissions({ agent }: { agent: Agent }) {
   const headingId = useId();
   const toast = useToast();
-  const connections = useConnections();
+  const connections = useActiveConnections();
   const grants = useAgentGrants(agent.id);
 
   const titleOf = (connectionId: string) => {

@@ -1,6 +1,7 @@
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { Switch } from "@/components/ui/switch";
-import type { Connection } from "@/features/agents/api/get-connections";
 import { SCOPES, SCOPE_LABELS, TOOL_CATALOG, type Scope } from "@/features/agents/catalog";
+import { connectionTitle } from "@/lib/connections/get-connections";
 
 type ConnectionScopesProps = {
   connection: Connection;
@@ -9,13 +10,6 @@ type ConnectionScopesProps = {
   expiresAt: string | null;
   onToggle: (scope: Scope, on: boolean) => void;
 };
-
-/** The connection's name, with its ClickSend username unless the name already says it. */
-export function connectionTitle({ connectionName, externalUsername }: Connection): string {
-  const name = connectionName ?? "ClickSend";
-  if (!externalUsername || name.includes(externalUsername)) return name;
-  return `${name} (${externalUsername})`;
-}
 
 function ToolsUnlocked({ scope }: { scope: Scope }) {
   const tools = TOOL_CATALOG.filter((tool) => tool.scope === scope);

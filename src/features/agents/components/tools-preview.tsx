@@ -1,10 +1,10 @@
 import { useId } from "react";
 
+import { QueryError } from "@/components/errors/query-error";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { useAgentTools } from "@/features/agents/api/get-agent-tools";
 import { JsonBlock } from "@/features/agents/components/json-block";
-import { QueryError } from "@/features/agents/components/query-error";
 
 function summary(names: string[]): string {
   if (names.length === 0) {

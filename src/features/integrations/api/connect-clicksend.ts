@@ -1,18 +1,15 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 
-import { refreshConnections } from "@/features/integrations/api/refresh-connections";
-import {
-  accountSchema,
-  blankAsUndefined,
-  connectionViewSchema,
-} from "@/features/integrations/api/schemas";
+import { accountBalanceSchema, connectionViewSchema } from "@contracts/connection-schemas.ts";
 import {
   apiKeySchema,
   connectionNameSchema,
   senderIdSchema,
   usernameSchema,
 } from "@/features/integrations/api/connection-rules";
+import { refreshConnections } from "@/features/integrations/api/refresh-connections";
+import { blankAsUndefined } from "@/features/integrations/api/schemas";
 import type { ApiError } from "@/lib/api-error";
 import { invokeFunction } from "@/lib/functions";
 
@@ -26,7 +23,10 @@ export const connectInputSchema = z.object({
 export type ConnectFormValues = z.input<typeof connectInputSchema>;
 export type ConnectInput = z.output<typeof connectInputSchema>;
 
-const connectResultSchema = z.object({ connection: connectionViewSchema, account: accountSchema });
+const connectResultSchema = z.object({
+  connection: connectionViewSchema,
+  account: accountBalanceSchema,
+});
 export type ConnectResult = z.infer<typeof connectResultSchema>;
 
 /** The server verifies the credentials with ClickSend, then stores the key in Vault. */

@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 
+import { connectionViewSchema } from "@contracts/connection-schemas.ts";
 import { integrationsKeys } from "@/features/integrations/api/keys";
 import { refreshConnections } from "@/features/integrations/api/refresh-connections";
-import { connectionViewSchema } from "@/features/integrations/api/schemas";
 import type { ApiError } from "@/lib/api-error";
+import { connectionKeys } from "@/lib/connections/query-keys";
 import { invokeFunction } from "@/lib/functions";
 
 const disconnectResultSchema = z.object({
@@ -28,7 +29,7 @@ export function useDisconnectConnection() {
   return useMutation<DisconnectResult, ApiError, string>({
     mutationFn: disconnectConnection,
     onSuccess: async (_result, connectionId) => {
-      queryClient.removeQueries({ queryKey: integrationsKeys.balance(connectionId) });
+      queryClient.removeQueries({ queryKey: connectionKeys.balance(connectionId) });
       queryClient.removeQueries({ queryKey: integrationsKeys.connectionAgents(connectionId) });
       await refreshConnections(queryClient);
     },

@@ -2,8 +2,8 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 
 import { integrationsKeys } from "@/features/integrations/api/keys";
-import { parseResponse } from "@/features/integrations/api/schemas";
 import { toApiError } from "@/lib/api-error";
+import { parseResponse } from "@/lib/parse-response";
 import { supabase } from "@/lib/supabase";
 
 const grantsSchema = z.array(z.object({ agent_id: z.string() }));

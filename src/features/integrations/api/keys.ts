@@ -3,8 +3,6 @@ export const integrationsKeys = {
   all: ["integrations"] as const,
   provider: () => [...integrationsKeys.all, "provider"] as const,
   sandbox: () => [...integrationsKeys.all, "sandbox"] as const,
-  connections: () => [...integrationsKeys.all, "connections"] as const,
-  balance: (connectionId: string) => [...integrationsKeys.all, "balance", connectionId] as const,
   connectionAgents: (connectionId: string) =>
     [...integrationsKeys.all, "connection-agents", connectionId] as const,
 };

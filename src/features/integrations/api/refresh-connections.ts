@@ -1,24 +1,21 @@
 import type { QueryClient } from "@tanstack/react-query";
 
-import { integrationsKeys } from "@/features/integrations/api/keys";
-import type { Account } from "@/features/integrations/api/schemas";
+import type { AccountBalance } from "@contracts/connection-schemas.ts";
+import { connectionKeys } from "@/lib/connections/query-keys";
 
 /**
- * After a connection changed: mark every cached query stale without refetching it, since other
- * screens (agents, messages) list connections too and this feature cannot know their keys; they
- * refetch when next shown. Then store the balance the server just read from ClickSend, if any,
- * so nobody asks ClickSend again, and refetch this feature's list.
+ * After a connection changed: store the balance the server just read from ClickSend, if any, so
+ * nobody asks ClickSend again, then refetch the connection list every screen shares.
  */
 export async function refreshConnections(
   queryClient: QueryClient,
-  latestBalance?: { connectionId: string; account: Account },
+  latestBalance?: { connectionId: string; account: AccountBalance },
 ): Promise<void> {
-  await queryClient.invalidateQueries({ refetchType: "none" });
   if (latestBalance) {
     queryClient.setQueryData(
-      integrationsKeys.balance(latestBalance.connectionId),
+      connectionKeys.balance(latestBalance.connectionId),
       latestBalance.account,
     );
   }
-  await queryClient.invalidateQueries({ queryKey: integrationsKeys.connections() });
+  await queryClient.invalidateQueries({ queryKey: connectionKeys.list() });
 }

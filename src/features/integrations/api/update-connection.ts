@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 
+import { accountBalanceSchema, connectionViewSchema } from "@contracts/connection-schemas.ts";
 import { refreshConnections } from "@/features/integrations/api/refresh-connections";
-import { accountSchema, connectionViewSchema } from "@/features/integrations/api/schemas";
 import type { ApiError } from "@/lib/api-error";
 import { invokeFunction } from "@/lib/functions";
 
@@ -17,7 +17,7 @@ export type UpdateConnectionInput = {
 const updateResultSchema = z.object({
   connection: connectionViewSchema,
   /** Present when a new key was verified with ClickSend. */
-  account: accountSchema.optional(),
+  account: accountBalanceSchema.optional(),
 });
 export type UpdateConnectionResult = z.infer<typeof updateResultSchema>;
 

@@ -1,16 +1,16 @@
 import { useState } from "react";
 
+import { QueryError } from "@/components/errors/query-error";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
-import { useConnections } from "@/features/integrations/api/get-connections";
 import type { Provider } from "@/features/integrations/api/get-provider";
 import { useSandboxInfo } from "@/features/integrations/api/get-sandbox-info";
 import { ConnectDialog } from "@/features/integrations/components/connect-dialog";
 import { ConnectionList } from "@/features/integrations/components/connection-list";
 import { ProviderDetails } from "@/features/integrations/components/provider-details";
-import { QueryErrorAlert } from "@/features/integrations/components/query-error-alert";
+import { useConnections } from "@/lib/connections/get-connections";
 
 /** The ClickSend card: the provider, the sandbox notice, the user's connections, setup help. */
 export function ClickSendCard({ provider }: { provider: Provider }) {
@@ -64,7 +64,7 @@ export function ClickSendCard({ provider }: { provider: Provider }) {
             <Skeleton className="h-28 w-full rounded-lg" />
           </SkeletonGroup>
         ) : connections.isError ? (
-          <QueryErrorAlert
+          <QueryError
             title="Could not load your connections"
             error={connections.error}
             retrying={connections.isFetching}

@@ -1,7 +1,7 @@
+import { QueryError } from "@/components/errors/query-error";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { useProvider } from "@/features/integrations/api/get-provider";
 import { ClickSendCard } from "@/features/integrations/components/clicksend-card";
-import { QueryErrorAlert } from "@/features/integrations/components/query-error-alert";
 
 /** The ClickSend integration, once its provider record has loaded. */
 export function ClickSendIntegration() {
@@ -25,7 +25,7 @@ export function ClickSendIntegration() {
   }
   if (provider.isError) {
     return (
-      <QueryErrorAlert
+      <QueryError
         title="Could not load the ClickSend integration"
         error={provider.error}
         retrying={provider.isFetching}

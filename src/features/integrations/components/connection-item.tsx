@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import type { Connection } from "@/features/integrations/api/schemas";
 import { ConnectionBalance } from "@/features/integrations/components/connection-balance";
 import { DisconnectDialog } from "@/features/integrations/components/disconnect-dialog";
 import { RenameDialog } from "@/features/integrations/components/rename-dialog";

@@ -1,4 +1,4 @@
-import type { Connection } from "@/features/integrations/api/schemas";
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { ConnectionItem } from "@/features/integrations/components/connection-item";
 
 type ConnectionListProps = {

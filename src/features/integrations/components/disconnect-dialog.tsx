@@ -1,3 +1,5 @@
+import type { Connection } from "@contracts/connection-schemas.ts";
+import { QueryError } from "@/components/errors/query-error";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
@@ -5,8 +7,6 @@ import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useDisconnectConnection } from "@/features/integrations/api/disconnect-connection";
 import { useConnectionAgents } from "@/features/integrations/api/get-connection-agents";
-import type { Connection } from "@/features/integrations/api/schemas";
-import { QueryErrorAlert } from "@/features/integrations/components/query-error-alert";
 
 type DisconnectDialogProps = {
   connection: Connection;
@@ -86,7 +86,7 @@ function AgentsLosingAccess({ connectionId }: { connectionId: string }) {
   }
   if (agents.isError) {
     return (
-      <QueryErrorAlert
+      <QueryError
         title="Could not check which agents use this connection"
         error={agents.error}
         retrying={agents.isFetching}

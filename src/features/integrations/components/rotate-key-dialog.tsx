@@ -1,5 +1,5 @@
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { apiKeySchema } from "@/features/integrations/api/connection-rules";
-import type { Connection } from "@/features/integrations/api/schemas";
 import { ConnectionFieldDialog } from "@/features/integrations/components/connection-field-dialog";
 
 type RotateKeyDialogProps = {

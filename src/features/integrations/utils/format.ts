@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from "@/features/integrations/api/schemas";
+import type { ConnectionStatus } from "@contracts/connection-schemas.ts";
 import type { BadgeTone } from "@/components/ui/badge";
 
 /** An amount with its ISO currency code, e.g. "AUD 12.34"; the code is always shown. */

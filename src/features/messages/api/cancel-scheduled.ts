@@ -4,6 +4,7 @@ import { z } from "zod";
 import { callClickSendApi } from "@/features/messages/api/call-clicksend-api";
 import { messagesKeys } from "@/features/messages/api/query-keys";
 import type { ApiError } from "@/lib/api-error";
+import { connectionKeys } from "@/lib/connections/query-keys";
 
 export const cancelScheduledInputSchema = z.object({ message_id: z.string().min(1).max(64) });
 export type CancelScheduledInput = z.infer<typeof cancelScheduledInputSchema>;
@@ -31,7 +32,7 @@ export function useCancelScheduled(connectionId: string) {
     onSettled: async () => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: messagesKeys.histories(connectionId) }),
-        queryClient.invalidateQueries({ queryKey: messagesKeys.balance(connectionId) }),
+        queryClient.invalidateQueries({ queryKey: connectionKeys.balance(connectionId) }),
         queryClient.invalidateQueries({ queryKey: messagesKeys.usages() }),
       ]);
     },

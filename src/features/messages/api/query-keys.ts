@@ -1,12 +1,10 @@
 /**
  * Query keys of the Messages feature. Everything read through one connection sits under
- * `connection(id)`, so a send can invalidate that connection's history and balance in one call.
+ * `connection(id)`. The connections and their balances are shared: see `@/lib/connections`.
  */
 export const messagesKeys = {
   all: ["messages"] as const,
-  connections: () => [...messagesKeys.all, "connections"] as const,
   connection: (connectionId: string) => [...messagesKeys.all, "connection", connectionId] as const,
-  balance: (connectionId: string) => [...messagesKeys.connection(connectionId), "balance"] as const,
   histories: (connectionId: string) =>
     [...messagesKeys.connection(connectionId), "history"] as const,
   history: (connectionId: string, channel: "sms" | "mms", params: object) =>

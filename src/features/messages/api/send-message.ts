@@ -5,6 +5,7 @@ import { callClickSendApi } from "@/features/messages/api/call-clicksend-api";
 import { messagesKeys } from "@/features/messages/api/query-keys";
 import { composerMediaUrl, toolArgumentSchemas } from "@/features/messages/utils/backend";
 import type { ApiError } from "@/lib/api-error";
+import { connectionKeys } from "@/lib/connections/query-keys";
 
 /** Same rule as the server: a repeated key answers with the first result and sends nothing. */
 export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/);
@@ -68,7 +69,7 @@ export function useSendMessage(connectionId: string) {
     onSettled: async () => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: messagesKeys.histories(connectionId) }),
-        queryClient.invalidateQueries({ queryKey: messagesKeys.balance(connectionId) }),
+        queryClient.invalidateQueries({ queryKey: connectionKeys.balance(connectionId) }),
         queryClient.invalidateQueries({ queryKey: messagesKeys.usages() }),
       ]);
     },

@@ -1,11 +1,14 @@
 import { useId } from "react";
 
+import { QueryError } from "@/components/errors/query-error";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
-import { LOW_BALANCE_THRESHOLD, useBalance } from "@/features/messages/api/get-balance";
-import { QueryError } from "@/features/messages/components/query-error";
 import { formatMoney } from "@/features/messages/utils/format";
+import { useBalance } from "@/lib/connections/get-balance";
+
+/** Below this (in the account's currency) the dashboard warns; ClickSend's own default is 5.00. */
+const LOW_BALANCE_THRESHOLD = 5;
 
 type BalanceCardProps = {
   connectionId: string;

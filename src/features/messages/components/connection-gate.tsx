@@ -1,14 +1,15 @@
 import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 
-import { Field } from "@/components/ui/field";
+import type { Connection } from "@contracts/connection-schemas.ts";
+import { QueryError } from "@/components/errors/query-error";
+import { buttonClasses } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/select";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
-import { buttonClasses } from "@/components/ui/button-styles";
 import { paths } from "@/config/paths";
-import { useConnections, type Connection } from "@/features/messages/api/get-connections";
-import { QueryError } from "@/features/messages/components/query-error";
+import { connectionTitle, useActiveConnections } from "@/lib/connections/get-connections";
 
 type ConnectionGateProps = {
   /** The dashboard for the chosen connection. */
@@ -20,7 +21,7 @@ type ConnectionGateProps = {
  * picker when there are several; without any, says where to connect one.
  */
 export function ConnectionGate({ children }: ConnectionGateProps) {
-  const connections = useConnections();
+  const connections = useActiveConnections();
   const [chosenId, setChosenId] = useState<string | null>(null);
 
   if (connections.isPending) {
@@ -76,7 +77,7 @@ export function ConnectionGate({ children }: ConnectionGateProps) {
           >
             {list.map((item) => (
               <option key={item.id} value={item.id}>
-                {item.username ? `${item.name} (${item.username})` : item.name}
+                {connectionTitle(item)}
               </option>
             ))}
           </Select>

@@ -3,6 +3,7 @@ import { useId, useMemo, useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -10,7 +11,6 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { useToast } from "@/components/ui/toast/use-toast";
-import type { Connection } from "@/features/messages/api/get-connections";
 import type { PriceSmsInput } from "@/features/messages/api/price-sms";
 import type { SendOutcome } from "@/features/messages/api/send-message";
 import { ChannelChoice } from "@/features/messages/components/composer/channel-choice";
@@ -30,10 +30,10 @@ import { PricePreview } from "@/features/messages/components/composer/price-prev
 import { ScheduleFields } from "@/features/messages/components/composer/schedule-fields";
 import { SegmentCounter } from "@/features/messages/components/composer/segment-counter";
 import { SendResult } from "@/features/messages/components/composer/send-result";
-import { useDebouncedValue } from "@/features/messages/hooks/use-debounced-value";
 import { useSendComposed } from "@/features/messages/hooks/use-send-composed";
 import { MMS_SUBJECT_MAX, UNCONFIRMED_SEND_STATUS } from "@/features/messages/utils/backend";
 import { plural } from "@/features/messages/utils/format";
+import { useDebouncedValue } from "@/hooks/use-debounced-value";
 
 const PRICE_DEBOUNCE_MS = 600;
 
@@ -51,8 +51,8 @@ export function Composer({ connection }: { connection: Connection }) {
   const defaults: ComposeValues = {
     channel: "sms",
     to: "",
-    country: connection.defaultCountry,
-    from: connection.defaultSenderId ?? "",
+    country: connection.default_country,
+    from: connection.default_sender_id ?? "",
     subject: "",
     body: "",
     scheduled: false,
@@ -137,7 +137,7 @@ export function Composer({ connection }: { connection: Connection }) {
 
   const busy = sender.isPending;
   const failure = sender.error;
-  const countryList = countryOptions(connection.defaultCountry);
+  const countryList = countryOptions(connection.default_country);
 
   return (
     <section

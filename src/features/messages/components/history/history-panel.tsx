@@ -1,9 +1,10 @@
 import { useMemo, useState } from "react";
 
+import type { Connection } from "@contracts/connection-schemas.ts";
+import { QueryError } from "@/components/errors/query-error";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
-import type { Connection } from "@/features/messages/api/get-connections";
 import {
   HISTORY_PAGE_SIZE,
   useMessageHistory,
@@ -12,7 +13,6 @@ import {
   type MessageRow,
 } from "@/features/messages/api/get-message-history";
 import { ComposerLink } from "@/features/messages/components/composer/composer-link";
-import { QueryError } from "@/features/messages/components/query-error";
 import { CancelScheduledDialog } from "@/features/messages/components/history/cancel-scheduled-dialog";
 import { DataTable } from "@/features/messages/components/history/data-table";
 import { ExportCsvButton } from "@/features/messages/components/history/export-csv-button";
@@ -174,7 +174,7 @@ export function HistoryPanel({
         label={`Filter ${name} history`}
         statuses={statuses}
         filters={filters}
-        defaultCountry={connection.defaultCountry}
+        defaultCountry={connection.default_country}
         onApply={onFiltersChange}
       />
       <div className="flex flex-wrap gap-2">

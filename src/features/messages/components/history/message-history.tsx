@@ -1,7 +1,7 @@
 import { useId } from "react";
 
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { Tab, TabList, TabPanel, Tabs } from "@/components/ui/tabs";
-import type { Connection } from "@/features/messages/api/get-connections";
 import { HistoryPanel } from "@/features/messages/components/history/history-panel";
 import { ReceiptsPanel } from "@/features/messages/components/history/receipts-panel";
 import { useHistoryView } from "@/features/messages/hooks/use-history-view";

@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 
+import { QueryError } from "@/components/errors/query-error";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
@@ -15,7 +16,6 @@ import {
 } from "@/features/messages/api/get-delivery-receipts";
 import { HISTORY_PAGE_SIZE } from "@/features/messages/api/get-message-history";
 import { ComposerLink } from "@/features/messages/components/composer/composer-link";
-import { QueryError } from "@/features/messages/components/query-error";
 import { DataTable, type DataColumn } from "@/features/messages/components/history/data-table";
 import { ExportCsvButton } from "@/features/messages/components/history/export-csv-button";
 import { Pager } from "@/features/messages/components/history/pager";

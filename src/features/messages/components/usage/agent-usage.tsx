@@ -1,5 +1,6 @@
 import { useId, useState } from "react";
 
+import { QueryError } from "@/components/errors/query-error";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/select";
@@ -12,7 +13,6 @@ import {
 } from "@/features/messages/api/get-agent-usage";
 import { ComposerLink } from "@/features/messages/components/composer/composer-link";
 import { DataTable, type DataColumn } from "@/features/messages/components/history/data-table";
-import { QueryError } from "@/features/messages/components/query-error";
 import { UsageChart } from "@/features/messages/components/usage/usage-chart";
 import { costText, successRateText } from "@/features/messages/components/usage/usage-format";
 import { plural } from "@/features/messages/utils/format";
