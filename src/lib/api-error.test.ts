@@ -1,7 +1,9 @@
 import { AuthApiError, AuthRetryableFetchError, PostgrestError } from "@supabase/supabase-js";
 import { describe, expect, it } from "vitest";
 
-import { ApiError, retryAfterHint, toApiError } from "@/lib/api-error";
+import { ERROR_CODES } from "@contracts/errors.ts";
+
+import { ApiError, errorTitle, retryAfterHint, toApiError } from "@/lib/api-error";
 import { shouldRetryQuery } from "@/lib/react-query";
 
 describe("toApiError", () => {
@@ -74,5 +76,20 @@ describe("toApiError", () => {
   it("drives query retries through `retryable`", () => {
     expect(shouldRetryQuery(0, new ApiError("network_error", "x", true))).toBe(true);
     expect(shouldRetryQuery(0, new ApiError("forbidden", "x", false, 403))).toBe(false);
+  });
+});
+
+describe("errorTitle", () => {
+  it("has a title of its own for every code the functions answer with", () => {
+    const fallback = "fallback";
+    for (const code of Object.keys(ERROR_CODES)) {
+      const title = errorTitle(new ApiError(code, "m"), fallback);
+      expect(title, code).not.toBe(fallback);
+      expect(title.length, code).toBeGreaterThan(3);
+    }
+  });
+
+  it("falls back for codes of the app's own or of other services", () => {
+    expect(errorTitle(new ApiError("network_error", "m"), "Could not run")).toBe("Could not run");
   });
 });

@@ -1,6 +1,8 @@
 import { isAuthError } from "@supabase/auth-js";
 import { z } from "zod";
 
+import { isErrorCode, type ErrorCode } from "@contracts/errors.ts";
+
 /**
  * A failure the user can act on, whatever produced it: an Edge Function's
  * `{"error": {code, message, retryable}}`, GoTrue, PostgREST, or the network.
@@ -173,4 +175,46 @@ export async function functionsErrorToApiError(error: unknown): Promise<ApiError
   return status === 429
     ? new ApiError(fallback.code, fallback.message, true, status, retryAfter(context))
     : fallback;
+}
+
+/**
+ * A short title for each error code our functions answer with (the message says the rest).
+ * Typed by the contracts' union: a new code does not compile here until it has a title.
+ */
+const ERROR_TITLES: Record<ErrorCode, string> = {
+  invalid_json: "Request not understood",
+  invalid_request: "Request not accepted",
+  invalid_arguments: "Arguments not accepted",
+  invalid_media: "Image not accepted",
+  unknown_tool: "Unknown tool",
+  method_not_allowed: "Request not accepted",
+  unauthorized: "Signed out",
+  forbidden: "Not allowed",
+  agent_not_found: "Agent not found",
+  connection_not_found: "Connection not found",
+  connection_unusable: "Connection needs reconnecting",
+  permission_denied: "Not allowed for this agent",
+  already_connected: "Account already connected",
+  no_username: "Connection needs reconnecting",
+  rate_limited: "Too many calls",
+  too_many_attempts: "Too many attempts",
+  backend_busy: "Service busy",
+  invalid_credentials: "ClickSend refused the credentials",
+  account_suspended: "ClickSend account suspended",
+  not_found: "Not found at ClickSend",
+  upstream_unavailable: "ClickSend did not complete the call",
+  upstream_timeout: "ClickSend did not complete the call",
+  upstream_malformed: "ClickSend did not complete the call",
+  send_interrupted: "Send stopped part way",
+  invalid_token: "Webhook token not accepted",
+  invalid_receipt: "Receipt not accepted",
+  provider_unavailable: "ClickSend integration unavailable",
+  vault_error: "Key not stored",
+  database_error: "Not saved",
+  internal_error: "Something went wrong",
+};
+
+/** The title for an error from our functions; `fallback` for the app's own and others'. */
+export function errorTitle(error: ApiError, fallback: string): string {
+  return isErrorCode(error.code) ? ERROR_TITLES[error.code] : fallback;
 }

@@ -2,7 +2,7 @@ import { Alert } from "@/components/ui/alert";
 import type { ToolRun } from "@/features/agents/api/execute-agent-tool";
 import { SCOPE_LABELS, toolByName } from "@/features/agents/catalog";
 import { JsonBlock } from "@/features/agents/components/json-block";
-import { retryAfterHint, type ApiError } from "@/lib/api-error";
+import { errorTitle, retryAfterHint, type ApiError } from "@/lib/api-error";
 
 /** "Allowed" with the result, or "Denied" with the reason and the switch that would allow it. */
 export function ToolRunResult({ run }: { run: ToolRun }) {
@@ -27,11 +27,7 @@ export function ToolRunResult({ run }: { run: ToolRun }) {
 }
 
 function failureTitle(error: ApiError): string {
-  if (error.code === "invalid_arguments") return "Arguments not accepted";
-  if (error.code === "unknown_tool") return "Unknown tool";
-  if (error.code === "rate_limited") return "Too many calls";
-  if (error.status === 502) return "ClickSend did not complete the call";
-  return "The tool could not be run";
+  return errorTitle(error, "The tool could not be run");
 }
 
 function failureHint(error: ApiError): string {

@@ -1,18 +1,11 @@
 import { z } from "zod";
 
+import type { DashboardAction, DashboardParams } from "@contracts/function-requests.ts";
+
 import { invokeFunction } from "@/lib/functions";
 
-/** The `clicksend-api` actions the dashboard uses. */
-export type ClickSendAction =
-  | "get_balance"
-  | "get_sms_history"
-  | "get_mms_history"
-  | "get_delivery_receipts"
-  | "price_sms"
-  | "send_sms"
-  | "send_mms"
-  | "upload_media"
-  | "cancel_scheduled";
+/** The `clicksend-api` actions, named and typed by the function's own request schema. */
+export type ClickSendAction = DashboardAction;
 
 type CallOptions<T> = {
   /** Checks `result`; the answer is `{ok: true, result}`. */
@@ -24,10 +17,10 @@ type CallOptions<T> = {
  * Runs one `clicksend-api` action for one of the user's connections. Throws an ApiError with the
  * function's own `{code, message, retryable}` on failure.
  */
-export async function callClickSendApi<T>(
+export async function callClickSendApi<A extends ClickSendAction, T>(
   connectionId: string,
-  action: ClickSendAction,
-  params: Record<string, unknown>,
+  action: A,
+  params: DashboardParams<A>,
   { result, signal }: CallOptions<T>,
 ): Promise<T> {
   const answer = await invokeFunction(
