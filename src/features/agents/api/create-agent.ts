@@ -1,9 +1,8 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 
+import { useAgentMutation, type AgentCallbacks } from "@/features/agents/api/agent-mutation";
 import type { Agent } from "@/features/agents/api/get-agents";
-import { agentsKeys } from "@/features/agents/api/query-keys";
-import { toApiError, type ApiError } from "@/lib/api-error";
+import { toApiError } from "@/lib/api-error";
 import { supabase } from "@/lib/supabase";
 
 export const AGENT_NAME_MAX = 100;
@@ -39,19 +38,6 @@ export async function createAgent(input: AgentInput): Promise<Agent> {
   return data;
 }
 
-type Callbacks = {
-  onSuccess?: (agent: Agent) => void;
-  onError?: (error: ApiError) => void;
-};
-
-export function useCreateAgent({ onSuccess, onError }: Callbacks = {}) {
-  const queryClient = useQueryClient();
-  return useMutation<Agent, ApiError, AgentInput>({
-    mutationFn: createAgent,
-    onSuccess: async (agent) => {
-      await queryClient.invalidateQueries({ queryKey: agentsKeys.list() });
-      onSuccess?.(agent);
-    },
-    onError,
-  });
+export function useCreateAgent(callbacks: AgentCallbacks = {}) {
+  return useAgentMutation<AgentInput>(createAgent, callbacks);
 }

@@ -1,9 +1,7 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-
 import { agentRow, type AgentInput } from "@/features/agents/api/create-agent";
+import { useAgentMutation, type AgentCallbacks } from "@/features/agents/api/agent-mutation";
 import type { Agent } from "@/features/agents/api/get-agents";
-import { agentsKeys } from "@/features/agents/api/query-keys";
-import { toApiError, type ApiError } from "@/lib/api-error";
+import { toApiError } from "@/lib/api-error";
 import { supabase } from "@/lib/supabase";
 
 export type UpdateAgentInput = AgentInput & { agentId: string };
@@ -20,19 +18,6 @@ export async function updateAgent({ agentId, ...input }: UpdateAgentInput): Prom
   return data;
 }
 
-type Callbacks = {
-  onSuccess?: (agent: Agent) => void;
-  onError?: (error: ApiError) => void;
-};
-
-export function useUpdateAgent({ onSuccess, onError }: Callbacks = {}) {
-  const queryClient = useQueryClient();
-  return useMutation<Agent, ApiError, UpdateAgentInput>({
-    mutationFn: updateAgent,
-    onSuccess: async (agent) => {
-      await queryClient.invalidateQueries({ queryKey: agentsKeys.list() });
-      onSuccess?.(agent);
-    },
-    onError,
-  });
+export function useUpdateAgent(callbacks: AgentCallbacks = {}) {
+  return useAgentMutation<UpdateAgentInput>(updateAgent, callbacks);
 }
