@@ -1,17 +1,13 @@
-// /functions/v1 under real Deno: JWT checked per verify_jwt, request proxied unchanged but for the
-// per-start gateway secret and the client's address, the Supabase environment present, logs
-// prefixed by function name.
+// /functions/v1 under real Deno (functions/supervisor.ts and functions/proxy.ts together): JWT
+// checked per verify_jwt, request proxied unchanged but for the per-start gateway secret and the
+// client's address, the Supabase environment present, logs prefixed by function name. Discovery
+// and config.toml parsing are tested in functions/config.test.ts.
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../db/sql-files.ts";
 import { DEFAULT_JWT_SECRET } from "./config.ts";
-import {
-  startFunctions,
-  verifyJwtSettings,
-  discoverFunctions,
-  type FunctionsRuntime,
-} from "./functions.ts";
+import { startFunctions, type FunctionsRuntime } from "./functions.ts";
 import { signJwt } from "./jwt.ts";
 import { createTestClient, startTestStack, type TestStack } from "./testing.ts";
 
@@ -49,20 +45,6 @@ afterAll(async () => {
 async function call(name: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${stack.url}/functions/v1/${name}`, init);
 }
-
-describe("functions discovery and config", () => {
-  it("finds function folders with an index.ts and skips _shared", () => {
-    expect(discoverFunctions(join(fixtures, "functions"))).toEqual([
-      "echo",
-      "headers",
-      "open-hook",
-    ]);
-  });
-  it("reads verify_jwt from config.toml, defaulting to true", () => {
-    const settings = verifyJwtSettings(join(fixtures, "config.toml"));
-    expect([settings("open-hook"), settings("echo")]).toEqual([false, true]);
-  });
-});
 
 describe("/functions/v1 proxy", () => {
   it("rejects a verify_jwt function called without a token", async () => {
@@ -183,6 +165,21 @@ describe("/functions/v1 proxy", () => {
       await second.stop();
     }
   }, 120_000);
+
+  it("rejects a start that is aborted, with the abort's reason", async () => {
+    const controller = new AbortController();
+    const starting = startFunctions({
+      dir: join(fixtures, "functions"),
+      configToml: join(fixtures, "config.toml"),
+      env: { SUPABASE_URL: "http://127.0.0.1:54321" },
+      denoDir: join(repoRoot, ".local-data/deno"),
+      denoBin,
+      log: () => undefined,
+      signal: controller.signal,
+    });
+    controller.abort(new Error("stopped by the test"));
+    await expect(starting).rejects.toThrow("stopped by the test");
+  });
 
   it("prefixes function logs with the function name", () => {
     expect(logs).toContain("[fn:echo] echo called with POST");
