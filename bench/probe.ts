@@ -1,4 +1,4 @@
-// What the gateway does for a request, seen from inside the local stack (startFullStack's
+// What the gateway does for a request, seen from inside the local stack (startStack's
 // `instrument` hooks): every call on the Database the gateway was given, every request its route
 // handlers serve (with start and end times), and every log line with the time it was written.
 // A suite opens a window, does one thing, closes the window and reads what happened inside it.
@@ -11,7 +11,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Database, Tx } from "../local/db/database.ts";
 import type { Handler } from "../local/gateway/server.ts";
-import type { StackInstrument } from "../local/integration/full-stack.ts";
+import type { StackInstrument } from "../local/stack/start-stack.ts";
 import { summarize } from "./stats.ts";
 
 /** Calls on the Database: each transaction/query/exec/batch call is one database transaction. */
@@ -84,7 +84,7 @@ export class Probe {
   private readonly current = new AsyncLocalStorage<RequestRecord>();
   private readonly open = new Set<OpenWindow>();
 
-  /** The hooks to pass as startFullStack's `instrument`. */
+  /** The hooks to pass as startStack's (or startFullStack's) `instrument`. */
   readonly instrument: StackInstrument = {
     database: (db) => this.wrapDatabase(db),
     route: (prefix, handler) => this.wrapRoute(prefix, handler),

@@ -9,7 +9,7 @@
 // Everything here talks to the stack the way a client would: plain fetch to /auth/v1, /rest/v1
 // and /functions/v1, and the sandbox's /_sandbox controls. Every answer is checked with zod.
 import { z } from "zod";
-import { pgBin, startCluster, type PgCluster } from "../local/db/pg-cluster.ts";
+import { pgBin } from "../local/db/pg-cluster.ts";
 import { startFullStack, type FullStack } from "../local/integration/full-stack.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -36,7 +36,7 @@ export interface BenchStack {
   engine: Engine;
   stack: FullStack;
   probe: Probe;
-  /** Drops pending sandbox work, stops the stack, then the PostgreSQL cluster if any. */
+  /** Drops pending sandbox work, then stops the stack (and with it the PostgreSQL cluster, if any). */
   stop(): Promise<void>;
 }
 
@@ -47,38 +47,25 @@ export interface StackSuite {
 }
 
 export async function startBenchStack(engine: Engine): Promise<BenchStack> {
-  let cluster: PgCluster | undefined;
-  if (engine === "postgres") {
-    if (!existsSync(join(pgBin, "initdb")))
-      throw new Error(
-        `PostgreSQL 15 binaries not found in ${pgBin}: install postgresql-15, set PG_BIN, or run BENCH_ENGINES=pglite`,
-      );
-    cluster = await startCluster();
-  }
+  if (engine === "postgres" && !existsSync(join(pgBin, "initdb")))
+    throw new Error(
+      `PostgreSQL 15 binaries not found in ${pgBin}: install postgresql-15, set PG_BIN, or run BENCH_ENGINES=pglite`,
+    );
   const probe = new Probe();
-  let stack: FullStack;
-  try {
-    stack = await startFullStack({
-      receiptDelayMs: RECEIPT_DELAY_MS,
-      instrument: probe.instrument,
-      ...(cluster === undefined ? {} : { databaseUrl: cluster.url }),
-    });
-  } catch (error) {
-    cluster?.stop();
-    throw error;
-  }
+  const stack = await startFullStack({
+    sandbox: { receiptDelayMs: RECEIPT_DELAY_MS },
+    instrument: probe.instrument,
+    // PostgreSQL: a throwaway cluster that the stack starts, and removes when it stops.
+    database: engine === "postgres" ? { engine: "postgres-cluster" } : { engine: "pglite" },
+  });
   return {
     engine,
     stack,
     probe,
     async stop() {
-      try {
-        // Pushes still queued would go to a gateway that is closing: drop them first.
-        await clearPending(stack).catch(() => undefined);
-        await stack.stop();
-      } finally {
-        cluster?.stop();
-      }
+      // Pushes still queued would go to a gateway that is closing: drop them first.
+      await clearPending(stack).catch(() => undefined);
+      await stack.stop();
     },
   };
 }

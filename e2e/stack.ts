@@ -1,5 +1,5 @@
-// What the end-to-end run needs, on free ports: the whole backend (startFullStack: sandbox, PGlite,
-// Deno functions, gateway), the production build of the app served statically, and a control
+// What the end-to-end run needs, on free ports: the whole backend (startFullStack, the test preset
+// of local/stack/start-stack.ts: sandbox, PGlite, Deno functions, gateway), the production build of the app served statically, and a control
 // server the specs call to reset state between tests.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -75,9 +75,11 @@ export async function startE2eStack(): Promise<E2eStack> {
   const [appPort, controlPort] = [await freePort(), await freePort()];
   const appUrl = `http://127.0.0.1:${String(appPort)}`;
   const stack = await startFullStack({
-    receiptDelayMs: 500,
-    // A `timeout` fault hangs longer than the functions wait, so the functions see a timeout.
-    faultTimeoutMs: 15_000,
+    sandbox: {
+      receiptDelayMs: 500,
+      // A `timeout` fault hangs longer than the functions wait, so the functions see a timeout.
+      faultTimeoutMs: 15_000,
+    },
     allowedOrigins: [appUrl],
     functionsEnv: { CLICKSEND_TIMEOUT_MS: "2000" },
   });

@@ -1,29 +1,21 @@
-// Starts the whole local backend: ClickSend sandbox, database (embedded PGlite by default, real
-// PostgreSQL when DATABASE_URL is set), Edge Functions under Deno, the Supabase-compatible
-// gateway, and optionally the Vite dev server. Ctrl-C stops everything it started.
+// npm start and npm run stack: the whole local backend (startStack in stack/start-stack.ts) on the
+// fixed ports of the local stack contract, the embedded database persisted in .local-data/pglite
+// (real PostgreSQL when DATABASE_URL is set) with the seed, and optionally the Vite dev server.
+// Ctrl-C stops everything it started.
 // Ports: API_PORT, SANDBOX_PORT and APP_PORT override 54321, 54330 and 5173; a port already taken
 // is reported by name with how to free it or pick another, before anything starts.
+// Environment: SUPABASE_JWT_SECRET (default the Supabase CLI's), CLICKSEND_API_BASE (another
+// ClickSend instead of the sandbox), DATABASE_URL.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { SANDBOX_API_KEY, SANDBOX_USERNAME, startSandbox } from "./clicksend-sandbox/server.ts";
-import { applyAll } from "./db/apply.ts";
-import { openDatabase, type Database } from "./db/database.ts";
+import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "./clicksend-sandbox/server.ts";
 import { repoRoot } from "./db/sql-files.ts";
-import { createAuthHandler } from "./gateway/auth.ts";
-import {
-  API_PORT,
-  DEFAULT_JWT_SECRET,
-  LOCAL_ANON_KEY,
-  LOCAL_SERVICE_ROLE_KEY,
-  SANDBOX_PORT,
-} from "./gateway/config.ts";
-import { startFunctions, type FunctionsRuntime } from "./gateway/functions.ts";
-import { signJwt } from "./gateway/jwt.ts";
-import { createRestHandler } from "./gateway/rest/index.ts";
-import { defaultOrigins, startGateway, type Gateway } from "./gateway/server.ts";
+import { API_PORT, DEFAULT_JWT_SECRET, SANDBOX_PORT } from "./gateway/config.ts";
+import { defaultOrigins } from "./gateway/server.ts";
 import { addressInUsePort, freePort, portFromEnv, portInUse } from "./net.ts";
+import { startStack, type Stack } from "./stack/start-stack.ts";
 
-export interface StackOptions {
+export interface RunOptions {
   withApp: boolean;
   reset: boolean;
   /**
@@ -67,17 +59,6 @@ async function portsTakenMessage(taken: StackPort[], command: string): Promise<s
 /** The Vite dev server's port in vite.config.ts (and in APP_ORIGIN). */
 const APP_PORT = 5173;
 
-/** With a custom JWT secret the well-known keys no longer verify: sign equivalents. */
-function apiKeys(secret: string): { anon: string; serviceRole: string } {
-  if (secret === DEFAULT_JWT_SECRET)
-    return { anon: LOCAL_ANON_KEY, serviceRole: LOCAL_SERVICE_ROLE_KEY };
-  const exp = Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600;
-  return {
-    anon: signJwt({ iss: "supabase-demo", role: "anon", exp }, secret),
-    serviceRole: signJwt({ iss: "supabase-demo", role: "service_role", exp }, secret),
-  };
-}
-
 function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const attempt = async (): Promise<void> => {
@@ -93,28 +74,64 @@ function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   return attempt();
 }
 
-export async function runStack(options: StackOptions): Promise<void> {
+/** Vite's dev server on `port`, pointed at the API; Ctrl-C reaches it through its process group. */
+function startVite(port: number, apiUrl: string, anonKey: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      join(repoRoot, "node_modules/vite/bin/vite.js"),
+      "--clearScreen",
+      "false",
+      "--port",
+      String(port),
+      "--strictPort",
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, VITE_SUPABASE_URL: apiUrl, VITE_SUPABASE_ANON_KEY: anonKey },
+    },
+  );
+}
+
+/** SIGTERM to a child, resolved when it has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    child.once("exit", () => {
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+export async function runStack(options: RunOptions): Promise<void> {
   const started = performance.now();
   const log = (line: string): void => {
     console.log(line);
   };
-  const jwtSecret = process.env.SUPABASE_JWT_SECRET ?? DEFAULT_JWT_SECRET;
-  const keys = apiKeys(jwtSecret);
   const databaseUrl = process.env.DATABASE_URL;
   const clicksendBase = process.env.CLICKSEND_API_BASE;
   const command = options.withApp ? "npm start" : "npm run stack";
 
-  const stoppers: (() => Promise<void> | void)[] = [];
+  // Ctrl-C while starting aborts the start (startStack stops what it started); once up, it stops
+  // Vite and then the stack. A second signal exits at once.
+  const aborting = new AbortController();
+  let starting: Promise<Stack> | undefined;
+  let vite: ChildProcess | undefined;
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
-      for (const stop of stoppers.reverse()) {
-        try {
-          await stop();
-        } catch {
-          // keep stopping the rest
-        }
+      aborting.abort();
+      if (vite) await stopChild(vite);
+      try {
+        await (await starting)?.stop();
+      } catch {
+        // a start that failed or was aborted has stopped itself; keep going to exit
       }
     }
     process.exit(code);
@@ -138,100 +155,42 @@ export async function runStack(options: StackOptions): Promise<void> {
     const taken: StackPort[] = [];
     for (const entry of ports) if (await portInUse(entry.port)) taken.push(entry);
     if (taken.length > 0) throw new PortsTaken(await portsTakenMessage(taken, command));
-    const apiUrl = `http://127.0.0.1:${String(apiPort)}`;
     const appOrigin = `http://127.0.0.1:${String(appPort)}`;
 
-    const sandbox =
-      clicksendBase === undefined ? await startSandbox({ port: sandboxPort }) : undefined;
-    if (sandbox) stoppers.push(() => sandbox.close());
-    const clicksendApiBase = clicksendBase ?? sandbox?.url ?? "";
-
-    const dbReady = (async (): Promise<Database> => {
-      const db = await openDatabase({
-        databaseUrl,
-        dataDir: join(repoRoot, ".local-data/pglite"),
-        reset: options.reset,
-      });
-      stoppers.push(() => db.close());
-      const report = await applyAll(db, { seed: true });
-      log(
-        `database: ${databaseUrl ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite in .local-data/pglite"}${options.reset ? ", reset" : ""}; ` +
-          `${String(report.applied.length)} migration(s) applied, ${String(report.skipped.length)} already applied; seed loaded`,
-      );
-      return db;
-    })();
-    const functionsReady: Promise<FunctionsRuntime> = startFunctions({
-      dir: join(repoRoot, "supabase/functions"),
-      configToml: join(repoRoot, "supabase/config.toml"),
-      env: {
-        SUPABASE_URL: apiUrl,
-        SUPABASE_ANON_KEY: keys.anon,
-        SUPABASE_SERVICE_ROLE_KEY: keys.serviceRole,
-        CLICKSEND_API_BASE: clicksendApiBase,
-        ...(sandbox
+    starting = startStack({
+      apiPort,
+      database:
+        databaseUrl === undefined
           ? {
-              CLICKSEND_SANDBOX_USERNAME: SANDBOX_USERNAME,
-              CLICKSEND_SANDBOX_API_KEY: SANDBOX_API_KEY,
+              engine: "pglite",
+              dataDir: join(repoRoot, ".local-data/pglite"),
+              reset: options.reset,
             }
-          : {}),
-      },
-      denoDir: join(repoRoot, ".local-data/deno"),
-      denoBin: join(repoRoot, "node_modules/.bin/deno"),
-      log,
-    }).then((runtime) => {
-      stoppers.push(() => runtime.stop());
-      return runtime;
-    });
-    const [db, functions] = await Promise.all([dbReady, functionsReady]);
-
-    const gateway: Gateway = await startGateway({
-      db,
-      port: apiPort,
-      jwtSecret,
+          : { engine: "postgres", url: databaseUrl },
+      seed: true,
+      clicksendApiBase: clicksendBase,
+      // The sandbox's own request lines would drown the API's in this terminal.
+      sandbox: { port: sandboxPort, quiet: true },
+      jwtSecret: process.env.SUPABASE_JWT_SECRET ?? DEFAULT_JWT_SECRET,
       allowedOrigins: [
         ...new Set([appOrigin, `http://localhost:${String(appPort)}`, ...defaultOrigins()]),
       ],
+      signInSignUpsPerIp: options.signInSignUpsPerIp,
       log,
-      routes: (ctx) => ({
-        "/auth/v1": createAuthHandler(ctx, { signInSignUpsPerIp: options.signInSignUpsPerIp }),
-        "/rest/v1": createRestHandler(ctx),
-        "/functions/v1": functions.handler(ctx.jwtSecret),
-      }),
+      // Lines go to the terminal; a long-running stack does not keep them all in memory too.
+      keepLogs: false,
+      signal: aborting.signal,
     });
-    stoppers.push(() => gateway.close());
+    const stack = await starting;
+    const { migrations } = stack;
+    log(
+      `database: ${databaseUrl ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite in .local-data/pglite"}${options.reset ? ", reset" : ""}; ` +
+        `${String(migrations.applied.length)} migration(s) applied, ${String(migrations.skipped.length)} already applied; seed loaded`,
+    );
 
-    let vite: ChildProcess | undefined;
     if (options.withApp) {
-      vite = spawn(
-        process.execPath,
-        [
-          join(repoRoot, "node_modules/vite/bin/vite.js"),
-          "--clearScreen",
-          "false",
-          "--port",
-          String(appPort),
-          "--strictPort",
-        ],
-        {
-          cwd: repoRoot,
-          stdio: ["ignore", "inherit", "inherit"],
-          env: { ...process.env, VITE_SUPABASE_URL: apiUrl, VITE_SUPABASE_ANON_KEY: keys.anon },
-        },
-      );
-      const app = vite;
-      stoppers.push(
-        () =>
-          new Promise<void>((resolve) => {
-            if (app.exitCode !== null) {
-              resolve();
-              return;
-            }
-            app.once("exit", () => {
-              resolve();
-            });
-            app.kill("SIGTERM");
-          }),
-      );
+      const app = startVite(appPort, stack.url, stack.anonKey);
+      vite = app;
       app.once("exit", (code) => {
         if (!stopping) void stopAll(code ?? 1);
       });
@@ -244,9 +203,9 @@ export async function runStack(options: StackOptions): Promise<void> {
         "",
         `ready in ${seconds} s`,
         options.withApp ? `  app:        ${appOrigin}` : undefined,
-        `  API:        ${apiUrl}  (auth /auth/v1, REST /rest/v1, functions /functions/v1: ${[...functions.functions.keys()].join(", ") || "none yet"})`,
-        `  ClickSend:  ${clicksendApiBase}${sandbox ? `  (sandbox: username ${SANDBOX_USERNAME}, API key ${SANDBOX_API_KEY})` : ""}`,
-        `  anon key:   ${keys.anon}`,
+        `  API:        ${stack.url}  (auth /auth/v1, REST /rest/v1, functions /functions/v1: ${[...(stack.functions?.functions.keys() ?? [])].join(", ") || "none yet"})`,
+        `  ClickSend:  ${stack.clicksendApiBase ?? ""}${stack.sandbox ? `  (sandbox: username ${SANDBOX_USERNAME}, API key ${SANDBOX_API_KEY})` : ""}`,
+        `  anon key:   ${stack.anonKey}`,
         "  demo sign-in: demo@example.com / demo-password-123",
         "  Ctrl-C stops everything.",
       ]
@@ -254,6 +213,8 @@ export async function runStack(options: StackOptions): Promise<void> {
         .join("\n"),
     );
   } catch (error) {
+    // A signal is already stopping everything (an aborted start rejects here): nothing to report.
+    if (aborting.signal.aborted) return;
     // A port taken between the check and the listen: still named, never a bare EADDRINUSE.
     const port = addressInUsePort(error);
     const known = ports.find((entry) => entry.port === port);

@@ -1,22 +1,20 @@
-// Test harness: the gateway on a free port over a freshly migrated database, on either engine.
-// Contract suites run once per engine: embedded PGlite, and PostgreSQL 15 (throwaway cluster)
-// reached through DATABASE_URL-style configuration, proving both.
+// Test harness: the gateway alone (auth and REST, no functions and no sandbox) on a free port over
+// a freshly migrated database, on either engine: startStack with the functions off. Contract
+// suites run once per engine: embedded PGlite, and PostgreSQL 15 (throwaway cluster) reached
+// through DATABASE_URL-style configuration, proving both.
 import {
   createClient,
   type SupabaseClient,
   type SupabaseClientOptions,
 } from "@supabase/supabase-js";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import ws from "ws";
 import type { Database as Schema } from "../../supabase/functions/_shared/contracts/database.types.ts";
-import { join } from "node:path";
-import { applyAll } from "../db/apply.ts";
-import { openPglite, openPostgres, type Database } from "../db/database.ts";
-import { pgBin, startCluster, type PgCluster } from "../db/pg-cluster.ts";
-import { createAuthHandler } from "./auth.ts";
-import { LOCAL_ANON_KEY, LOCAL_SERVICE_ROLE_KEY } from "./config.ts";
-import { createRestHandler } from "./rest/index.ts";
-import { startGateway, type Gateway, type Handler, type GatewayContext } from "./server.ts";
+import type { Database } from "../db/database.ts";
+import { pgBin } from "../db/pg-cluster.ts";
+import { startStack } from "../stack/start-stack.ts";
+import type { Gateway, GatewayContext, Handler } from "./server.ts";
 
 export type Engine = "pglite" | "postgres";
 
@@ -37,7 +35,7 @@ export interface TestStack {
 }
 
 export interface TestStackOptions {
-  /** Extra routes (e.g. /functions/v1) built from the same context. */
+  /** Extra routes (e.g. /functions/v1), or replacements (e.g. /auth/v1), built from the same context. */
   extraRoutes?: (ctx: GatewayContext) => Record<string, Handler>;
   seed?: boolean;
 }
@@ -46,39 +44,21 @@ export async function startTestStack(
   engine: Engine,
   options: TestStackOptions = {},
 ): Promise<TestStack> {
-  let cluster: PgCluster | undefined;
-  let db: Database;
-  if (engine === "postgres") {
-    cluster = await startCluster();
-    db = openPostgres(cluster.url);
-  } else {
-    db = await openPglite();
-  }
-  await applyAll(db, { seed: options.seed ?? false });
-  const logs: string[] = [];
-  const gateway = await startGateway({
-    db,
-    port: 0,
-    log: (line) => logs.push(line),
-    routes: (ctx) => ({
-      "/auth/v1": createAuthHandler(ctx),
-      "/rest/v1": createRestHandler(ctx),
-      ...options.extraRoutes?.(ctx),
-    }),
+  const stack = await startStack({
+    functions: false,
+    database: engine === "postgres" ? { engine: "postgres-cluster" } : { engine: "pglite" },
+    seed: options.seed ?? false,
+    routes: options.extraRoutes,
   });
   return {
     engine,
-    db,
-    gateway,
-    url: gateway.url,
-    anonKey: LOCAL_ANON_KEY,
-    serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
-    logs,
-    async stop() {
-      await gateway.close();
-      await db.close();
-      cluster?.stop();
-    },
+    db: stack.db,
+    gateway: stack.gateway,
+    url: stack.url,
+    anonKey: stack.anonKey,
+    serviceRoleKey: stack.serviceRoleKey,
+    logs: stack.logs,
+    stop: () => stack.stop(),
   };
 }
 
