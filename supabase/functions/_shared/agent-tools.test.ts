@@ -1,0 +1,408 @@
+// Discovery and the executor as rules: an agent sees the tools of its usable scopes; every call
+// is checked by clicksend_prepare_call against the tool's scope, costs one database call before
+// ClickSend and one after, and lands in the audit log (with redacted arguments) whatever its
+// outcome, except for an agent that is not the caller's.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { discoverTools, executeTool } from "./agent-tools.ts";
+import type { ExecuteBody } from "./contracts/function-requests.ts";
+import type { FunctionEnv } from "./env.ts";
+import { ApiError } from "./http.ts";
+import { fakeBackend, pgError, reply, type FakeBackend } from "./testing/fake-backend.ts";
+import {
+  accountData,
+  acceptEverySend,
+  startFakeClickSend,
+  type FakeClickSend,
+} from "./testing/fake-clicksend.ts";
+
+const USER = "5f1d8a0e-3c2b-4e7f-9a61-2b8c4d6e0f13";
+const CONNECTION = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
+const AGENT = "9c3e5a71-1b2d-4f60-8e94-7a0b1c2d3e4f";
+
+let clicksend: FakeClickSend;
+let backend: FakeBackend;
+let env: FunctionEnv;
+
+beforeAll(async () => {
+  clicksend = await startFakeClickSend();
+  env = {
+    SUPABASE_URL: "http://backend.test",
+    SUPABASE_ANON_KEY: "anon",
+    SUPABASE_SERVICE_ROLE_KEY: "service",
+    CLICKSEND_API_BASE: clicksend.baseUrl,
+    CLICKSEND_TIMEOUT_MS: 300,
+  };
+});
+afterAll(async () => {
+  await clicksend.close();
+});
+beforeEach(() => {
+  clicksend.reset();
+  backend = fakeBackend();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  const error: unknown = await promise.then(
+    () => new Error("expected a rejection"),
+    (caught: unknown) => caught,
+  );
+  if (error instanceof ApiError) return error;
+  throw error;
+}
+
+// ---------------------------------------------------------------------------------------------
+describe("discoverTools", () => {
+  const toolNames = async (): Promise<string[]> =>
+    (await discoverTools(backend.db, AGENT)).tools.map((tool) => tool.function.name);
+
+  it("lists exactly the tools of the agent's usable scopes, read in one GET call", async () => {
+    backend.rpc("agent_tool_scopes", reply(["balance", "history"]));
+    expect(await toolNames()).toEqual([
+      "clicksend_get_balance",
+      "clicksend_get_sms_history",
+      "clicksend_get_mms_history",
+    ]);
+    expect(backend.requests.map((r) => [r.method, r.name, r.query.get("p_agent_id")])).toEqual([
+      ["GET", "agent_tool_scopes", AGENT],
+    ]);
+  });
+
+  it("gives an agent without a usable grant no tools, and fails closed on an unreadable list", async () => {
+    backend.rpc("agent_tool_scopes", reply([]));
+    expect(await toolNames()).toEqual([]);
+    backend.rpc("agent_tool_scopes", reply(["sms", "everything"]));
+    expect(await toolNames()).toEqual([]);
+  });
+
+  it("answers 404 agent_not_found when the agent is not the caller's", async () => {
+    backend.rpc("agent_tool_scopes", reply(null));
+    expect(await rejection(discoverTools(backend.db, AGENT))).toMatchObject({
+      status: 404,
+      code: "agent_not_found",
+    });
+  });
+
+  it("answers a database failure as 500, and a shed request as 503 backend_busy to retry", async () => {
+    backend.rpc("agent_tool_scopes", pgError(500, "XX000"));
+    expect(await rejection(discoverTools(backend.db, AGENT))).toMatchObject({
+      status: 500,
+      code: "database_error",
+    });
+    backend.rpc("agent_tool_scopes", {
+      ...pgError(503, "PGRST000"),
+      headers: { "retry-after": "0" },
+    });
+    expect(await rejection(discoverTools(backend.db, AGENT))).toMatchObject({
+      status: 503,
+      code: "backend_busy",
+      retryable: true,
+      headers: { "retry-after": "1" },
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+const readyAnswer = (rows: { id: string; recipient: string; idempotency_key: string }[] = []) => ({
+  outcome: "ready",
+  user_id: USER,
+  connection_id: CONNECTION,
+  username: "shop_user",
+  api_key: "API-KEY-1234",
+  country: "AU",
+  call_ids: [41],
+  rows,
+});
+
+/** clicksend_prepare_call as a granted agent's: ready, reserving what a send asks for. */
+function granted(): void {
+  backend.rpc("clicksend_prepare_call", (request) => {
+    const send = (request.body as { p_send?: { recipients: string[]; idempotency_key: string } })
+      .p_send;
+    return reply(
+      readyAnswer(
+        (send?.recipients ?? []).map((recipient, i) => ({
+          id: `row-${String(i)}`,
+          recipient,
+          idempotency_key: send?.idempotency_key ?? "",
+        })),
+      ),
+    );
+  });
+}
+
+/** clicksend_prepare_call refusing every call with `outcome`. */
+function refusing(outcome: Record<string, unknown>): void {
+  backend.rpc("clicksend_prepare_call", reply(outcome));
+}
+
+const execute = (
+  tool: string,
+  args: Record<string, unknown> = {},
+  extra: Partial<ExecuteBody> = {},
+  caller: string | null = USER,
+) => executeTool(env, backend.db, caller, { agent_id: AGENT, tool, arguments: args, ...extra });
+
+/** The audit rows written, in order. */
+const audits = () =>
+  backend
+    .rpcArgs("clicksend_finish_call")
+    .flatMap((args) => (args.p_log === undefined ? [] : [args.p_log as Record<string, unknown>]));
+
+describe("executeTool: reads", () => {
+  beforeEach(() => {
+    backend.rpc("clicksend_finish_call", reply(null, 204));
+  });
+
+  it("runs between one prepare (one slot, the tool's scope) and one finish that frees it and audits success", async () => {
+    granted();
+    clicksend.on("GET", "/account", { data: accountData({ balance: 12 }) });
+
+    const outcome = await execute("clicksend_get_balance");
+
+    expect(outcome).toEqual({
+      status: 200,
+      body: { ok: true, result: { username: "shop_user", balance: 12, currency: "AUD" } },
+      headers: {},
+    });
+    expect(backend.rpcArgs("clicksend_prepare_call")).toEqual([
+      { p_requests: 1, p_user_id: USER, p_agent_id: AGENT, p_scope: "balance" },
+    ]);
+    const [finish, ...more] = backend.rpcArgs("clicksend_finish_call");
+    expect(more).toEqual([]);
+    expect(finish).toMatchObject({
+      p_call_ids: [41],
+      p_log: {
+        user_id: USER,
+        agent_id: AGENT,
+        connection_id: CONNECTION,
+        tool_name: "clicksend_get_balance",
+        arguments_redacted: {},
+        success: true,
+        error_code: null,
+        http_status: 200,
+      },
+    });
+  });
+
+  it("acts for the platform (service role) without a user id", async () => {
+    granted();
+    clicksend.on("GET", "/account", { data: accountData() });
+    await execute("clicksend_get_balance", {}, {}, null);
+    expect(backend.rpcArgs("clicksend_prepare_call")[0]).not.toHaveProperty("p_user_id");
+  });
+
+  it("answers a read even when recording it fails", async () => {
+    granted();
+    clicksend.on("GET", "/account", { data: accountData() });
+    backend.rpc("clicksend_finish_call", pgError(500, "XX000"));
+    expect((await execute("clicksend_get_balance")).status).toBe(200);
+  });
+
+  it("answers a ClickSend failure with its code and audits it", async () => {
+    granted();
+    clicksend.on("GET", "/sms/receipts/ABC-1", {
+      status: 404,
+      message: "Receipt record not found.",
+    });
+    const outcome = await execute("clicksend_get_delivery_receipts", { message_id: "ABC-1" });
+    expect(outcome).toMatchObject({
+      status: 404,
+      body: {
+        error: { code: "not_found", message: "Receipt record not found.", retryable: false },
+      },
+    });
+    expect(audits()).toMatchObject([{ success: false, error_code: "not_found", http_status: 404 }]);
+  });
+});
+
+describe("executeTool: refusals", () => {
+  beforeEach(() => {
+    backend.rpc("clicksend_finish_call", reply(null, 204));
+  });
+
+  it("refuses a tool outside the catalog with 400 unknown_tool, audited against the agent's owner", async () => {
+    refusing({ outcome: "agent_only", user_id: USER });
+    const outcome = await execute("clicksend_delete_everything");
+
+    expect(outcome).toMatchObject({
+      status: 400,
+      body: {
+        error: { code: "unknown_tool", message: "Unknown tool clicksend_delete_everything." },
+      },
+    });
+    // Only to find the owner: no slots, no scope.
+    expect(backend.rpcArgs("clicksend_prepare_call")).toEqual([
+      { p_requests: 0, p_user_id: USER, p_agent_id: AGENT },
+    ]);
+    expect(audits()).toMatchObject([
+      {
+        user_id: USER,
+        connection_id: null,
+        success: false,
+        error_code: "unknown_tool",
+        http_status: 400,
+      },
+    ]);
+    expect(clicksend.calls).toEqual([]);
+  });
+
+  it("refuses arguments that break the tool's schema with 400 naming the argument", async () => {
+    refusing({ outcome: "agent_only", user_id: USER });
+    const outcome = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "" });
+    expect(outcome.status).toBe(400);
+    expect(outcome.body).toMatchObject({ error: { code: "invalid_arguments" } });
+    expect(JSON.stringify(outcome.body)).toMatch(/"message":"body: /);
+    expect(audits()).toMatchObject([{ error_code: "invalid_arguments", http_status: 400 }]);
+    expect(clicksend.calls).toEqual([]);
+  });
+
+  it("refuses a send without a valid recipient with 400, audited, before anything is reserved", async () => {
+    refusing({ outcome: "agent_only", user_id: USER });
+    const outcome = await execute("clicksend_send_sms", { to: ["+999"], body: "Hi" });
+    expect(outcome).toMatchObject({ status: 400, body: { error: { code: "invalid_arguments" } } });
+    expect(backend.rpcArgs("clicksend_prepare_call")).toEqual([
+      { p_requests: 0, p_user_id: USER, p_agent_id: AGENT },
+    ]);
+    expect(audits()).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      "permission_denied",
+      { outcome: "permission_denied", user_id: USER },
+      403,
+      "This agent is not allowed to use clicksend_send_sms (needs the sms scope).",
+      null,
+      {},
+    ],
+    [
+      "rate_limited",
+      { outcome: "rate_limited", user_id: USER, connection_id: CONNECTION, retry_after_seconds: 9 },
+      429,
+      "This ClickSend connection is at its request limit; try again in 9 s.",
+      CONNECTION,
+      { "retry-after": "9" },
+    ],
+    [
+      "connection_unusable",
+      { outcome: "connection_unusable", user_id: USER, connection_id: CONNECTION },
+      409,
+      "The ClickSend connection has no usable credentials; reconnect it.",
+      CONNECTION,
+      {},
+    ],
+  ])(
+    "answers %s with its status, audited, and nothing sent",
+    async (code, outcome, status, message, connectionId, headers) => {
+      refusing(outcome);
+      const result = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+      expect(result).toEqual({
+        status,
+        body: { error: { code, message, retryable: status === 429 } },
+        headers,
+      });
+      expect(audits()).toMatchObject([
+        { user_id: USER, connection_id: connectionId, error_code: code, http_status: status },
+      ]);
+      expect(clicksend.calls).toEqual([]);
+    },
+  );
+
+  it.each(["agent_not_found", "connection_not_found"])(
+    "answers %s for the agent as 404 agent_not_found, with nothing logged",
+    async (outcome) => {
+      refusing({ outcome });
+      const error = await rejection(execute("clicksend_get_balance"));
+      expect(error).toMatchObject({ status: 404, code: "agent_not_found" });
+      expect(backend.calls("clicksend_finish_call")).toEqual([]);
+    },
+  );
+
+  it("answers an unknown tool for an agent that is not the caller's as 404, with nothing logged", async () => {
+    refusing({ outcome: "agent_not_found" });
+    expect(await rejection(execute("no_such_tool"))).toMatchObject({
+      status: 404,
+      code: "agent_not_found",
+    });
+    expect(backend.calls("clicksend_finish_call")).toEqual([]);
+  });
+});
+
+describe("executeTool: sends", () => {
+  beforeEach(() => {
+    backend.rpc("clicksend_finish_call", reply(null, 204));
+  });
+
+  it("sends under the agent's idempotency key and audits redacted arguments: numbers masked, text reduced to its length", async () => {
+    granted();
+    clicksend.on("POST", "/sms/send", acceptEverySend);
+    const outcome = await execute(
+      "clicksend_send_sms",
+      { to: ["+61411111111"], body: "Secret plan" },
+      { idempotency_key: "order-9" },
+    );
+
+    expect(outcome.status).toBe(200);
+    expect(outcome.body).toMatchObject({
+      ok: true,
+      result: { accepted: 1, clicksend_requests: 1 },
+    });
+    expect(backend.rpcArgs("clicksend_prepare_call")[0]).toMatchObject({
+      p_requests: 1,
+      p_scope: "sms",
+      p_send: { channel: "sms", idempotency_key: "order-9", recipients: ["+61411111111"] },
+    });
+    const [log] = audits();
+    expect(log?.arguments_redacted).toEqual({ to: ["+61••••••111"], body: "[11 chars]" });
+    expect(JSON.stringify(backend.requests.map((r) => r.body))).not.toContain("Secret plan");
+  });
+
+  it("answers a repeated idempotency key with the first result, audited, and sends nothing", async () => {
+    refusing({
+      outcome: "replay",
+      user_id: USER,
+      connection_id: CONNECTION,
+      rows: [
+        {
+          id: "row-0",
+          recipient: "+61411111111",
+          idempotency_key: "order-9",
+          message_id: "M-1",
+          status: "SUCCESS",
+          message_parts: 1,
+          price: 0.077,
+          currency: "AUD",
+        },
+      ],
+    });
+    const outcome = await execute(
+      "clicksend_send_sms",
+      { to: ["+61411111111"], body: "Hi" },
+      { idempotency_key: "order-9" },
+    );
+    expect(outcome.body).toMatchObject({
+      ok: true,
+      result: { idempotent_replay: true, accepted: 1 },
+    });
+    expect(backend.rpcArgs("clicksend_finish_call")).toMatchObject([
+      { p_call_ids: [], p_log: { success: true, connection_id: CONNECTION } },
+    ]);
+    expect(clicksend.calls).toEqual([]);
+  });
+
+  it("answers a send ClickSend did not answer in time as 502 to the agent, keeping its messages as UNKNOWN", async () => {
+    granted();
+    clicksend.on("POST", "/sms/send", "hang");
+    const outcome = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+
+    expect(outcome.status).toBe(502);
+    expect(outcome.body).toMatchObject({ error: { code: "upstream_timeout", retryable: false } });
+    expect(clicksend.calls).toHaveLength(1);
+    const [finish] = backend.rpcArgs("clicksend_finish_call");
+    expect(finish).toMatchObject({
+      p_release: [],
+      p_results: [{ id: "row-0", status: "UNKNOWN" }],
+      p_log: { success: false, error_code: "upstream_timeout", http_status: 502 },
+    });
+  });
+});
