@@ -1,0 +1,559 @@
+// clicksend-connect's rules: the database's verification limits answer 429 before ClickSend is
+// asked; an account already connected is 409 before and after verification; the key goes to
+// Vault only; the account's receipt push is made this connection's one rule of ours (a stale
+// rule reused, more stale ones deleted, everyone else's left alone), falling back to polling;
+// rotate, rename and disconnect each touch only what they must. The caller's client (RLS) and
+// the service client are two fake backends; ClickSend is the fake's HTTP server, since the
+// module builds its clients from CLICKSEND_API_BASE.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { connect, disconnect, update, waitInWords, type Requester } from "./connections.ts";
+import type { Json } from "./contracts/database.types.ts";
+import type { FunctionEnv } from "./env.ts";
+import { ApiError } from "./http.ts";
+import {
+  fakeBackend,
+  noRow,
+  pgError,
+  reply,
+  type BackendRequest,
+  type FakeBackend,
+} from "./testing/fake-backend.ts";
+import {
+  accountData,
+  pageData,
+  receiptRuleData,
+  startFakeClickSend,
+  type FakeClickSend,
+} from "./testing/fake-clicksend.ts";
+
+const USER = "5f1d8a0e-3c2b-4e7f-9a61-2b8c4d6e0f13";
+const CONNECTION = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
+const CREATED = "7d2c4e6f-8a0b-4c1d-9e2f-3a4b5c6d7e8f";
+const API_KEY = "NEW-KEY-5678-ABCD";
+const TOKEN = "ab".repeat(24);
+const requester: Requester = { userId: USER, clientIp: "203.0.113.9" };
+
+let clicksend: FakeClickSend;
+let env: FunctionEnv;
+/** The caller's client: RLS decides what it sees. */
+let user: FakeBackend;
+/** The service client: Vault, verification limits, webhook tokens. */
+let service: FakeBackend;
+
+interface ConnectionRow {
+  id: string;
+  connection_name: string;
+  external_username: string | null;
+  connection_status: string;
+  credential_hint: string | null;
+  connection_metadata: Json;
+  created_at: string;
+  updated_at: string;
+}
+/** user_oauth_connections as the caller sees it, by id. */
+let rows: Map<string, ConnectionRow>;
+
+const connectionRow = (extra: Partial<ConnectionRow> = {}): ConnectionRow => ({
+  id: CONNECTION,
+  connection_name: "Shop",
+  external_username: "shop_user",
+  connection_status: "active",
+  credential_hint: "1234",
+  connection_metadata: {
+    default_sender_id: null,
+    account_country: "AU",
+    currency: "AUD",
+    receipt_rule_id: 31,
+    receipts: "push",
+  },
+  created_at: "2025-01-01T00:00:00Z",
+  updated_at: "2025-01-01T00:00:00Z",
+  ...extra,
+});
+
+const idFilter = (request: BackendRequest): string | null =>
+  request.query.get("id")?.replace(/^eq\./, "") ?? null;
+
+beforeAll(async () => {
+  clicksend = await startFakeClickSend();
+  env = {
+    SUPABASE_URL: "http://backend.test",
+    SUPABASE_ANON_KEY: "anon",
+    SUPABASE_SERVICE_ROLE_KEY: "service",
+    CLICKSEND_API_BASE: clicksend.baseUrl,
+    CLICKSEND_TIMEOUT_MS: 300,
+  };
+});
+afterAll(async () => {
+  await clicksend.close();
+});
+
+/** A caller with one connection (CONNECTION) and a ClickSend account that works. */
+beforeEach(() => {
+  clicksend.reset();
+  rows = new Map([[CONNECTION, connectionRow()]]);
+  user = fakeBackend({ key: "user-jwt" })
+    .table("GET", "service_providers", reply({ id: "provider-1" }))
+    .table("GET", "user_oauth_connections", (request) => {
+      const id = idFilter(request);
+      if (id === null) return reply([...rows.values()]);
+      const row = rows.get(id);
+      return row === undefined ? noRow : reply(row);
+    })
+    .table("POST", "user_oauth_connections", (request) => {
+      const inserted = request.body as Partial<ConnectionRow>;
+      rows.set(CREATED, connectionRow({ ...inserted, id: CREATED, credential_hint: null }));
+      return reply({ id: CREATED }, 201);
+    })
+    .table("PATCH", "user_oauth_connections", (request) => {
+      const id = idFilter(request) ?? "";
+      const row = rows.get(id);
+      if (row !== undefined) rows.set(id, { ...row, ...(request.body as Partial<ConnectionRow>) });
+      return {};
+    })
+    .table("DELETE", "user_oauth_connections", (request) => {
+      rows.delete(idFilter(request) ?? "");
+      return {};
+    })
+    .table("HEAD", "agent_integration_permissions", reply(null, 200, { "content-range": "*/3" }));
+  service = fakeBackend()
+    .rpc("clicksend_begin_verification", reply({ allowed: true, attempt_id: 5 }))
+    .rpc("clicksend_finish_verification", {})
+    .rpc("clicksend_store_api_key", {})
+    .rpc("clicksend_rotate_api_key", {})
+    .rpc("clicksend_read_api_key", reply("OLD-KEY-1234"))
+    .rpc("clicksend_delete_api_key", {})
+    .rpc("clicksend_issue_webhook_token", reply(TOKEN))
+    .rpc("clicksend_live_webhook_tokens", reply([]));
+  clicksend
+    .on("GET", "/account", { data: accountData({ username: "shop_user", balance: "25.5000" }) })
+    .on("GET", "/automations/sms/receipts", { data: pageData([]) })
+    .on("POST", "/automations/sms/receipts", (call) => ({
+      data: receiptRuleData(40, (call.body as { action_address: string }).action_address),
+    }))
+    .on("PUT", /\/automations\/sms\/receipts\/\d+/, (call) => ({
+      data: receiptRuleData(
+        Number(call.path.split("/").pop()),
+        (call.body as { action_address: string }).action_address,
+      ),
+    }))
+    .on("DELETE", /\/automations\/sms\/receipts\/\d+/, { data: [] });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  const error: unknown = await promise.then(
+    () => new Error("expected a rejection"),
+    (caught: unknown) => caught,
+  );
+  if (error instanceof ApiError) return error;
+  throw error;
+}
+
+const webhookUrl = (token: string) =>
+  `http://backend.test/functions/v1/clicksend-webhook?token=${token}`;
+const connectNew = (username = "new_user", extra: Record<string, string> = {}) =>
+  connect(env, user.db, service.db, requester, { username, api_key: API_KEY, ...extra });
+const metadataOf = (id: string) => rows.get(id)?.connection_metadata;
+
+// ---------------------------------------------------------------------------------------------
+describe("waitInWords", () => {
+  it.each([
+    [1, "1 second"],
+    [45, "45 seconds"],
+    [59, "59 seconds"],
+    [60, "1 minute"],
+    [61, "2 minutes"],
+    [3599, "60 minutes"],
+    [3600, "1 hour"],
+    [3601, "2 hours"],
+  ])("says %i s as %s (rounded up to the unit)", (seconds, words) => {
+    expect(waitInWords(seconds)).toBe(words);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe("connect: verification limits", () => {
+  it.each([
+    [
+      "user_backoff",
+      "ClickSend refused several API keys in a row. Check the username and the key under API Credentials in ClickSend's dashboard.",
+    ],
+    ["ip_hour", "Too many ClickSend credentials were checked from your network."],
+    ["username_failures", "Too many wrong API keys were tried for this ClickSend username."],
+    ["user_hour", "You have checked ClickSend credentials too often."],
+  ])("answers the %s limit with 429 and a wait before ClickSend is asked", async (limit, why) => {
+    service.rpc(
+      "clicksend_begin_verification",
+      reply({ allowed: false, limit, retry_after_seconds: 90 }),
+    );
+    const error = await rejection(connectNew());
+
+    expect(error).toMatchObject({
+      status: 429,
+      code: "too_many_attempts",
+      retryable: true,
+      message: `${why} Try again in 2 minutes.`,
+      headers: { "retry-after": "90" },
+    });
+    expect(clicksend.calls).toEqual([]);
+    expect(service.calls("clicksend_finish_verification")).toEqual([]);
+    expect(user.calls("user_oauth_connections").map((r) => r.method)).toEqual(["GET"]);
+  });
+
+  it("counts an attempt per user, username and client address", async () => {
+    rows.clear();
+    await connectNew();
+    rows.clear();
+    expect(service.rpcArgs("clicksend_begin_verification")).toEqual([
+      { p_user_id: USER, p_username: "new_user", p_client_ip: "203.0.113.9" },
+    ]);
+    const anywhere = { userId: USER, clientIp: null };
+    await connect(env, user.db, service.db, anywhere, { username: "other", api_key: API_KEY });
+    expect(service.rpcArgs("clicksend_begin_verification")[1]).toEqual({
+      p_user_id: USER,
+      p_username: "other",
+    });
+  });
+
+  it("answers 500 without asking ClickSend when the limits cannot be read", async () => {
+    service.rpc("clicksend_begin_verification", pgError(500, "XX000"));
+    expect(await rejection(connectNew())).toMatchObject({ status: 500, code: "database_error" });
+    expect(clicksend.calls).toEqual([]);
+  });
+});
+
+describe("connect: one connection per ClickSend account", () => {
+  it("refuses an account already connected (any letter case) with 409 before verifying anything", async () => {
+    const error = await rejection(connectNew("Shop_User"));
+    expect(error).toMatchObject({ status: 409, code: "already_connected" });
+    expect(error.message).toBe(
+      "The ClickSend account Shop_User is already connected as “Shop”. To use a new API key, rotate the key on that connection instead of connecting the account again.",
+    );
+    expect(service.requests).toEqual([]);
+    expect(clicksend.calls).toEqual([]);
+    const [list] = user.calls("user_oauth_connections");
+    expect(list?.query.get("connection_status")).toBe("in.(active,error,expired)");
+    expect(list?.query.get("oauth_provider_id")).toBe("eq.provider-1");
+  });
+
+  it("refuses with 409 when ClickSend names an account already connected, storing nothing", async () => {
+    // Signed in as an alias; ClickSend answers with the account's own username.
+    const error = await rejection(connectNew("shop.alias@example.com"));
+    expect(error).toMatchObject({ status: 409, code: "already_connected" });
+    expect(service.rpcArgs("clicksend_finish_verification")).toEqual([
+      { p_attempt_id: 5, p_outcome: "verified" },
+    ]);
+    expect(user.calls("user_oauth_connections").map((r) => r.method)).toEqual(["GET"]);
+    expect(service.calls("clicksend_store_api_key")).toEqual([]);
+  });
+
+  it("answers 503 provider_unavailable when the ClickSend integration is not enabled", async () => {
+    user.table("GET", "service_providers", noRow);
+    expect(await rejection(connectNew())).toMatchObject({
+      status: 503,
+      code: "provider_unavailable",
+    });
+  });
+});
+
+describe("connect: verification with ClickSend", () => {
+  beforeEach(() => {
+    rows.clear();
+  });
+
+  it("counts a refused key as rejected and answers 400 invalid_credentials after one request", async () => {
+    clicksend.on("GET", "/account", { status: 401, message: "Authorization failed." });
+    const error = await rejection(connectNew());
+    expect(error).toMatchObject({ status: 400, code: "invalid_credentials" });
+    expect(clicksend.calls).toHaveLength(1);
+    expect(service.rpcArgs("clicksend_finish_verification")).toEqual([
+      { p_attempt_id: 5, p_outcome: "rejected" },
+    ]);
+    expect(user.calls("user_oauth_connections").map((r) => r.method)).toEqual(["GET"]);
+  });
+
+  it("does not hold an unavailable ClickSend against the user: counted as failed, asked once", async () => {
+    clicksend.on("GET", "/account", { status: 503 });
+    const error = await rejection(connectNew());
+    expect(error).toMatchObject({ status: 502, code: "upstream_unavailable" });
+    expect(clicksend.calls).toHaveLength(1);
+    expect(service.rpcArgs("clicksend_finish_verification")).toEqual([
+      { p_attempt_id: 5, p_outcome: "failed" },
+    ]);
+  });
+
+  it("stores the connection under RLS and the key only in Vault, and answers without the key", async () => {
+    const result = await connectNew("new_user", { default_sender_id: "MyShop" });
+    clicksend.reset();
+
+    const [insert] = user.calls("user_oauth_connections").filter((r) => r.method === "POST");
+    expect(insert?.body).toEqual({
+      oauth_provider_id: "provider-1",
+      connection_name: "ClickSend (shop_user)",
+      external_username: "shop_user",
+      connection_metadata: { default_sender_id: "MyShop", account_country: "AU", currency: "AUD" },
+    });
+    expect(service.rpcArgs("clicksend_store_api_key")).toEqual([
+      { p_connection_id: CREATED, p_api_key: API_KEY },
+    ]);
+    expect(JSON.stringify(user.requests.map((r) => [r.body, r.query.toString()]))).not.toContain(
+      API_KEY,
+    );
+    expect(result).toEqual({
+      connection: {
+        id: CREATED,
+        connection_name: "ClickSend (shop_user)",
+        external_username: "shop_user",
+        connection_status: "active",
+        credential_hint: null,
+        default_sender_id: "MyShop",
+        created_at: "2025-01-01T00:00:00Z",
+        updated_at: "2025-01-01T00:00:00Z",
+      },
+      account: { username: "shop_user", balance: 25.5, currency: "AUD" },
+    });
+  });
+
+  it("removes the new row and answers 409 when a parallel connect of the account won (23505)", async () => {
+    service.rpc("clicksend_store_api_key", pgError(409, "23505"));
+    expect(await rejection(connectNew())).toMatchObject({ status: 409, code: "already_connected" });
+    expect(rows.has(CREATED)).toBe(false);
+    expect(clicksend.calls.map((c) => c.path)).toEqual(["/account"]);
+  });
+
+  it("removes the new row and answers 500 vault_error when the key cannot be stored", async () => {
+    service.rpc("clicksend_store_api_key", pgError(500, "XX000"));
+    expect(await rejection(connectNew())).toMatchObject({
+      status: 500,
+      code: "vault_error",
+      retryable: true,
+    });
+    expect(rows.has(CREATED)).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe("the receipt push rule (ensureReceiptRule)", () => {
+  beforeEach(() => {
+    rows.clear();
+  });
+  const rulesCalls = () =>
+    clicksend.calls
+      .filter((c) => c.path.startsWith("/automations"))
+      .map((c) => `${c.method} ${c.path}`);
+
+  it("creates a rule pointing at the connection's new webhook token when the account has none of ours", async () => {
+    await connectNew();
+    expect(service.rpcArgs("clicksend_issue_webhook_token")).toEqual([
+      { p_connection_id: CREATED },
+    ]);
+    expect(rulesCalls()).toEqual([
+      "GET /automations/sms/receipts",
+      "POST /automations/sms/receipts",
+    ]);
+    expect(clicksend.calls.at(-1)?.body).toEqual({
+      rule_name: "AI agents: delivery receipts",
+      match_type: 0,
+      action: "URL",
+      action_address: webhookUrl(TOKEN),
+      enabled: 1,
+    });
+    expect(metadataOf(CREATED)).toMatchObject({ receipt_rule_id: 40, receipts: "push" });
+  });
+
+  it("points one stale rule of ours at the new URL, deletes the other stale ones, and leaves live and foreign rules alone", async () => {
+    const stale1 = "11".repeat(24);
+    const stale2 = "22".repeat(24);
+    const live = "33".repeat(24);
+    clicksend.on("GET", "/automations/sms/receipts", {
+      data: pageData([
+        receiptRuleData(1, webhookUrl(stale1)),
+        receiptRuleData(2, "https://hooks.example.com/theirs"),
+        receiptRuleData(3, webhookUrl(live)),
+        receiptRuleData(4, webhookUrl(stale2)),
+        receiptRuleData(5, "", "POLL"),
+      ]),
+    });
+    service.rpc("clicksend_live_webhook_tokens", reply([live]));
+
+    await connectNew();
+
+    expect(service.rpcArgs("clicksend_live_webhook_tokens")).toEqual([
+      { p_tokens: [stale1, live, stale2] },
+    ]);
+    expect(rulesCalls()).toEqual([
+      "GET /automations/sms/receipts",
+      "DELETE /automations/sms/receipts/4",
+      "PUT /automations/sms/receipts/1",
+    ]);
+    expect(clicksend.calls.at(-1)?.body).toMatchObject({ action_address: webhookUrl(TOKEN) });
+    expect(metadataOf(CREATED)).toMatchObject({ receipt_rule_id: 1, receipts: "push" });
+  });
+
+  it("falls back to polling when the rules cannot be listed; the connection still works", async () => {
+    clicksend.on("GET", "/automations/sms/receipts", { status: 403, message: "Not allowed." });
+    const result = await connectNew();
+    expect(result.connection.id).toBe(CREATED);
+    expect(rulesCalls()).toEqual(["GET /automations/sms/receipts"]);
+    expect(metadataOf(CREATED)).toMatchObject({ receipt_rule_id: null, receipts: "poll" });
+  });
+
+  it("falls back to polling, touching no rule, when no webhook token can be issued or checked", async () => {
+    service.rpc("clicksend_issue_webhook_token", pgError(500, "XX000"));
+    await connectNew();
+    expect(rulesCalls()).toEqual([]);
+    expect(metadataOf(CREATED)).toMatchObject({ receipts: "poll" });
+
+    rows.clear();
+    clicksend.reset();
+    service.rpc("clicksend_issue_webhook_token", reply(TOKEN));
+    service.rpc("clicksend_live_webhook_tokens", pgError(500, "XX000"));
+    clicksend
+      .on("GET", "/account", { data: accountData() })
+      .on("GET", "/automations/sms/receipts", {
+        data: pageData([receiptRuleData(1, webhookUrl("11".repeat(24)))]),
+      });
+    await connectNew();
+    expect(rulesCalls()).toEqual(["GET /automations/sms/receipts"]);
+    expect(metadataOf(CREATED)).toMatchObject({ receipts: "poll" });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe("update", () => {
+  const patch = (body: Record<string, unknown>) =>
+    update(env, user.db, service.db, requester, { connection_id: CONNECTION, ...body });
+  const patches = () =>
+    user
+      .calls("user_oauth_connections")
+      .filter((r) => r.method === "PATCH")
+      .map((r) => r.body);
+
+  it("renames without verification, Vault or ClickSend", async () => {
+    const result = await patch({ connection_name: "Front desk" });
+    expect(patches()).toEqual([{ connection_name: "Front desk" }]);
+    expect(result).not.toHaveProperty("account");
+    expect(result.connection.connection_name).toBe("Front desk");
+    expect(service.requests).toEqual([]);
+    expect(clicksend.calls).toEqual([]);
+  });
+
+  it("sets a default sender while keeping the rest of the metadata", async () => {
+    const result = await patch({ default_sender_id: "MyShop" });
+    expect(patches()).toEqual([
+      {
+        connection_metadata: {
+          default_sender_id: "MyShop",
+          account_country: "AU",
+          currency: "AUD",
+          receipt_rule_id: 31,
+          receipts: "push",
+        },
+      },
+    ]);
+    expect(result.connection.default_sender_id).toBe("MyShop");
+  });
+
+  it("rotates: verifies the new key as the connection's own username, stores it, repairs the receipt push", async () => {
+    const result = await patch({ api_key: API_KEY });
+
+    expect(service.rpcArgs("clicksend_begin_verification")[0]).toMatchObject({
+      p_username: "shop_user",
+    });
+    const account = clicksend.calls.find((c) => c.path === "/account");
+    expect([account?.username, account?.apiKey]).toEqual(["shop_user", API_KEY]);
+    expect(service.rpcArgs("clicksend_rotate_api_key")).toEqual([
+      { p_connection_id: CONNECTION, p_api_key: API_KEY },
+    ]);
+    expect(service.rpcArgs("clicksend_issue_webhook_token")).toEqual([
+      { p_connection_id: CONNECTION },
+    ]);
+    expect(result).toMatchObject({ account: { username: "shop_user", balance: 25.5 } });
+    expect(metadataOf(CONNECTION)).toMatchObject({ receipt_rule_id: 40, receipts: "push" });
+  });
+
+  it("refuses a rotation while verifications are limited with 429; the old key stays", async () => {
+    service.rpc(
+      "clicksend_begin_verification",
+      reply({ allowed: false, limit: "user_backoff", retry_after_seconds: 30 }),
+    );
+    expect(await rejection(patch({ api_key: API_KEY }))).toMatchObject({
+      status: 429,
+      code: "too_many_attempts",
+    });
+    expect(clicksend.calls).toEqual([]);
+    expect(service.calls("clicksend_rotate_api_key")).toEqual([]);
+  });
+
+  it("refuses to rotate a connection that has no ClickSend username with 409 no_username", async () => {
+    rows.set(CONNECTION, connectionRow({ external_username: null }));
+    expect(await rejection(patch({ api_key: API_KEY }))).toMatchObject({
+      status: 409,
+      code: "no_username",
+    });
+    expect(service.requests).toEqual([]);
+  });
+
+  it("answers 409 already_connected when the rotated key's account is held by another connection (23505)", async () => {
+    service.rpc("clicksend_rotate_api_key", pgError(409, "23505"));
+    expect(await rejection(patch({ api_key: API_KEY }))).toMatchObject({
+      status: 409,
+      code: "already_connected",
+    });
+  });
+
+  it("answers 404 connection_not_found for a connection the caller cannot see", async () => {
+    rows.clear();
+    expect(await rejection(patch({ connection_name: "Mine now" }))).toMatchObject({
+      status: 404,
+      code: "connection_not_found",
+    });
+    expect(patches()).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe("disconnect", () => {
+  const run = () => disconnect(env, user.db, service.db, CONNECTION);
+
+  it("removes the receipt rule with the stored key while it exists, then the key; counts the grants revoked", async () => {
+    let rulesDeletedBeforeKey: string[] = [];
+    service.rpc("clicksend_delete_api_key", () => {
+      rulesDeletedBeforeKey = clicksend.calls.map((c) => `${c.method} ${c.path}`);
+      return {};
+    });
+    const result = await run();
+
+    expect(rulesDeletedBeforeKey).toEqual(["DELETE /automations/sms/receipts/31"]);
+    expect([clicksend.calls[0]?.username, clicksend.calls[0]?.apiKey]).toEqual([
+      "shop_user",
+      "OLD-KEY-1234",
+    ]);
+    expect(service.rpcArgs("clicksend_delete_api_key")).toEqual([{ p_connection_id: CONNECTION }]);
+    expect(result).toMatchObject({ connection: { id: CONNECTION }, revoked_grants: 3 });
+    const [count] = user.calls("agent_integration_permissions");
+    expect(count?.query.get("user_oauth_connection_id")).toBe(`eq.${CONNECTION}`);
+    expect(count?.query.get("is_active")).toBe("eq.true");
+  });
+
+  it("still disconnects when ClickSend will not remove the rule", async () => {
+    clicksend.on("DELETE", /\/automations\/sms\/receipts\/\d+/, { status: 404 });
+    await run();
+    expect(service.calls("clicksend_delete_api_key")).toHaveLength(1);
+  });
+
+  it("asks ClickSend nothing when receipts were polled", async () => {
+    rows.set(
+      CONNECTION,
+      connectionRow({ connection_metadata: { receipt_rule_id: null, receipts: "poll" } }),
+    );
+    await run();
+    expect(clicksend.calls).toEqual([]);
+    expect(service.calls("clicksend_read_api_key")).toEqual([]);
+  });
+
+  it("answers 500 vault_error when the key cannot be removed", async () => {
+    service.rpc("clicksend_delete_api_key", pgError(500, "XX000"));
+    expect(await rejection(run())).toMatchObject({ status: 500, code: "vault_error" });
+  });
+});
