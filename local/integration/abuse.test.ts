@@ -6,21 +6,8 @@ import { randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestClient } from "../gateway/testing.ts";
 import { startFullStack, type FullStack } from "./full-stack.ts";
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Headers;
-}
-
-interface User {
-  id: string;
-  token: string;
-  call(fn: string, method: string, body?: unknown): Promise<Reply>;
-  rest: ReturnType<typeof createTestClient>;
-}
+import { callFunction, signUpUser, type FunctionReply, type TestUser } from "./users.ts";
 
 interface SeenRequest {
   method: string;
@@ -81,66 +68,17 @@ let stack: FullStack;
 const wire = new ClickSendWire();
 let userCount = 0;
 
-async function call(
+const call = (
   token: string,
   fn: string,
   method: string,
   body?: unknown,
   localAddress?: string,
-): Promise<Reply> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  // node:http rather than fetch, so a test can choose the client's source address.
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${stack.url}/functions/v1/${fn}`,
-      {
-        method,
-        localAddress,
-        headers: {
-          authorization: `Bearer ${token}`,
-          apikey: stack.anonKey,
-          "content-type": "application/json",
-        },
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => {
-          const headers = new Headers();
-          for (const [key, value] of Object.entries(res.headers))
-            if (typeof value === "string") headers.set(key, value);
-          resolve({
-            status: res.statusCode ?? 0,
-            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-            headers,
-          });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
+): Promise<FunctionReply> => callFunction(stack, token, fn, method, body, localAddress);
 
-async function newUser(): Promise<User> {
+function newUser(): Promise<TestUser> {
   userCount += 1;
-  const client = createTestClient(stack.url, stack.anonKey);
-  const { data, error } = await client.auth.signUp({
-    email: `abuse${String(userCount)}@example.com`,
-    password: "correct-horse-battery",
-  });
-  if (error || !data.session || !data.user)
-    throw new Error(`sign-up failed: ${error?.message ?? "no session"}`);
-  const token = data.session.access_token;
-  return {
-    id: data.user.id,
-    token,
-    call: (fn, method, body) => call(token, fn, method, body),
-    rest: createTestClient(stack.url, stack.anonKey, {
-      global: { headers: { Authorization: `Bearer ${token}` } },
-    }),
-  };
+  return signUpUser(stack, `abuse${String(userCount)}@example.com`);
 }
 
 /** A fresh ClickSend account at the sandbox (set-up only), so each story has its own limits. */
@@ -182,7 +120,7 @@ function webhookRules(
   );
 }
 
-async function connections(user: User): Promise<{ id: string; connection_status: string }[]> {
+async function connections(user: TestUser): Promise<{ id: string; connection_status: string }[]> {
   const { data, error } = await user.rest
     .from("user_oauth_connections")
     .select("id, connection_status");
@@ -276,7 +214,7 @@ describe("a stolen-credential tester (clicksend-connect)", () => {
 
   it("limits verifications per client address, whichever account makes them", async () => {
     const users = await Promise.all(Array.from({ length: 21 }, () => newUser()));
-    const replies: Reply[] = [];
+    const replies: FunctionReply[] = [];
     for (const user of users)
       replies.push(
         await call(

@@ -4,62 +4,28 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../clicksend-sandbox/server.ts";
 import { GATEWAY_SECRET_HEADER } from "../gateway/functions.ts";
 import { signJwt } from "../gateway/jwt.ts";
-import { createTestClient } from "../gateway/testing.ts";
 import { startFullStack, type FullStack } from "./full-stack.ts";
+import {
+  agentWithGrant,
+  callFunction,
+  signUpUser,
+  type FunctionReply,
+  type TestUser,
+} from "./users.ts";
 
 let stack: FullStack;
 
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Headers;
-}
-
-interface User {
-  id: string;
-  token: string;
-  call(fn: string, method: string, body?: unknown): Promise<Reply>;
-  rest: ReturnType<typeof createTestClient>;
-}
+type Reply = FunctionReply;
+type User = TestUser;
 
 let userCount = 0;
 
-async function call(token: string, fn: string, method: string, body?: unknown): Promise<Reply> {
-  const response = await fetch(`${stack.url}/functions/v1/${fn}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      apikey: stack.anonKey,
-      "content-type": "application/json",
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    headers: response.headers,
-  };
-}
+const call = (token: string, fn: string, method: string, body?: unknown): Promise<Reply> =>
+  callFunction(stack, token, fn, method, body);
 
-async function newUser(): Promise<User> {
+function newUser(): Promise<User> {
   userCount += 1;
-  const client = createTestClient(stack.url, stack.anonKey);
-  const { data, error } = await client.auth.signUp({
-    email: `user${String(userCount)}@example.com`,
-    password: "correct-horse-battery",
-  });
-  if (error || !data.session || !data.user)
-    throw new Error(`sign-up failed: ${error?.message ?? "no session"}`);
-  const token = data.session.access_token;
-  return {
-    id: data.user.id,
-    token,
-    call: (fn, method, body) => call(token, fn, method, body),
-    rest: createTestClient(stack.url, stack.anonKey, {
-      global: { headers: { Authorization: `Bearer ${token}` } },
-    }),
-  };
+  return signUpUser(stack, `user${String(userCount)}@example.com`);
 }
 
 async function sandboxState(): Promise<{ sms_sent: number; requests: number; balance: string }> {
@@ -92,23 +58,6 @@ async function connect(user: User): Promise<string> {
   expect(reply.status).toBe(201);
   const connection = reply.body.connection as { id: string };
   return connection.id;
-}
-
-async function agentWithGrant(user: User, connectionId: string, scopes: string[]): Promise<string> {
-  const { data: agent, error } = await user.rest
-    .from("agents")
-    .insert({ name: "Helper" })
-    .select("id")
-    .single();
-  if (error) throw new Error(error.message);
-  const { error: grantError } = await user.rest.from("agent_integration_permissions").insert({
-    agent_id: agent.id,
-    user_oauth_connection_id: connectionId,
-    user_id: user.id,
-    allowed_scopes: scopes,
-  });
-  if (grantError) throw new Error(grantError.message);
-  return agent.id;
 }
 
 beforeAll(async () => {

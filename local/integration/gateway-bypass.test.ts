@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../clicksend-sandbox/server.ts";
 import { GATEWAY_SECRET_HEADER } from "../gateway/functions.ts";
 import { signJwt } from "../gateway/jwt.ts";
-import { createTestClient } from "../gateway/testing.ts";
 import { startFullStack, type FullStack } from "./full-stack.ts";
+import { agentWithGrant, signUpUser } from "./users.ts";
 
 let stack: FullStack;
 let user: { id: string; token: string };
@@ -144,14 +144,8 @@ async function viaGateway(
 
 beforeAll(async () => {
   stack = await startFullStack();
-  const client = createTestClient(stack.url, stack.anonKey);
-  const { data, error } = await client.auth.signUp({
-    email: "bypass-owner@example.com",
-    password: "correct-horse-battery",
-  });
-  if (error || !data.session || !data.user)
-    throw new Error(`sign-up failed: ${error?.message ?? "no session"}`);
-  user = { id: data.user.id, token: data.session.access_token };
+  const owner = await signUpUser(stack, "bypass-owner@example.com");
+  user = { id: owner.id, token: owner.token };
 
   const connected = await viaGateway(user.token, "clicksend-connect", "POST", {
     username: SANDBOX_USERNAME,
@@ -160,23 +154,12 @@ beforeAll(async () => {
   if (connected.status !== 201) throw new Error(`connect failed: ${String(connected.status)}`);
   connectionId = (connected.body as { connection: { id: string } }).connection.id;
 
-  const rest = createTestClient(stack.url, stack.anonKey, {
-    global: { headers: { Authorization: `Bearer ${user.token}` } },
-  });
-  const { data: agent, error: agentError } = await rest
-    .from("agents")
-    .insert({ name: "Bypass target" })
-    .select("id")
-    .single();
-  if (agentError) throw new Error(agentError.message);
-  agentId = agent.id;
-  const { error: grantError } = await rest.from("agent_integration_permissions").insert({
-    agent_id: agentId,
-    user_oauth_connection_id: connectionId,
-    user_id: user.id,
-    allowed_scopes: ["sms", "balance", "history", "delivery_receipts"],
-  });
-  if (grantError) throw new Error(grantError.message);
+  agentId = await agentWithGrant(
+    owner,
+    connectionId,
+    ["sms", "balance", "history", "delivery_receipts"],
+    "Bypass target",
+  );
 }, 240_000);
 
 afterAll(async () => {
