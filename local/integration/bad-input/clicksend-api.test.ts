@@ -1,0 +1,244 @@
+// clicksend-api (the dashboard's actions) with bad input, through the whole stack: every field of
+// every action broken one at a time, actions that do not exist, and MMS media URLs that are not
+// public https (refused by the dashboard and by the executor alike, while the composer's own
+// upload on the sandbox's origin is still sent). See support.ts for what every answer must be and
+// how "nothing changed" is checked.
+//
+// A failure prints fast-check's seed and path; replay it with
+//   FC_SEED=<seed> FC_PATH=<path> npx vitest run local/integration/bad-input/clicksend-api.test.ts
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  anyText,
+  badText,
+  badUuid,
+  expectBadRequest,
+  type FieldBreak,
+  historyFields,
+  type JsonObject,
+  MISSING,
+  mmsFields,
+  mutations,
+  NOT_PUBLIC_MEDIA_URLS,
+  receiptFields,
+  runs,
+  serialize,
+  smsFields,
+  useBadInputStack,
+  validHistory,
+  validMms,
+  validReceipts,
+  validSms,
+  withField,
+  wrongType,
+} from "./support.ts";
+
+const bad = useBadInputStack();
+const { send, unchanged, post, lastFailedToolCall, checkMutations } = bad;
+
+describe("clicksend-api with one field broken", () => {
+  const ACTIONS: Record<string, { params: JsonObject | undefined; fields: FieldBreak[] }> = {
+    get_balance: { params: {}, fields: [] },
+    get_sms_history: { params: validHistory, fields: historyFields(["params"], "params") },
+    get_mms_history: { params: validHistory, fields: historyFields(["params"], "params") },
+    get_delivery_receipts: { params: validReceipts, fields: receiptFields(["params"], "params") },
+    send_sms: {
+      params: { ...validSms, idempotency_key: "order-1" },
+      fields: [
+        ...smsFields(["params"], "params"),
+        {
+          path: ["params", "idempotency_key"],
+          names: "params.idempotency_key",
+          bad: badText({
+            required: false,
+            min: 1,
+            max: 200,
+            example: "order-1",
+            invalid: ["with space", "a/b", "ключ", "#1"],
+          }),
+        },
+      ],
+    },
+    send_mms: {
+      params: { ...validMms, idempotency_key: "order-2" },
+      fields: mmsFields(["params"], "params"),
+    },
+    price_sms: {
+      params: { to: ["+61411111111"], body: "Hello", from: "MyShop", default_country: "AU" },
+      fields: smsFields(["params"], "params").filter(
+        (field) => !["schedule", "custom_string"].some((key) => field.path.includes(key)),
+      ),
+    },
+    upload_media: {
+      params: { content_type: "image/gif", content_base64: "R0lGODlhAQABAAAAACw=" },
+      fields: [
+        {
+          path: ["params", "content_type"],
+          names: "params.content_type",
+          bad: badText({ required: true, max: 100, example: "image/gif" }),
+        },
+        {
+          path: ["params", "content_base64"],
+          names: "params.content_base64",
+          bad: badText({ required: true, min: 4, max: 341_338, example: "R0lGODlhAQABAAAAACw=" }),
+        },
+      ],
+    },
+    cancel_scheduled: {
+      params: { message_id: "ABC-1" },
+      fields: [
+        {
+          path: ["params", "message_id"],
+          names: "params.message_id",
+          bad: badText({ required: true, min: 1, max: 64, example: "ABC-1" }),
+        },
+      ],
+    },
+  };
+  const actionNames = Object.keys(ACTIONS);
+
+  it.each(actionNames)("action %s", async (action) => {
+    const spec = ACTIONS[action];
+    if (spec === undefined) throw new Error(`no spec for ${action}`);
+    const base = () => ({ connection_id: bad.connectionId, action, params: spec.params });
+    await checkMutations(
+      { fn: "clicksend-api", method: "POST" },
+      base,
+      mutations(
+        [
+          ...spec.fields,
+          { path: ["connection_id"], names: "connection_id", bad: badUuid(true) },
+          { path: ["params"], names: "params", bad: wrongType("object") },
+        ],
+        [
+          { path: [], known: ["connection_id", "action", "params"] },
+          { path: ["params"], known: Object.keys(spec.params ?? {}) },
+        ],
+      ),
+      ["invalid_request"],
+      spec.fields.length > 3 ? 50 : 30,
+    );
+  });
+
+  it("an action that does not exist", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constant(MISSING),
+          wrongType("string"),
+          anyText.filter((text) => !actionNames.includes(text)),
+          fc.constantFrom(...actionNames).map((name) => name.toUpperCase()),
+          fc.constantFrom(...actionNames).map((name) => `${name} `),
+          fc.constantFrom("__proto__", "constructor", "toString", "send_whatsapp", "delete_all"),
+        ),
+        async (action) => {
+          const body = serialize(
+            withField(
+              { connection_id: bad.connectionId, action: "get_balance" },
+              ["action"],
+              action,
+            ),
+          );
+          const { reply } = await unchanged(() => send("clicksend-api", "POST", body));
+          expectBadRequest(reply, ["invalid_request"], "action");
+        },
+      ),
+      runs(40),
+    );
+  });
+});
+
+describe("MMS media URLs that are not public https", () => {
+  it.each(NOT_PUBLIC_MEDIA_URLS)(
+    "%s is refused by execute-agent-tool and the dashboard, before ClickSend",
+    async (mediaUrl) => {
+      const tool = await unchanged(() =>
+        send(
+          "execute-agent-tool",
+          "POST",
+          JSON.stringify({
+            agent_id: bad.agentId,
+            tool: "clicksend_send_mms",
+            arguments: { ...validMms, media_url: mediaUrl },
+          }),
+        ),
+      );
+      expectBadRequest(tool.reply, ["invalid_arguments"], "media_url");
+      // The executor audits the refused call, and nothing else.
+      expect(tool.audited).toBe(1);
+      expect(await lastFailedToolCall()).toEqual({
+        http_status: 400,
+        error_code: "invalid_arguments",
+      });
+
+      const dashboard = await unchanged(() =>
+        send(
+          "clicksend-api",
+          "POST",
+          JSON.stringify({
+            connection_id: bad.connectionId,
+            action: "send_mms",
+            params: { ...validMms, media_url: mediaUrl, idempotency_key: "media-1" },
+          }),
+        ),
+      );
+      expectBadRequest(dashboard.reply, ["invalid_request"], "params.media_url");
+      expect(dashboard.audited).toBe(0);
+    },
+  );
+
+  it("the composer's own upload, on the sandbox's origin, is still sent from the dashboard", async () => {
+    const call = (action: string, params: JsonObject) =>
+      send(
+        "clicksend-api",
+        "POST",
+        JSON.stringify({ connection_id: bad.connectionId, action, params }),
+      );
+    const uploaded = await call("upload_media", {
+      content_type: "image/gif",
+      content_base64: "R0lGODlhAQABAAAAACw=",
+    });
+    expect(uploaded.status, uploaded.text).toBe(200);
+    const url = (JSON.parse(uploaded.text) as { result: { url: string } }).result.url;
+    expect(new URL(url).origin).toBe(bad.stack.sandbox.origin);
+    // Scheduled years ahead, so no receipt arrives while later tests watch the tables.
+    const sent = await call("send_mms", {
+      to: ["+61411111111"],
+      subject: "Hi",
+      body: "Look",
+      schedule: "2035-01-01T00:00:00Z",
+      media_url: url,
+      idempotency_key: "composer-upload-1",
+    });
+    expect(sent.status, sent.text).toBe(200);
+    expect(JSON.parse(sent.text), sent.text).toMatchObject({ result: { accepted: 1 } });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Counterexamples the properties found, kept as plain tests (each answered 500, reached
+// ClickSend, or changed a row before the fix).
+// ---------------------------------------------------------------------------------------------
+describe("regressions found by the properties", () => {
+  it("a NUL character in a send's fields is refused before ClickSend (was 500 or a real send)", async () => {
+    const sms = { to: ["+61411111111"], body: "Hello" };
+    for (const params of [
+      { ...sms, custom_string: "ref\u00001" },
+      { ...sms, to: ["\u0000+61411111111"] },
+      { ...sms, from: "My\u0000Shop" },
+    ]) {
+      const { reply } = await post("clicksend-api", {
+        connection_id: bad.connectionId,
+        action: "send_sms",
+        params,
+      });
+      expectBadRequest(reply, ["invalid_request"], "params");
+    }
+    const { reply } = await post("clicksend-api", {
+      connection_id: bad.connectionId,
+      action: "upload_media",
+      params: { content_type: "image/gif", content_base64: "R0lGOD\u0000lhAQABAAAAACw=" },
+    });
+    expectBadRequest(reply, ["invalid_request"], "params.content_base64");
+  });
+});
