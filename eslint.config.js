@@ -37,6 +37,12 @@ const importBoundaries = {
       { type: "testing", pattern: "src/testing", partialMatch: false },
       // What the app and the functions share: pure schemas, catalogs, helpers, generated types.
       { type: "contracts", pattern: "supabase/functions/_shared/contracts", partialMatch: false },
+      // Fakes for the functions' unit tests: tests only.
+      {
+        type: "backend-testing",
+        pattern: "supabase/functions/_shared/testing",
+        partialMatch: false,
+      },
       // Server-only code of the functions (service-role client, ClickSend client, executor).
       { type: "backend-shared", pattern: "supabase/functions/_shared", partialMatch: false },
       { type: "function", pattern: "supabase/functions/*", capture: ["name"], partialMatch: false },
@@ -84,6 +90,12 @@ const importBoundaries = {
             allow: { to: { element: { types: ["backend-shared", "contracts"] } } },
           },
           {
+            from: { element: { type: "backend-testing" } },
+            allow: {
+              to: { element: { types: ["backend-testing", "backend-shared", "contracts"] } },
+            },
+          },
+          {
             from: { element: { type: "function" } },
             allow: { to: { element: { types: ["backend-shared", "contracts"] } } },
           },
@@ -105,7 +117,7 @@ const importBoundaries = {
           },
           {
             from: { file: { categories: "test" } },
-            allow: { to: { element: { types: ["testing", "local"] } } },
+            allow: { to: { element: { types: ["testing", "local", "backend-testing"] } } },
           },
         ],
       },

@@ -58,4 +58,14 @@ describe("import boundaries", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/contracts may not import backend-shared/);
   });
+
+  it("the functions' test fakes are for tests only", async () => {
+    const code = 'export { reply } from "./testing/fake-backend.ts";\n';
+    const production = await boundaryErrors("supabase/functions/_shared/connections.ts", code);
+    expect(production).toHaveLength(1);
+    expect(production[0]).toMatch(/backend-shared may not import backend-testing/);
+    expect(await boundaryErrors("supabase/functions/_shared/connections.test.ts", code)).toEqual(
+      [],
+    );
+  });
 });
