@@ -13,8 +13,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "../../clicksend-sandbox/server.ts";
-import { createTestClient } from "../../gateway/testing.ts";
 import { startFullStack, type FullStack } from "../full-stack.ts";
+import { agentWithGrant, signUpUser } from "../users.ts";
 
 // ---------------------------------------------------------------------------------------------
 // fast-check settings: modest run counts (each run is one HTTP request through real Deno), and a
@@ -607,14 +607,8 @@ async function request(
 }
 
 async function setUp(stack: FullStack): Promise<Started> {
-  const client = createTestClient(stack.url, stack.anonKey);
-  const { data, error } = await client.auth.signUp({
-    email: "bad-input@example.com",
-    password: "correct-horse-battery",
-  });
-  if (error || !data.session || !data.user) throw new Error("sign-up failed");
-  const token = data.session.access_token;
-  const userId = data.user.id;
+  const user = await signUpUser(stack, "bad-input@example.com");
+  const token = user.token;
   const send = (fn: FunctionName, method: string, body: string) =>
     request(stack, token, fn, method, body);
 
@@ -626,23 +620,7 @@ async function setUp(stack: FullStack): Promise<Started> {
   expect(connected.status).toBe(201);
   const connectionId = (JSON.parse(connected.text) as { connection: { id: string } }).connection.id;
 
-  const rest = createTestClient(stack.url, stack.anonKey, {
-    global: { headers: { Authorization: `Bearer ${token}` } },
-  });
-  const { data: agent, error: agentError } = await rest
-    .from("agents")
-    .insert({ name: "Property tester" })
-    .select("id")
-    .single();
-  if (agentError) throw new Error(agentError.message);
-  const agentId = agent.id;
-  const { error: grantError } = await rest.from("agent_integration_permissions").insert({
-    agent_id: agentId,
-    user_oauth_connection_id: connectionId,
-    user_id: userId,
-    allowed_scopes: ALL_SCOPES,
-  });
-  if (grantError) throw new Error(grantError.message);
+  const agentId = await agentWithGrant(user, connectionId, ALL_SCOPES, "Property tester");
 
   // A message ClickSend will not deliver for years: it stays pending, so a receipt could change it.
   const scheduled = await send(
