@@ -1,9 +1,9 @@
 // What a benchmark suite reports, and how run.ts prints it.
 
-export type Unit = "ms" | "s" | "ratio" | "count" | "per_s" | "kB";
+type Unit = "ms" | "s" | "ratio" | "count" | "per_s" | "kB";
 
 /** A figure's target: met when `value <= max` (or `value < max` when `strict`). */
-export interface Goal {
+interface Goal {
   max: number;
   /** How the goal reads in the table, e.g. "<= 2x". */
   text: string;

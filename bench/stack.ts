@@ -17,10 +17,10 @@ import { Probe } from "./probe.ts";
 import type { Figure } from "./report.ts";
 
 /** Time from a message's "sent" receipt to its final one; receipts are pushed to the webhook. */
-export const RECEIPT_DELAY_MS = 1000;
+const RECEIPT_DELAY_MS = 1000;
 
 export type Engine = "pglite" | "postgres";
-export const ENGINES: readonly Engine[] = ["pglite", "postgres"];
+const ENGINES: readonly Engine[] = ["pglite", "postgres"];
 
 /** BENCH_ENGINES=pglite (or postgres, or both comma-separated); default both. */
 export function selectedEngines(text = process.env.BENCH_ENGINES): Engine[] {

@@ -166,7 +166,7 @@ export const test = base.extend<Fixtures>({
 export { expect };
 
 /** axe on what is on screen now (page or open dialog): no serious or critical violations. */
-export async function expectAccessible(page: Page, what: string): Promise<void> {
+async function expectAccessible(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
     .analyze();
@@ -182,7 +182,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 }
 
 /** A full-page screenshot kept as an artifact: e2e/.artifacts/screenshots/<project>/<name>.png. */
-export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const dir = join(import.meta.dirname, ".artifacts", "screenshots", testInfo.project.name);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.png`);

@@ -6,7 +6,7 @@ export const SANDBOX_USERNAME = "sandbox_user";
 export const SANDBOX_API_KEY = "A1B2C3D4-E5F6-4789-ABCD-0123456789AB";
 /** The key ClickSend documents for its test accounts nocredit, notactive and banned. */
 export const TEST_ACCOUNT_API_KEY = "D83DED51-9E35-4D42-9BB9-0E34B7CA85AE";
-export const ENABLED_COUNTRIES: readonly string[] = ["AU", "NZ", "GB", "US", "CA"];
+const ENABLED_COUNTRIES: readonly string[] = ["AU", "NZ", "GB", "US", "CA"];
 
 export interface Account {
   username: string;
@@ -27,7 +27,7 @@ export interface Account {
   smsPartsLimit: number;
 }
 
-export interface AccountCounters {
+interface AccountCounters {
   smsSent: number;
   mmsSent: number;
   requests: number;

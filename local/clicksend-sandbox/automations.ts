@@ -9,7 +9,7 @@ import { paginate, pageRequest } from "./pagination.ts";
 import type { RouteRequest } from "./router.ts";
 import type { ReceiptRule, ReceiptRuleAction } from "./state.ts";
 
-export const RULE_ACTIONS = ["URL", "POLL", "EMAIL_FIXED", "EMAIL_USER", "SMS", "NONE"] as const;
+const RULE_ACTIONS = ["URL", "POLL", "EMAIL_FIXED", "EMAIL_USER", "SMS", "NONE"] as const;
 
 export function ruleMatches(rule: ReceiptRule, statusCode: ReceiptStatusCode): boolean {
   if (rule.matchType === 1) return isFailure(statusCode);
@@ -17,7 +17,7 @@ export function ruleMatches(rule: ReceiptRule, statusCode: ReceiptStatusCode): b
   return true;
 }
 
-export interface ReceiptRuleView {
+interface ReceiptRuleView {
   receipt_rule_id: number;
   rule_name: string;
   match_type: 0 | 1 | 2;

@@ -12,7 +12,7 @@ export interface DeliveryStep {
 }
 
 /** ClickSend's gateway error codes that end a message (help "List of SMS gateway error codes"). */
-export const GATEWAY_ERRORS: ReadonlyMap<number, { statusCode: ReceiptStatusCode; text: string }> =
+const GATEWAY_ERRORS: ReadonlyMap<number, { statusCode: ReceiptStatusCode; text: string }> =
   new Map([
     [7, { statusCode: 301, text: "Unknown failure." }],
     [8, { statusCode: 301, text: "Unknown subscriber: the number is inactive or invalid." }],
@@ -38,7 +38,7 @@ const NORMAL: readonly DeliveryStep[] = [
   { delayed: true, statusCode: 201, errorCode: null },
 ];
 
-export const MAGIC_NUMBERS: ReadonlyMap<string, readonly DeliveryStep[]> = new Map([
+const MAGIC_NUMBERS: ReadonlyMap<string, readonly DeliveryStep[]> = new Map([
   ["+61400000200", [{ delayed: false, statusCode: 200, errorCode: null }]],
   [
     "+61400000300",

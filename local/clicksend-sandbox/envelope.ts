@@ -19,7 +19,7 @@ export function ok(responseMsg: string, data: unknown): Reply {
   return { status: 200, body: envelope(200, "SUCCESS", responseMsg, data) };
 }
 
-export function envelope<T>(
+function envelope<T>(
   httpCode: number,
   responseCode: string,
   responseMsg: string,
@@ -48,9 +48,8 @@ export class ApiError extends Error {
   }
 }
 
-export const UNAUTHORIZED_MESSAGE = "Authorization failed.";
-export const SUSPENDED_MESSAGE =
-  "Your account is suspended. Please contact support for more information.";
+const UNAUTHORIZED_MESSAGE = "Authorization failed.";
+const SUSPENDED_MESSAGE = "Your account is suspended. Please contact support for more information.";
 export const TOO_MANY_ATTEMPTS_MESSAGE = "Too many attempts.";
 
 export const unauthorized = (): ApiError => new ApiError(401, "UNAUTHORIZED", UNAUTHORIZED_MESSAGE);

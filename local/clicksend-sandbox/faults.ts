@@ -3,8 +3,8 @@
 // first and then lose the answer, which is what makes a retried send a duplicate.
 import { z } from "zod";
 
-export const FAULT_MODES = ["error500", "timeout", "malformed"] as const;
-export type FaultMode = (typeof FAULT_MODES)[number];
+const FAULT_MODES = ["error500", "timeout", "malformed"] as const;
+type FaultMode = (typeof FAULT_MODES)[number];
 
 export const faultSchema = z.object({
   mode: z.enum(FAULT_MODES),

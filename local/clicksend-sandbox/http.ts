@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { badRequest } from "./envelope.ts";
 
 /** Big enough for a base64 upload of a few megabytes; ClickSend's own cap is not documented. */
-export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

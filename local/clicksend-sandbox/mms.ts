@@ -30,7 +30,7 @@ import {
 } from "./send-common.ts";
 import { UPLOADS_PATH } from "./uploads.ts";
 
-export const MMS_SUBJECT_MAX = 20;
+const MMS_SUBJECT_MAX = 20;
 const MMS_BODY_MAX_GSM = 1500;
 const MMS_BODY_MAX_UNICODE = 500;
 
@@ -65,7 +65,7 @@ type Verdict =
   | ({ kind: "blocked"; status: "COUNTRY_NOT_ENABLED" | "INSUFFICIENT_CREDIT" } & Routed)
   | ({ kind: "ok"; status: "SUCCESS" } & Routed);
 
-export function isValidMedia(ctx: SandboxContext, mediaFile: string): boolean {
+function isValidMedia(ctx: SandboxContext, mediaFile: string): boolean {
   if (!URL.canParse(mediaFile)) return false;
   const url = new URL(mediaFile);
   if (url.protocol !== "http:" && url.protocol !== "https:") return false;

@@ -3,7 +3,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 
 /** ClickSend's test numbers: accepted, free (0 parts, "0.0000"), never delivered, no receipt. */
-export const TEST_NUMBERS: ReadonlyMap<string, string> = new Map([
+const TEST_NUMBERS: ReadonlyMap<string, string> = new Map([
   ["+61411111111", "AU"],
   ["+61422222222", "AU"],
   ["+61433333333", "AU"],

@@ -4,8 +4,8 @@
 // kept, so clients should build their own URLs rather than follow these.
 import { intParam } from "./http.ts";
 
-export const MIN_LIMIT = 15;
-export const MAX_LIMIT = 100;
+const MIN_LIMIT = 15;
+const MAX_LIMIT = 100;
 
 export interface Paginator<T> {
   total: number;

@@ -17,7 +17,7 @@ import type { RouteRequest } from "./router.ts";
 import { newMessageId } from "./send-common.ts";
 import { nextSeq, type StoredMessage, type StoredReceipt } from "./state.ts";
 
-export interface ReceiptView {
+interface ReceiptView {
   timestamp_send: number;
   timestamp: number;
   message_id: string;
@@ -31,7 +31,7 @@ export interface ReceiptView {
   digits: null;
 }
 
-export function receiptView(receipt: StoredReceipt): ReceiptView {
+function receiptView(receipt: StoredReceipt): ReceiptView {
   return {
     timestamp_send: receipt.timestampSend,
     timestamp: receipt.timestamp,
@@ -48,7 +48,7 @@ export function receiptView(receipt: StoredReceipt): ReceiptView {
 }
 
 /** The push body (§2.17), legacy duplicates included; nulls become empty fields. */
-export function receiptForm(receipt: StoredReceipt): [string, string][] {
+function receiptForm(receipt: StoredReceipt): [string, string][] {
   return [
     ["timestamp_send", String(receipt.timestampSend)],
     ["timestamp", String(receipt.timestamp)],

@@ -18,7 +18,7 @@ export interface RouteRequest {
   account: AccountState;
 }
 
-export type RouteHandler = (ctx: SandboxContext, req: RouteRequest) => Reply | Promise<Reply>;
+type RouteHandler = (ctx: SandboxContext, req: RouteRequest) => Reply | Promise<Reply>;
 
 export interface Route {
   method: Method;

@@ -29,7 +29,7 @@
 export type SmsEncoding = "GSM-7" | "UCS-2";
 
 /** One part as it goes out: a slice of the sent text (line breaks as CR LF). */
-export interface SmsPart {
+interface SmsPart {
   text: string;
   /** Septets (GSM-7) or 16-bit units (UCS-2). */
   units: number;

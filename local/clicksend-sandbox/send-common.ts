@@ -8,7 +8,7 @@ import { scheduleDelivery } from "./dispatch.ts";
 import { badRequest } from "./envelope.ts";
 import { nextSeq, type StoredMessage } from "./state.ts";
 
-export const MAX_MESSAGES_PER_REQUEST = 1000;
+const MAX_MESSAGES_PER_REQUEST = 1000;
 
 const scalar = z.union([z.string(), z.number()]);
 export const optionalScalar = scalar.nullish();

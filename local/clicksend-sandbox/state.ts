@@ -10,7 +10,7 @@ import {
 import type { ReceiptStatusCode } from "./delivery.ts";
 import type { Fault } from "./faults.ts";
 
-export type HistoryStatus = "Queued" | "Completed" | "Scheduled" | "Sent" | "Failed" | "Cancelled";
+type HistoryStatus = "Queued" | "Completed" | "Scheduled" | "Sent" | "Failed" | "Cancelled";
 
 export interface StoredMessage {
   kind: "sms" | "mms";

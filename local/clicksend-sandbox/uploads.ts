@@ -11,8 +11,8 @@ import type { RouteRequest } from "./router.ts";
 import type { Upload } from "./state.ts";
 
 export const UPLOADS_PATH = "/uploads/";
-export const MMS_MAX_BYTES = 250 * 1024;
-export const UPLOAD_TTL_SECONDS = 10 * 60;
+const MMS_MAX_BYTES = 250 * 1024;
+const UPLOAD_TTL_SECONDS = 10 * 60;
 const CONVERTS = ["mms", "fax", "post", "csv", "postcard"] as const;
 
 const uploadSchema = z.object({

@@ -23,7 +23,7 @@ export interface WebhookOptions {
   timeoutMs: number;
 }
 
-export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
+const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   concurrency: 4,
   maxAttempts: 4,
   baseDelayMs: 500,

@@ -45,7 +45,7 @@ export type Request = z.infer<typeof requestSchema>;
  * callers read Postgres's fields (code, detail, hint, constraint, ...), so every own primitive
  * field is carried explicitly and put back on an Error on the other side.
  */
-export const serializedErrorSchema = z.object({
+const serializedErrorSchema = z.object({
   name: z.string(),
   message: z.string(),
   stack: z.string().optional(),

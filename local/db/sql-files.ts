@@ -6,9 +6,8 @@ import { fileURLToPath } from "node:url";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const bootstrapPath = join(repoRoot, "local/db/bootstrap.sql");
-export const migrationsDir = join(repoRoot, "supabase/migrations");
+const migrationsDir = join(repoRoot, "supabase/migrations");
 export const seedPath = join(repoRoot, "supabase/seed.sql");
-export const rollbackPath = join(repoRoot, "supabase/rollback/clicksend_rollback.sql");
 export const pgTapDir = join(repoRoot, "supabase/tests/database");
 
 export interface Migration {

@@ -76,7 +76,7 @@ function block(entries: string[], indent: string, empty = "[_ in never]: never")
   return `{\n${entries.map((e) => `${indent}  ${e}`).join("\n")}\n${indent}}`;
 }
 
-export async function generateTypes(db: SqlRunner, schema = "public"): Promise<string> {
+async function generateTypes(db: SqlRunner, schema = "public"): Promise<string> {
   const columns = await db.query<ColumnRow>(
     `select c.relname as table_name, c.relkind::text as kind, a.attname as column_name,
             t.typname as type_name, et.typname as elem_type,

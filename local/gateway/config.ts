@@ -1,6 +1,5 @@
 // The local stack's fixed contract (ARCHITECTURE.md, "Local stack contract").
 export const API_PORT = 54321;
-export const DB_PORT = 54322;
 export const SANDBOX_PORT = 54330;
 export const APP_ORIGIN = "http://127.0.0.1:5173";
 

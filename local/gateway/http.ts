@@ -1,7 +1,7 @@
 // Small HTTP helpers shared by the gateway's parts.
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 export class HttpError extends Error {
   constructor(

@@ -2,7 +2,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
-export const claimsSchema = z
+const claimsSchema = z
   .object({
     role: z.enum(["anon", "authenticated", "service_role"]),
     sub: z.string().optional(),

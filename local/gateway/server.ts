@@ -42,7 +42,7 @@ export interface GatewayOptions {
   backlog?: number;
 }
 
-export interface GatewayStats {
+interface GatewayStats {
   /** Requests in flight now. */
   inFlight: number;
   /** Requests answered 503 because maxInFlight were already in flight, since start. */
@@ -58,13 +58,13 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_IN_FLIGHT = 256;
+const DEFAULT_MAX_IN_FLIGHT = 256;
 /** The code of the gateway's own 503s, like the REST API's LOCAL_UNSUPPORTED for 501s. */
 export const OVERLOADED_CODE = "LOCAL_OVERLOADED";
 // Node's default (511) filled within a second of a receipt-webhook storm; connections then sat in
 // the SYN-retransmit ladder until callers' connect timeouts fired. A deep queue plus shedding
 // answers them quickly instead.
-export const DEFAULT_BACKLOG = 4096;
+const DEFAULT_BACKLOG = 4096;
 
 const CORS_ALLOW_HEADERS =
   "authorization, apikey, content-type, x-client-info, prefer, range, range-unit, accept, accept-profile, content-profile, x-supabase-api-version, x-retry-count";

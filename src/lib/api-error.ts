@@ -42,7 +42,7 @@ export function retryAfterHint(error: ApiError): string | undefined {
   return `Try again in ${String(seconds)} ${seconds === 1 ? "second" : "seconds"}.`;
 }
 
-export const NETWORK_MESSAGE = "Could not reach the server. Check your connection, then try again.";
+const NETWORK_MESSAGE = "Could not reach the server. Check your connection, then try again.";
 const SESSION_ENDED_MESSAGE = "Your session has ended. Sign in again to continue.";
 const SERVER_MESSAGE = "Something went wrong on our side. Try again in a moment.";
 
@@ -63,7 +63,7 @@ const postgrestErrorShape = z.object({
 });
 
 /** What to say for an HTTP status when the body did not say it better. */
-export function errorForStatus(status: number, message?: string): ApiError {
+function errorForStatus(status: number, message?: string): ApiError {
   if (status === 401) return new ApiError("unauthorized", SESSION_ENDED_MESSAGE, false, status);
   if (status === 403) {
     return new ApiError("forbidden", message ?? "You are not allowed to do that.", false, status);

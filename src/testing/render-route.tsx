@@ -38,7 +38,7 @@ export async function renderRoute(path: string, { as = DEMO_USER }: RenderRouteO
 }
 
 /** The app's query defaults, minus retries, so a failing request fails the test at once. */
-export function createTestQueryClient(): QueryClient {
+function createTestQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       ...queryConfig,

@@ -5,7 +5,7 @@ import { compare, genSalt, hash } from "bcryptjs";
 import { randomUUID } from "node:crypto";
 import { AuthError, badRequest } from "./errors.ts";
 
-export const MIN_PASSWORD_LENGTH = 6;
+const MIN_PASSWORD_LENGTH = 6;
 const MAX_PASSWORD_BYTES = 72;
 const COST = 10;
 

@@ -15,7 +15,7 @@ import { badRequest } from "./errors.ts";
 import type { WeakPassword } from "./passwords.ts";
 import { findUserById, toGoTrueUser, type GoTrueUser } from "./users.ts";
 
-export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+const ACCESS_TOKEN_TTL_SECONDS = 3600;
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
 export interface TokenSettings {
@@ -45,7 +45,7 @@ export interface TokenResponse {
 const newRefreshToken = (): string => randomBytes(24).toString("base64url");
 
 /** An HS256 access token with GoTrue's claims, in GoTrue's claim order. */
-export function signAccessToken(
+function signAccessToken(
   settings: TokenSettings,
   user: GoTrueUser,
   sessionId: string,

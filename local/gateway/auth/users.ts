@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Tx } from "../../db/database.ts";
 
 /** Go's time.Time JSON (RFC 3339, UTC, trailing zero fraction trimmed) for a timestamptz column. */
-export const goTime = (column: string): string =>
+const goTime = (column: string): string =>
   `(regexp_replace(to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z')`;
 
 const USER_COLUMNS = `

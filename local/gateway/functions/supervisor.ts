@@ -30,7 +30,7 @@ export interface FunctionsOptions {
   signal?: AbortSignal;
 }
 
-export interface RunningFunction {
+interface RunningFunction {
   name: string;
   port: number;
   verifyJwt: boolean;

@@ -60,13 +60,13 @@ export interface RelationInfo {
   writable: { insert: boolean; update: boolean; delete: boolean };
 }
 
-export interface ArgumentInfo {
+interface ArgumentInfo {
   name: string;
   type: string;
   hasDefault: boolean;
 }
 
-export type FunctionResult =
+type FunctionResult =
   | { kind: "void" }
   | { kind: "scalar"; set: boolean; type: string }
   | { kind: "composite"; set: boolean; columns: ReadonlyMap<string, ColumnInfo> }
@@ -93,7 +93,7 @@ const RELATION_KINDS = {
 } as const;
 
 /** One JSON document describing the exposed schema (built in SQL so both engines agree). */
-export const CATALOG_QUERY = `
+const CATALOG_QUERY = `
 select json_build_object(
   'relations', coalesce((
     select json_agg(json_build_object(

@@ -6,9 +6,9 @@ import { DEFAULT_JWT_SECRET } from "../config.ts";
 import { signJwt } from "../jwt.ts";
 import { createTestClient, startTestStack, type Engine, type TestStack } from "../testing.ts";
 
-export type Client = ReturnType<typeof createTestClient>;
+type Client = ReturnType<typeof createTestClient>;
 
-export interface TestUser {
+interface TestUser {
   id: string;
   email: string;
   token: string;

@@ -31,7 +31,7 @@ import {
   type TotalCount,
 } from "./sql.ts";
 
-export type ResponseKind =
+type ResponseKind =
   /** GET/HEAD on a relation or a set-returning function: Content-Range, 206 when partial. */
   | "read"
   | "insert"

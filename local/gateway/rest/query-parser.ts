@@ -15,10 +15,10 @@ export const COMPARISON_OPERATORS = [
   "like",
   "ilike",
 ] as const;
-export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
+type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
 
 export const IS_VALUES = ["null", "not_null", "true", "false", "unknown"] as const;
-export type IsValue = (typeof IS_VALUES)[number];
+type IsValue = (typeof IS_VALUES)[number];
 
 export type Filter =
   | { column: string; negate: boolean; op: ComparisonOperator; value: string }

@@ -5,9 +5,9 @@ import { z } from "zod";
 import { EXPOSED_SCHEMA } from "./catalog.ts";
 import { RestError, unsupported } from "./errors.ts";
 
-export type Method = "GET" | "HEAD" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "HEAD" | "POST" | "PATCH" | "DELETE";
 
-export type Target = { kind: "relation"; name: string } | { kind: "rpc"; name: string };
+type Target = { kind: "relation"; name: string } | { kind: "rpc"; name: string };
 
 export interface Preferences {
   return: "minimal" | "representation" | "headers-only" | null;
@@ -20,7 +20,7 @@ export interface Preferences {
   maxAffected: number | null;
 }
 
-export interface ResponseFormat {
+interface ResponseFormat {
   /** `Accept: application/vnd.pgrst.object+json`: exactly one row, answered as an object. */
   singular: boolean;
   /** `nulls=stripped`: keys whose value is null are left out. */
@@ -28,7 +28,7 @@ export interface ResponseFormat {
 }
 
 /** `Range: lower-[upper]` (items), inclusive. */
-export interface ItemRange {
+interface ItemRange {
   lower: number;
   upper: number | null;
 }
@@ -85,7 +85,7 @@ export function parseRequest(
   };
 }
 
-export function parseTarget(path: string): Target {
+function parseTarget(path: string): Target {
   let segments: string[];
   try {
     segments = path
@@ -128,7 +128,7 @@ const UNSUPPORTED_MEDIA = [
   "application/vnd.pgrst.plan",
 ];
 
-export function parseAccept(accept: string | undefined): ResponseFormat {
+function parseAccept(accept: string | undefined): ResponseFormat {
   if (accept === undefined || accept.trim() === "") return { singular: false, stripNulls: false };
   let unsupportedType: string | undefined;
   for (const entry of accept.split(",")) {
@@ -167,7 +167,7 @@ const preferenceValues = {
     .transform(Number),
 };
 
-export function parsePrefer(prefer: string | undefined): Preferences {
+function parsePrefer(prefer: string | undefined): Preferences {
   const result: Preferences = {
     return: null,
     count: null,
@@ -228,7 +228,7 @@ function assign<K extends "return" | "count" | "resolution" | "missing" | "handl
   target[key] = value;
 }
 
-export function parseRange(range: string | undefined, unit: string | undefined): ItemRange | null {
+function parseRange(range: string | undefined, unit: string | undefined): ItemRange | null {
   if (range === undefined || range.trim() === "") return null;
   if (unit !== undefined && unit.trim().toLowerCase() !== "items") {
     throw new RestError(
@@ -286,7 +286,7 @@ export function parseJsonBody(contentType: string | undefined, raw: Buffer): Jso
   }
 }
 
-export const rowSchema = z.record(z.string(), z.unknown());
+const rowSchema = z.record(z.string(), z.unknown());
 export type JsonRow = z.infer<typeof rowSchema>;
 
 /** A body of one object or an array of objects (insert); PGRST102 otherwise. */

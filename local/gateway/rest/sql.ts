@@ -26,12 +26,12 @@ export class Params {
   }
 }
 
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   if (name.includes("\u0000")) throw new RestError(400, "PGRST100", "names may not contain NUL");
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export function qualifiedName(name: string): string {
+function qualifiedName(name: string): string {
   return `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(name)}`;
 }
 
@@ -74,7 +74,7 @@ export function columnOf(
   );
 }
 
-export function selectList(
+function selectList(
   source: ReadSource | { label: string; columns: ReadonlyMap<string, ColumnInfo> },
   items: readonly SelectItem[],
 ): string {
@@ -87,7 +87,7 @@ export function selectList(
     .join(", ");
 }
 
-export function whereClause(
+function whereClause(
   params: Params,
   source: { label: string; columns: ReadonlyMap<string, ColumnInfo> },
   filters: readonly Filter[],
@@ -148,7 +148,7 @@ function condition(
   return filter.negate ? `not (${sql})` : sql;
 }
 
-export function orderClause(
+function orderClause(
   source: { label: string; columns: ReadonlyMap<string, ColumnInfo> },
   order: readonly OrderTerm[],
 ): string {
@@ -170,7 +170,7 @@ export interface BodyShape {
  * The JSON text of the rows of `alias` (or of its composite column `column`): an array, or its
  * only element when singular.
  */
-export function bodyExpression(alias: string, shape: BodyShape, column?: string): string {
+function bodyExpression(alias: string, shape: BodyShape, column?: string): string {
   const value = column === undefined ? `${alias}.*` : `${alias}.${column}`;
   const row = shape.stripNulls ? `json_strip_nulls(row_to_json(${value}))` : value;
   return shape.singular

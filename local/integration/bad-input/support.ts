@@ -391,7 +391,7 @@ const recipients = {
   ),
 };
 const senderId = badText({ required: false, min: 3, max: 16, example: "MyShop" });
-export const schedule = badDateTime();
+const schedule = badDateTime();
 const customString = badText({ required: false, max: 255, example: "ref-1" });
 const defaultCountry = badText({
   required: false,

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 
 import { cn } from "@/utils/cn";
 
-export type AlertTone = "error" | "warning" | "info" | "success";
+type AlertTone = "error" | "warning" | "info" | "success";
 
 const tones: Record<AlertTone, string> = {
   error:

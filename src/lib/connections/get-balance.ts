@@ -8,10 +8,7 @@ import { invokeFunction } from "@/lib/functions";
 const balanceAnswerSchema = z.object({ ok: z.literal(true), result: accountBalanceSchema });
 
 /** The connected ClickSend account's username and balance, asked of ClickSend by the server. */
-export async function getBalance(
-  connectionId: string,
-  signal?: AbortSignal,
-): Promise<AccountBalance> {
+async function getBalance(connectionId: string, signal?: AbortSignal): Promise<AccountBalance> {
   const answer = await invokeFunction(
     "clicksend-api",
     { connection_id: connectionId, action: "get_balance", params: {} },
@@ -20,7 +17,7 @@ export async function getBalance(
   return answer.result;
 }
 
-export function balanceQueryOptions(connectionId: string) {
+function balanceQueryOptions(connectionId: string) {
   return queryOptions({
     queryKey: connectionKeys.balance(connectionId),
     queryFn: ({ signal }) => getBalance(connectionId, signal),

@@ -12,7 +12,7 @@ import { parseResponse } from "@/lib/parse-response";
 import { supabase } from "@/lib/supabase";
 
 /** The signed-in user's ClickSend connections, whatever their status (RLS: only their own), oldest first. */
-export async function getConnections(): Promise<Connection[]> {
+async function getConnections(): Promise<Connection[]> {
   const { data, error, status } = await supabase
     .from("user_oauth_connections")
     .select(CONNECTION_COLUMNS)
@@ -21,7 +21,7 @@ export async function getConnections(): Promise<Connection[]> {
   return parseResponse(z.array(connectionRowSchema), data, "your connections");
 }
 
-export function connectionsQueryOptions() {
+function connectionsQueryOptions() {
   return queryOptions({
     queryKey: connectionKeys.list(),
     queryFn: getConnections,

@@ -1,7 +1,7 @@
 import { env } from "@/lib/env";
 
 /** The Supabase URL the app under test calls (the local stack's, from .env). */
-export const API_URL = env.supabaseUrl.replace(/\/$/, "");
+const API_URL = env.supabaseUrl.replace(/\/$/, "");
 
 export const authUrl = (path: string) => `${API_URL}/auth/v1${path}`;
 export const restUrl = (path: string) => `${API_URL}/rest/v1${path}`;

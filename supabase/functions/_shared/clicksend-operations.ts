@@ -74,7 +74,7 @@ export function refusalError(prepared: Refused, tool?: { name: string; scope: st
 // ---------------------------------------------------------------------------------------------
 // Reads: one ClickSend request on a prepared call, one result shape each
 // ---------------------------------------------------------------------------------------------
-export interface BalanceResult {
+interface BalanceResult {
   username: string;
   balance: number;
   currency: string;

@@ -49,7 +49,7 @@ interface ConnectionRow {
 
 type JsonObject = Record<string, Json | undefined>;
 
-export function toView(row: ConnectionRow): ConnectionView {
+function toView(row: ConnectionRow): ConnectionView {
   return {
     id: row.id,
     connection_name: row.connection_name,

@@ -24,7 +24,7 @@ type SendBody = Extract<ApiBody, { action: "send_sms" | "send_mms" }>;
  * functions already talk to, and nothing else local gets through. Checked before anything is
  * reserved or stored.
  */
-export function checkComposerMediaUrl(env: FunctionEnv, mediaUrl: string): void {
+function checkComposerMediaUrl(env: FunctionEnv, mediaUrl: string): void {
   const problem = composerMediaUrlProblem(mediaUrl, env.CLICKSEND_API_BASE);
   if (problem !== null) throw new ApiError(400, "invalid_request", `params.media_url: ${problem}`);
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { CLICKSEND_API_BASE } from "./clicksend/client.ts";
 
-export const functionEnvSchema = z.object({
+const functionEnvSchema = z.object({
   SUPABASE_URL: z.url(),
   SUPABASE_ANON_KEY: z.string().min(1),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1),

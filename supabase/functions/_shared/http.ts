@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import type { ErrorCode } from "./contracts/errors.ts";
 
-export const corsHeaders: Record<string, string> = {
+const corsHeaders: Record<string, string> = {
   "access-control-allow-origin": "*",
   "access-control-allow-headers": "authorization, x-client-info, apikey, content-type",
   "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
@@ -33,7 +33,7 @@ export class ApiError extends Error {
   }
 }
 
-export function errorResponse(error: ApiError): Response {
+function errorResponse(error: ApiError): Response {
   return json(
     error.status,
     { error: { code: error.code, message: error.message, retryable: error.retryable } },
@@ -42,7 +42,7 @@ export function errorResponse(error: ApiError): Response {
 }
 
 /** No request needs more than a few levels; deeper bodies are refused before validation. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 function jsonPath(path: readonly string[]): string {
   if (path.length === 0) return "body";
@@ -55,7 +55,7 @@ function jsonPath(path: readonly string[]): string {
  * from the body would silently drop it), and nesting deeper than MAX_JSON_DEPTH (recursive code
  * such as log redaction would overflow the stack). Iterative, so any depth is safe to inspect.
  */
-export function unacceptableJson(value: unknown): string | null {
+function unacceptableJson(value: unknown): string | null {
   const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value: item, path } = next;

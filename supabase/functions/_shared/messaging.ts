@@ -43,7 +43,7 @@ export interface SendRequest {
   idempotencyKey?: string;
 }
 
-export interface SentRecipient {
+interface SentRecipient {
   to: string;
   message_id: string | null;
   status: string;

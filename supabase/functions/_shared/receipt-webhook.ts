@@ -15,7 +15,7 @@ const formText = (max: number) =>
     .max(max, `at most ${String(max)} characters`)
     .refine((value) => !value.includes("\u0000"), "must not contain a NUL character");
 
-export const receiptPushSchema = z
+const receiptPushSchema = z
   .object({
     message_id: formText(64).optional(),
     messageid: formText(64).optional(),

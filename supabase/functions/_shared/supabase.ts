@@ -18,10 +18,7 @@ function isRead(input: string | URL | Request, init: RequestInit | undefined): b
 }
 
 /** fetch for our own backend: a 503 to a read is retried after its Retry-After (capped). */
-export async function backendFetch(
-  input: string | URL | Request,
-  init?: RequestInit,
-): Promise<Response> {
+async function backendFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const attempts = isRead(input, init) ? READ_ATTEMPTS : 1;
   for (let attempt = 1; ; attempt++) {
     const response = await fetch(input, init);

@@ -28,7 +28,7 @@ export function agentRow({ name, description }: AgentInput) {
   return { name, description: description === "" ? null : description };
 }
 
-export async function createAgent(input: AgentInput): Promise<Agent> {
+async function createAgent(input: AgentInput): Promise<Agent> {
   const { data, error, status } = await supabase
     .from("agents")
     .insert(agentRow(input))

@@ -5,7 +5,7 @@ import { toApiError, type ApiError } from "@/lib/api-error";
 import { supabase } from "@/lib/supabase";
 
 /** Deletes an agent; its grants go with it, its message history stays without it. */
-export async function deleteAgent(agentId: string): Promise<void> {
+async function deleteAgent(agentId: string): Promise<void> {
   const { error, status } = await supabase.from("agents").delete().eq("id", agentId);
   if (error) throw toApiError(error, status);
 }

@@ -13,7 +13,7 @@ export const toolCallSchema = z.object({
   arguments: z.record(z.string(), z.unknown()),
 });
 
-export type ToolCall = z.infer<typeof toolCallSchema>;
+type ToolCall = z.infer<typeof toolCallSchema>;
 export type ExecuteAgentToolInput = ToolCall & { agentId: string };
 
 /** Allowed (the tool ran) or denied (the agent lacks the scope); other failures are thrown. */
@@ -23,7 +23,7 @@ export type ToolRun =
 
 const executeResponseSchema = z.object({ ok: z.literal(true), result: z.unknown() });
 
-export async function executeAgentTool({
+async function executeAgentTool({
   agentId,
   tool,
   arguments: args,

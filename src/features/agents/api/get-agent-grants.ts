@@ -22,7 +22,7 @@ const grantRowSchema = z.object({
   expires_at: z.string().nullable(),
 });
 
-export function toAgentGrant(row: z.infer<typeof grantRowSchema>, now = Date.now()): AgentGrant {
+function toAgentGrant(row: z.infer<typeof grantRowSchema>, now = Date.now()): AgentGrant {
   const expired = row.expires_at !== null && Date.parse(row.expires_at) <= now;
   const inForce = row.is_active && !expired;
   return {
@@ -32,7 +32,7 @@ export function toAgentGrant(row: z.infer<typeof grantRowSchema>, now = Date.now
   };
 }
 
-export async function getAgentGrants(agentId: string): Promise<AgentGrant[]> {
+async function getAgentGrants(agentId: string): Promise<AgentGrant[]> {
   const { data, error, status } = await supabase
     .from("agent_integration_permissions")
     .select("user_oauth_connection_id, allowed_scopes, is_active, expires_at")
@@ -48,7 +48,7 @@ export async function getAgentGrants(agentId: string): Promise<AgentGrant[]> {
   return rows.data.map((row) => toAgentGrant(row));
 }
 
-export function agentGrantsQueryOptions(agentId: string) {
+function agentGrantsQueryOptions(agentId: string) {
   return queryOptions({
     queryKey: agentsKeys.grants(agentId),
     queryFn: () => getAgentGrants(agentId),

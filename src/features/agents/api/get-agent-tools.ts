@@ -5,7 +5,7 @@ import { agentsKeys } from "@/features/agents/api/query-keys";
 import { invokeFunction } from "@/lib/functions";
 
 /** The `tools` array an agent receives, in OpenAI function-calling format. */
-export const agentToolsSchema = z.object({
+const agentToolsSchema = z.object({
   tools: z.array(
     z.object({
       type: z.literal("function"),
@@ -18,10 +18,10 @@ export const agentToolsSchema = z.object({
   ),
 });
 
-export type AgentTools = z.infer<typeof agentToolsSchema>;
+type AgentTools = z.infer<typeof agentToolsSchema>;
 
 /** What the agent itself would discover: only the tools its grants in force allow. */
-export function getAgentTools(agentId: string, signal?: AbortSignal): Promise<AgentTools> {
+function getAgentTools(agentId: string, signal?: AbortSignal): Promise<AgentTools> {
   return invokeFunction(
     "get-agent-tools",
     { agent_id: agentId },
@@ -29,7 +29,7 @@ export function getAgentTools(agentId: string, signal?: AbortSignal): Promise<Ag
   );
 }
 
-export function agentToolsQueryOptions(agentId: string) {
+function agentToolsQueryOptions(agentId: string) {
   return queryOptions({
     queryKey: agentsKeys.tools(agentId),
     queryFn: ({ signal }) => getAgentTools(agentId, signal),

@@ -8,7 +8,7 @@ import { supabase } from "@/lib/supabase";
 export type Agent = Pick<Tables<"agents">, "id" | "name" | "description" | "created_at">;
 
 /** The signed-in user's agents (RLS shows only their own), oldest first. */
-export async function getAgents(): Promise<Agent[]> {
+async function getAgents(): Promise<Agent[]> {
   const { data, error, status } = await supabase
     .from("agents")
     .select("id, name, description, created_at")
@@ -18,7 +18,7 @@ export async function getAgents(): Promise<Agent[]> {
   return data;
 }
 
-export function agentsQueryOptions() {
+function agentsQueryOptions() {
   return queryOptions({ queryKey: agentsKeys.list(), queryFn: getAgents });
 }
 

@@ -6,7 +6,7 @@ import { toApiError, type ApiError } from "@/lib/api-error";
 import { supabase } from "@/lib/supabase";
 
 /** "Revoke all": every grant of the agent becomes inactive, on every connection. */
-export async function revokeAgentGrants(agentId: string): Promise<void> {
+async function revokeAgentGrants(agentId: string): Promise<void> {
   const { error, status } = await supabase
     .from("agent_integration_permissions")
     .update({ is_active: false, revoked_at: new Date().toISOString() })

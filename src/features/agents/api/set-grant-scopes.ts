@@ -6,7 +6,7 @@ import type { Scope } from "@/features/agents/catalog";
 import { toApiError, type ApiError } from "@/lib/api-error";
 import { supabase } from "@/lib/supabase";
 
-export type SetGrantScopesInput = {
+type SetGrantScopesInput = {
   agentId: string;
   connectionId: string;
   /** Every scope the agent should have on the connection afterwards; empty revokes the grant. */
@@ -19,7 +19,7 @@ export type SetGrantScopesInput = {
  * Grants exactly `scopes` on the connection. The database refuses an empty allowed_scopes, so
  * turning the last scope off deactivates the grant instead (revoked_at must then be set).
  */
-export async function setGrantScopes({
+async function setGrantScopes({
   agentId,
   connectionId,
   scopes,

@@ -7,7 +7,7 @@ import { supabase } from "@/lib/supabase";
 export type UpdateAgentInput = AgentInput & { agentId: string };
 
 /** Renames an agent or changes its description. */
-export async function updateAgent({ agentId, ...input }: UpdateAgentInput): Promise<Agent> {
+async function updateAgent({ agentId, ...input }: UpdateAgentInput): Promise<Agent> {
   const { data, error, status } = await supabase
     .from("agents")
     .update(agentRow(input))

@@ -4,7 +4,7 @@ import type { ToolArguments, ToolName } from "@/features/agents/catalog";
 export const TEST_NUMBER = "+61411111111";
 
 /** A sensible first call per tool, typed by the catalog's own argument schemas. */
-export const TOOL_EXAMPLES: { [T in ToolName]: ToolArguments<T> } = {
+const TOOL_EXAMPLES: { [T in ToolName]: ToolArguments<T> } = {
   clicksend_send_sms: { to: [TEST_NUMBER], body: "Hello from the playground" },
   clicksend_send_mms: {
     to: [TEST_NUMBER],

@@ -15,7 +15,7 @@ export const signInInputSchema = z.object({
 export type SignInInput = z.infer<typeof signInInputSchema>;
 
 /** Password sign-in; supabase-js stores the session and announces SIGNED_IN. */
-export async function signIn({ email, password }: SignInInput): Promise<Session> {
+async function signIn({ email, password }: SignInInput): Promise<Session> {
   const { data, error } = await supabase.auth.signInWithPassword({ email, password });
   if (error) throw authFailure(error);
   return data.session;

@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { signOutOfSupabase } from "@/features/auth/session-store";
 import { toApiError } from "@/lib/api-error";
 
-export async function signOut(): Promise<void> {
+async function signOut(): Promise<void> {
   try {
     await signOutOfSupabase();
   } catch (error) {

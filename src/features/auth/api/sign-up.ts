@@ -25,7 +25,7 @@ export type SignUpResult = {
   session: Session | null;
 };
 
-export async function signUp({ email, password }: SignUpInput): Promise<SignUpResult> {
+async function signUp({ email, password }: SignUpInput): Promise<SignUpResult> {
   const { data, error } = await supabase.auth.signUp({ email, password });
   if (error) throw authFailure(error);
   return { session: data.session };

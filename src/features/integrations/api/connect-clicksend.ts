@@ -30,7 +30,7 @@ const connectResultSchema = z.object({
 export type ConnectResult = z.infer<typeof connectResultSchema>;
 
 /** The server verifies the credentials with ClickSend, then stores the key in Vault. */
-export function connectClickSend(input: ConnectInput): Promise<ConnectResult> {
+function connectClickSend(input: ConnectInput): Promise<ConnectResult> {
   return invokeFunction("clicksend-connect", input, { schema: connectResultSchema });
 }
 

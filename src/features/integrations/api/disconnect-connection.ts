@@ -16,7 +16,7 @@ const disconnectResultSchema = z.object({
 export type DisconnectResult = z.infer<typeof disconnectResultSchema>;
 
 /** Deletes the stored key, revokes every agent's grant and marks the connection revoked. */
-export function disconnectConnection(connectionId: string): Promise<DisconnectResult> {
+function disconnectConnection(connectionId: string): Promise<DisconnectResult> {
   return invokeFunction(
     "clicksend-connect",
     { connection_id: connectionId },

@@ -11,7 +11,7 @@ const agentsSchema = z.array(z.object({ id: z.string(), name: z.string() }));
 export type AgentSummary = z.infer<typeof agentsSchema>[number];
 
 /** The agents with an active grant on a connection: the ones that lose access on disconnect. */
-export async function getConnectionAgents(connectionId: string): Promise<AgentSummary[]> {
+async function getConnectionAgents(connectionId: string): Promise<AgentSummary[]> {
   const grants = await supabase
     .from("agent_integration_permissions")
     .select("agent_id, is_active")
@@ -28,7 +28,7 @@ export async function getConnectionAgents(connectionId: string): Promise<AgentSu
   return parseResponse(agentsSchema, agents.data, "your agents");
 }
 
-export const connectionAgentsQueryOptions = (connectionId: string) =>
+const connectionAgentsQueryOptions = (connectionId: string) =>
   queryOptions({
     queryKey: integrationsKeys.connectionAgents(connectionId),
     queryFn: () => getConnectionAgents(connectionId),

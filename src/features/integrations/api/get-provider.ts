@@ -17,7 +17,7 @@ const providerSchema = z.object({
 });
 export type Provider = z.infer<typeof providerSchema>;
 
-export async function getProvider(): Promise<Provider> {
+async function getProvider(): Promise<Provider> {
   const { data, error, status } = await supabase
     .from("service_providers")
     .select("display_name, configuration_metadata")
@@ -34,7 +34,7 @@ export async function getProvider(): Promise<Provider> {
   return parseResponse(providerSchema, data, "the ClickSend provider");
 }
 
-export const providerQueryOptions = () =>
+const providerQueryOptions = () =>
   queryOptions({
     queryKey: integrationsKeys.provider(),
     queryFn: getProvider,

@@ -11,14 +11,14 @@ const sandboxInfoSchema = z.object({
 });
 export type SandboxInfo = z.infer<typeof sandboxInfoSchema>;
 
-export function getSandboxInfo(): Promise<SandboxInfo> {
+function getSandboxInfo(): Promise<SandboxInfo> {
   return invokeFunction("clicksend-connect", undefined, {
     method: "GET",
     schema: sandboxInfoSchema,
   });
 }
 
-export const sandboxInfoQueryOptions = () =>
+const sandboxInfoQueryOptions = () =>
   queryOptions({
     queryKey: integrationsKeys.sandbox(),
     queryFn: getSandboxInfo,

@@ -22,7 +22,7 @@ const updateResultSchema = z.object({
 export type UpdateConnectionResult = z.infer<typeof updateResultSchema>;
 
 /** Rename, or rotate the key: the server verifies a new key with ClickSend before storing it. */
-export function updateConnection(input: UpdateConnectionInput): Promise<UpdateConnectionResult> {
+function updateConnection(input: UpdateConnectionInput): Promise<UpdateConnectionResult> {
   return invokeFunction("clicksend-connect", input, {
     method: "PATCH",
     schema: updateResultSchema,

@@ -6,14 +6,14 @@ import { messagesKeys } from "@/features/messages/api/query-keys";
 import type { ApiError } from "@/lib/api-error";
 import { connectionKeys } from "@/lib/connections/query-keys";
 
-export const cancelScheduledInputSchema = z.object({ message_id: z.string().min(1).max(64) });
+const cancelScheduledInputSchema = z.object({ message_id: z.string().min(1).max(64) });
 export type CancelScheduledInput = z.infer<typeof cancelScheduledInputSchema>;
 
 const cancelledSchema = z.object({ cancelled: z.literal(true), message_id: z.string() });
 export type Cancelled = z.infer<typeof cancelledSchema>;
 
 /** Cancels a scheduled SMS (ClickSend refunds it); ClickSend answers not_found when it was already sent or cancelled. */
-export async function cancelScheduled(
+async function cancelScheduled(
   connectionId: string,
   input: CancelScheduledInput,
 ): Promise<Cancelled> {

@@ -22,7 +22,7 @@ const usageMessageSchema = z.object({
   created_at: z.string(),
 });
 
-export type AgentUsageSummary = {
+type AgentUsageSummary = {
   agents: AgentUsage[];
   /** Messages counted. */
   total: number;
@@ -34,7 +34,7 @@ export type AgentUsageSummary = {
  * Per-agent usage over the last `sinceDays` days, from the messages this app recorded (RLS: the
  * user's own rows, across all their connections) and their agents' names.
  */
-export async function getAgentUsage(sinceDays: UsagePeriod): Promise<AgentUsageSummary> {
+async function getAgentUsage(sinceDays: UsagePeriod): Promise<AgentUsageSummary> {
   const since = new Date(Date.now() - sinceDays * 86_400_000).toISOString();
   const [messages, agents] = await Promise.all([
     supabase
@@ -57,7 +57,7 @@ export async function getAgentUsage(sinceDays: UsagePeriod): Promise<AgentUsageS
   };
 }
 
-export function agentUsageQueryOptions(sinceDays: UsagePeriod) {
+function agentUsageQueryOptions(sinceDays: UsagePeriod) {
   return queryOptions({
     queryKey: messagesKeys.usage(sinceDays),
     queryFn: () => getAgentUsage(sinceDays),

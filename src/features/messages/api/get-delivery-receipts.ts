@@ -7,10 +7,10 @@ import { toolArgumentSchemas, type Receipt } from "@/features/messages/utils/bac
 import { ApiError } from "@/lib/api-error";
 
 /** The server's own argument schema: message_id, page, limit. */
-export const receiptsParamsSchema = toolArgumentSchemas.clicksend_get_delivery_receipts;
+const receiptsParamsSchema = toolArgumentSchemas.clicksend_get_delivery_receipts;
 export type ReceiptsParams = z.infer<typeof receiptsParamsSchema>;
 
-export const receiptSchema = z.object({
+const receiptSchema = z.object({
   messageId: z.string(),
   /** Unix seconds. */
   sentAt: z.number().nullable(),
@@ -26,14 +26,14 @@ export const receiptSchema = z.object({
 
 export type ReceiptRow = z.infer<typeof receiptSchema>;
 
-export const receiptsPageSchema = z.object({
+const receiptsPageSchema = z.object({
   receipts: z.array(receiptSchema),
   page: z.number(),
   last_page: z.number(),
   total: z.number(),
 });
 
-export type ReceiptsPage = z.infer<typeof receiptsPageSchema>;
+type ReceiptsPage = z.infer<typeof receiptsPageSchema>;
 
 const EMPTY_PAGE: ReceiptsPage = { receipts: [], page: 1, last_page: 1, total: 0 };
 
@@ -41,7 +41,7 @@ const EMPTY_PAGE: ReceiptsPage = { receipts: [], page: 1, last_page: 1, total: 0
  * Unread delivery receipts, newest pages first; or the one receipt of `message_id`, where
  * ClickSend's "no receipt yet" (404 not_found) is an empty result rather than an error.
  */
-export async function getDeliveryReceipts(
+async function getDeliveryReceipts(
   connectionId: string,
   params: ReceiptsParams,
   signal?: AbortSignal,
@@ -61,7 +61,7 @@ export async function getDeliveryReceipts(
   }
 }
 
-export function deliveryReceiptsQueryOptions(connectionId: string, params: ReceiptsParams) {
+function deliveryReceiptsQueryOptions(connectionId: string, params: ReceiptsParams) {
   return queryOptions({
     queryKey: messagesKeys.receipts(connectionId, params),
     queryFn: ({ signal }) => getDeliveryReceipts(connectionId, params, signal),

@@ -8,12 +8,12 @@ import { toolArgumentSchemas, type HistoryRow } from "@/features/messages/utils/
 export type Channel = "sms" | "mms";
 
 /** The server's own argument schema: page, limit (15–100), date_from/date_to, to, status. */
-export const historyParamsSchema = toolArgumentSchemas.clicksend_get_sms_history;
+const historyParamsSchema = toolArgumentSchemas.clicksend_get_sms_history;
 export type HistoryParams = z.infer<typeof historyParamsSchema>;
 
 export const HISTORY_PAGE_SIZE = 25;
 
-export const historyRowSchema = z.object({
+const historyRowSchema = z.object({
   messageId: z.string(),
   direction: z.string(),
   /** Unix seconds. */
@@ -37,7 +37,7 @@ export const historyRowSchema = z.object({
 
 export type MessageRow = z.infer<typeof historyRowSchema>;
 
-export const historyPageSchema = z.object({
+const historyPageSchema = z.object({
   total: z.number(),
   perPage: z.number(),
   page: z.number(),
@@ -46,9 +46,9 @@ export const historyPageSchema = z.object({
   rows: z.array(historyRowSchema),
 });
 
-export type HistoryPage = z.infer<typeof historyPageSchema>;
+type HistoryPage = z.infer<typeof historyPageSchema>;
 
-export function getMessageHistory(
+function getMessageHistory(
   connectionId: string,
   channel: Channel,
   params: HistoryParams,
@@ -61,11 +61,7 @@ export function getMessageHistory(
   });
 }
 
-export function messageHistoryQueryOptions(
-  connectionId: string,
-  channel: Channel,
-  params: HistoryParams,
-) {
+function messageHistoryQueryOptions(connectionId: string, channel: Channel, params: HistoryParams) {
   return queryOptions({
     queryKey: messagesKeys.history(connectionId, channel, params),
     queryFn: ({ signal }) => getMessageHistory(connectionId, channel, params, signal),

@@ -6,7 +6,7 @@ import { messagesKeys } from "@/features/messages/api/query-keys";
 import { toolArgumentSchemas } from "@/features/messages/utils/backend";
 
 /** The server's own schema: the send arguments that decide the price. */
-export const priceSmsInputSchema = toolArgumentSchemas.clicksend_send_sms.pick({
+const priceSmsInputSchema = toolArgumentSchemas.clicksend_send_sms.pick({
   to: true,
   body: true,
   from: true,
@@ -14,7 +14,7 @@ export const priceSmsInputSchema = toolArgumentSchemas.clicksend_send_sms.pick({
 });
 export type PriceSmsInput = z.infer<typeof priceSmsInputSchema>;
 
-export const priceSchema = z.object({
+const priceSchema = z.object({
   total_price: z.number(),
   currency: z.string().nullable(),
   messages: z.array(
@@ -27,10 +27,10 @@ export const priceSchema = z.object({
   ),
 });
 
-export type SmsPrice = z.infer<typeof priceSchema>;
+type SmsPrice = z.infer<typeof priceSchema>;
 
 /** What ClickSend would charge for this SMS; nothing is sent. */
-export function priceSms(
+function priceSms(
   connectionId: string,
   input: PriceSmsInput,
   signal?: AbortSignal,
@@ -41,7 +41,7 @@ export function priceSms(
   });
 }
 
-export function priceSmsQueryOptions(connectionId: string, input: PriceSmsInput) {
+function priceSmsQueryOptions(connectionId: string, input: PriceSmsInput) {
   return queryOptions({
     queryKey: messagesKeys.price(connectionId, input),
     queryFn: ({ signal }) => priceSms(connectionId, input, signal),

@@ -8,13 +8,13 @@ import type { ApiError } from "@/lib/api-error";
 import { connectionKeys } from "@/lib/connections/query-keys";
 
 /** Same rule as the server: a repeated key answers with the first result and sends nothing. */
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/);
+const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/);
 
-export const sendSmsInputSchema = toolArgumentSchemas.clicksend_send_sms.extend({
+const sendSmsInputSchema = toolArgumentSchemas.clicksend_send_sms.extend({
   idempotency_key: idempotencyKeySchema,
 });
 /** media_url by shape only: the server decides (a public URL, or ClickSend's own upload URL). */
-export const sendMmsInputSchema = toolArgumentSchemas.clicksend_send_mms.extend({
+const sendMmsInputSchema = toolArgumentSchemas.clicksend_send_mms.extend({
   media_url: composerMediaUrl,
   idempotency_key: idempotencyKeySchema,
 });
@@ -23,7 +23,7 @@ export type SendMessageInput =
   | { channel: "sms"; params: z.infer<typeof sendSmsInputSchema> }
   | { channel: "mms"; params: z.infer<typeof sendMmsInputSchema> };
 
-export const sendOutcomeSchema = z.object({
+const sendOutcomeSchema = z.object({
   /** True when this key was sent before: nothing went out again. */
   idempotent_replay: z.boolean(),
   recipients: z.number(),
@@ -46,7 +46,7 @@ export const sendOutcomeSchema = z.object({
 
 export type SendOutcome = z.infer<typeof sendOutcomeSchema>;
 
-export function sendMessage(connectionId: string, input: SendMessageInput): Promise<SendOutcome> {
+function sendMessage(connectionId: string, input: SendMessageInput): Promise<SendOutcome> {
   return input.channel === "sms"
     ? callClickSendApi(connectionId, "send_sms", sendSmsInputSchema.parse(input.params), {
         result: sendOutcomeSchema,

@@ -6,7 +6,7 @@ import { checkMmsMedia } from "@/features/messages/utils/backend";
 import { readFileAsBase64 } from "@/features/messages/utils/read-file";
 import { ApiError } from "@/lib/api-error";
 
-export const uploadedMediaSchema = z.object({
+const uploadedMediaSchema = z.object({
   /** Where ClickSend serves the image; pass it to send_mms as media_url. */
   url: z.string(),
   /** Unix seconds when ClickSend deletes it. */
@@ -19,7 +19,7 @@ export type UploadedMedia = z.infer<typeof uploadedMediaSchema>;
  * Uploads one MMS image. Type and size are checked here first, by the same rule as the server,
  * so a file that would be refused is never read or sent.
  */
-export async function uploadMedia(connectionId: string, file: File): Promise<UploadedMedia> {
+async function uploadMedia(connectionId: string, file: File): Promise<UploadedMedia> {
   const check = checkMmsMedia({ type: file.type, size: file.size });
   if (!check.ok) throw new ApiError("invalid_media", check.reason);
   let content: string;

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from "react";
 import { useSearchParams } from "react-router";
 
-export const HISTORY_TABS = ["sms", "mms", "receipts"] as const;
+const HISTORY_TABS = ["sms", "mms", "receipts"] as const;
 export type HistoryTab = (typeof HISTORY_TABS)[number];
 
 export type HistoryFilters = {

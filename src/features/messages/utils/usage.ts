@@ -11,7 +11,7 @@ export type UsageMessage = {
   created_at: string;
 };
 
-export type Outcome = "delivered" | "accepted" | "failed" | "pending" | "cancelled";
+type Outcome = "delivered" | "accepted" | "failed" | "pending" | "cancelled";
 
 /** ClickSend accepted the message (send status SUCCESS, or a later history status). */
 const ACCEPTED_STATUSES = new Set([
@@ -31,7 +31,7 @@ const CANCELLED_STATUSES = new Set(["Cancelled", "CancelledAfterReview"]);
  * What became of one message: a receipt's final code wins (201 delivered, 301 failed); otherwise
  * the send status. Anything ClickSend refused (INSUFFICIENT_CREDIT, COUNTRY_NOT_ENABLED, …) failed.
  */
-export function outcomeOf(message: Pick<UsageMessage, "status" | "status_code">): Outcome {
+function outcomeOf(message: Pick<UsageMessage, "status" | "status_code">): Outcome {
   if (CANCELLED_STATUSES.has(message.status)) return "cancelled";
   if (message.status_code === "201") return "delivered";
   if (message.status_code === "301") return "failed";
@@ -56,8 +56,8 @@ export type AgentUsage = {
   cost: Record<string, number>;
 };
 
-export const DASHBOARD_SENDER = "Sent from this dashboard";
-export const DELETED_AGENT = "Deleted agent";
+const DASHBOARD_SENDER = "Sent from this dashboard";
+const DELETED_AGENT = "Deleted agent";
 
 /** Messages, success rate and cost per agent, busiest first. */
 export function summariseUsage(

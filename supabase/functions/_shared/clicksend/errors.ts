@@ -1,19 +1,21 @@
 // ClickSend failures as values a caller can act on: {code, message, retryable}.
 // `retryable` means "repeating the same request is safe and may succeed" — never true for a
 // send whose outcome is unknown (ClickSend has no idempotency key).
+import type { ErrorCode } from "../contracts/errors.ts";
 
-export const CLICKSEND_ERROR_CODES = [
-  "invalid_credentials",
-  "account_suspended",
-  "forbidden",
-  "not_found",
-  "rate_limited",
-  "invalid_request",
-  "upstream_unavailable",
-  "upstream_timeout",
-  "upstream_malformed",
-] as const;
-export type ClickSendErrorCode = (typeof CLICKSEND_ERROR_CODES)[number];
+/** ClickSend's failures, each also one of our functions' error codes (contracts/errors.ts). */
+export type ClickSendErrorCode = Extract<
+  ErrorCode,
+  | "invalid_credentials"
+  | "account_suspended"
+  | "forbidden"
+  | "not_found"
+  | "rate_limited"
+  | "invalid_request"
+  | "upstream_unavailable"
+  | "upstream_timeout"
+  | "upstream_malformed"
+>;
 
 export class ClickSendError extends Error {
   override name = "ClickSendError";

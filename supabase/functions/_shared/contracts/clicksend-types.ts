@@ -4,7 +4,7 @@
 import { z } from "zod";
 
 /** A number ClickSend may send as a JSON number or a decimal string ("0.0792", "1.00"). */
-export const looseNumber = z
+const looseNumber = z
   .union([
     z.number(),
     z
@@ -14,12 +14,12 @@ export const looseNumber = z
   ])
   .transform(Number);
 /** Same, where null or "" also occur. */
-export const looseNumberOrNull = z
+const looseNumberOrNull = z
   .union([looseNumber, z.null(), z.literal("")])
   .optional()
   .transform((value) => (value === "" || value === undefined ? null : value));
 /** A code ClickSend sends as a number or a string (status_code "201" vs 201). */
-export const looseCode = z
+const looseCode = z
   .union([z.string(), z.number(), z.null()])
   .optional()
   .transform((value) =>
@@ -36,9 +36,8 @@ export const envelopeSchema = z.object({
   response_msg: z.string().default(""),
   data: z.unknown(),
 });
-export type Envelope = z.infer<typeof envelopeSchema>;
 
-export const currencySchema = z
+const currencySchema = z
   .object({
     currency_name_short: z.string(),
     currency_prefix_d: z.string().optional(),
@@ -68,7 +67,7 @@ export const accountSchema = z
 export type Account = z.infer<typeof accountSchema>;
 
 /** One message in a send/price response: full when accepted, minimal when rejected. */
-export const sentMessageSchema = z
+const sentMessageSchema = z
   .object({
     to: z.string(),
     from: looseText,
@@ -92,7 +91,6 @@ export const sentMessageSchema = z
     customString: message.custom_string === "" ? null : message.custom_string,
     country: message.country,
   }));
-export type SentMessage = z.infer<typeof sentMessageSchema>;
 
 export const sendResultSchema = z
   .object({
@@ -243,10 +241,3 @@ export const receiptRuleSchema = z
     address: rule.action_address ?? null,
   }));
 export type ReceiptRule = z.infer<typeof receiptRuleSchema>;
-
-/** Receipt status codes (clicksend-api.md §2.14): 201 delivered and 301 failed are final. */
-export const FINAL_STATUS_CODES = new Set(["201", "301"]);
-
-export function isFinalStatusCode(code: string | null): boolean {
-  return code !== null && FINAL_STATUS_CODES.has(code);
-}

@@ -103,8 +103,8 @@ export function countryOf(metadata: ConnectionMetadata): string {
 
 // A connection as the app shows it and clicksend-connect returns it.
 
-export const connectionStatuses = ["active", "inactive", "revoked", "error", "expired"] as const;
-export const connectionStatusSchema = z.enum(connectionStatuses);
+const connectionStatuses = ["active", "inactive", "revoked", "error", "expired"] as const;
+const connectionStatusSchema = z.enum(connectionStatuses);
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
 /** A ClickSend account's balance, as clicksend-connect and clicksend-api's get_balance report it. */
@@ -126,7 +126,6 @@ export const connectionViewSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-export type ConnectionView = z.infer<typeof connectionViewSchema>;
 
 /** The columns of user_oauth_connections a connection is read from (RLS: the caller's own). */
 export const CONNECTION_COLUMNS =

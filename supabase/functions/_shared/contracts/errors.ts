@@ -1,7 +1,6 @@
 // Every error code a function answers with, as {"error": {code, message, retryable}}: one list
 // for the functions (their ApiError takes only these), the executor's audit rows and the app
 // (which describes each one, so a new code is a type error there until it is handled).
-import { z } from "zod";
 
 export const ERROR_CODES = {
   // The request itself
@@ -45,14 +44,6 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export const errorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
-
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERROR_CODES, value);
 }
-
-/** The body of every error answer of our functions. */
-export const errorBodySchema = z.object({
-  error: z.object({ code: errorCodeSchema, message: z.string(), retryable: z.boolean() }),
-});
-export type ErrorBody = z.infer<typeof errorBodySchema>;

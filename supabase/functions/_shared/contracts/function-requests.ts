@@ -97,7 +97,7 @@ export const apiBodySchema = z.discriminatedUnion("action", [
 export type ApiBody = z.infer<typeof apiBodySchema>;
 export type DashboardAction = ApiBody["action"];
 /** A dashboard request as the app sends it (before the schema's defaults apply). */
-export type DashboardRequest = z.input<typeof apiBodySchema>;
+type DashboardRequest = z.input<typeof apiBodySchema>;
 /** The params of one action, as the app sends them. */
 export type DashboardParams<A extends DashboardAction> = Extract<
   DashboardRequest,

@@ -1,8 +1,8 @@
 // MMS media limits (clicksend-api.md §2.4): one image up to about 250 kB; JPG and GIF are sent as
 // they are, PNG and BMP go through ClickSend's upload with convert=mms first.
 export const MMS_MAX_BYTES = 250 * 1024;
-export const MMS_DIRECT_TYPES = ["image/jpeg", "image/gif"] as const;
-export const MMS_CONVERTED_TYPES = ["image/png", "image/bmp"] as const;
+const MMS_DIRECT_TYPES = ["image/jpeg", "image/gif"] as const;
+const MMS_CONVERTED_TYPES = ["image/png", "image/bmp"] as const;
 export const MMS_ACCEPTED_TYPES: readonly string[] = [...MMS_DIRECT_TYPES, ...MMS_CONVERTED_TYPES];
 
 export type MediaCheck = { ok: true } | { ok: false; reason: string };

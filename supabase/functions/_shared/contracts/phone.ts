@@ -3,15 +3,13 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { z } from "zod";
 
-export const countryCodeSchema = z
+const countryCodeSchema = z
   .string()
   .regex(/^[A-Z]{2}$/, "use a two-letter ISO country code such as AU, GB or US");
 
 export type PhoneResult =
   | { ok: true; e164: string; country: string | undefined }
   | { ok: false; input: string; reason: string };
-
-export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
 
 export function toE164(input: string, defaultCountry: string): PhoneResult {
   const trimmed = input.trim();

@@ -7,12 +7,6 @@ export const SCOPES = ["sms", "mms", "balance", "history", "delivery_receipts"] 
 export const scopeSchema = z.enum(SCOPES);
 export type Scope = z.infer<typeof scopeSchema>;
 
-/** A grant's allowed_scopes: a non-empty set of known scopes. */
-export const allowedScopesSchema = z
-  .array(scopeSchema)
-  .min(1, "grant at least one scope")
-  .refine((scopes) => new Set(scopes).size === scopes.length, "each scope at most once");
-
 export const SCOPE_LABELS: Record<Scope, string> = {
   sms: "Send SMS",
   mms: "Send MMS",

@@ -11,7 +11,7 @@
 // boundary it moves to the next part and the text may need one part more than
 // ceil(characters / 153). UCS-2 parts carry 67 code units; a surrogate pair may be split.
 
-export type SmsEncoding = "GSM-7" | "UCS-2";
+type SmsEncoding = "GSM-7" | "UCS-2";
 
 export interface SmsSegmentCount {
   encoding: SmsEncoding;
@@ -25,10 +25,10 @@ export interface SmsSegmentCount {
   remainingInSegment: number;
 }
 
-export const GSM7_SINGLE = 160;
-export const GSM7_MULTI = 153;
-export const UCS2_SINGLE = 70;
-export const UCS2_MULTI = 67;
+const GSM7_SINGLE = 160;
+const GSM7_MULTI = 153;
+const UCS2_SINGLE = 70;
+const UCS2_MULTI = 67;
 
 // GSM 03.38 default alphabet without the escape code; \n and \r are handled as line breaks.
 const GSM7_BASIC = new Set(

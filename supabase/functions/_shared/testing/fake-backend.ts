@@ -28,7 +28,7 @@ export interface BackendAnswer {
   headers?: Record<string, string>;
 }
 
-export type BackendHandler = (request: BackendRequest) => BackendAnswer | Promise<BackendAnswer>;
+type BackendHandler = (request: BackendRequest) => BackendAnswer | Promise<BackendAnswer>;
 
 export interface FakeBackend {
   /** The client to hand the module under test, as its caller's or the service client. */
@@ -63,17 +63,6 @@ export const noRow: BackendAnswer = pgError(
   "PGRST116",
   "JSON object requested, multiple (or no) rows returned",
 );
-
-/** Answers in turn, one per request; the last one repeats. */
-export function inTurn(...answers: BackendAnswer[]): BackendHandler {
-  let next = 0;
-  return () => {
-    const answer = answers[Math.min(next, answers.length - 1)];
-    next += 1;
-    if (answer === undefined) throw new Error("inTurn needs at least one answer");
-    return answer;
-  };
-}
 
 /** The realtime client is built eagerly; it gets a transport that cannot be opened. */
 const noRealtime = function noRealtime(): never {

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { ClickSendClient } from "../clicksend/client.ts";
 
-export interface ClickSendCall {
+interface ClickSendCall {
   method: string;
   /** The path below the API base, e.g. /sms/send or /automations/sms/receipts/7. */
   path: string;

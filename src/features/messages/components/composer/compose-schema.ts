@@ -8,7 +8,7 @@ import {
 } from "@/features/messages/utils/backend";
 import { localDateTimeToIso } from "@/features/messages/utils/dates";
 
-export const SMS_BODY_MAX = toolArgumentSchemas.clicksend_send_sms.shape.body.maxLength ?? 1224;
+const SMS_BODY_MAX = toolArgumentSchemas.clicksend_send_sms.shape.body.maxLength ?? 1224;
 export const MMS_BODY_MAX = toolArgumentSchemas.clicksend_send_mms.shape.body.maxLength ?? 1500;
 /** ClickSend: an MMS text needing Unicode may have at most 500 characters. */
 export const MMS_UNICODE_BODY_MAX = 500;
@@ -16,7 +16,7 @@ export const MMS_UNICODE_BODY_MAX = 500;
 const SENDER_PATTERN = /^(\+[1-9]\d{6,14}|[A-Za-z0-9]{3,11})$/;
 
 /** Recipients as typed: separated by commas, semicolons or new lines (spaces stay in numbers). */
-export function splitRecipients(text: string): string[] {
+function splitRecipients(text: string): string[] {
   return text
     .split(/[,;\n]+/)
     .map((part) => part.trim())
