@@ -8,6 +8,7 @@
 // ClickSend instead of the sandbox), DATABASE_URL.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { stopChild } from "./child-process.ts";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME } from "./clicksend-sandbox/server.ts";
 import { repoRoot } from "./db/sql-files.ts";
 import { API_PORT, DEFAULT_JWT_SECRET, SANDBOX_PORT } from "./gateway/config.ts";
@@ -92,20 +93,6 @@ function startVite(port: number, apiUrl: string, anonKey: string): ChildProcess 
       env: { ...process.env, VITE_SUPABASE_URL: apiUrl, VITE_SUPABASE_ANON_KEY: anonKey },
     },
   );
-}
-
-/** SIGTERM to a child, resolved when it has exited. */
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolve();
-      return;
-    }
-    child.once("exit", () => {
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 export async function runStack(options: RunOptions): Promise<void> {

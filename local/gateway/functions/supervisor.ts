@@ -11,6 +11,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Handler } from "../server.ts";
+import { stopChild } from "../../child-process.ts";
 import { freePort } from "../../net.ts";
 import { discoverFunctions, verifyJwtSettings } from "./config.ts";
 import { functionsHandler } from "./proxy.ts";
@@ -152,20 +153,6 @@ function cacheDependencies(options: FunctionsOptions, names: string[]): Promise<
   });
 }
 
-/** Stops one function's process (SIGTERM) and resolves when it has exited. */
-function stopProcess(child: ChildProcess): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolve();
-      return;
-    }
-    child.once("exit", () => {
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 export async function startFunctions(options: FunctionsOptions): Promise<FunctionsRuntime> {
   const verify = verifyJwtSettings(options.configToml);
   const functions = new Map<string, RunningFunction>();
@@ -202,7 +189,7 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
   }
 
   const stop = async (): Promise<void> => {
-    await Promise.all([...functions.values()].map((fn) => stopProcess(fn.process)));
+    await Promise.all([...functions.values()].map((fn) => stopChild(fn.process)));
   };
 
   try {
