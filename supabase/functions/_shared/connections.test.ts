@@ -6,8 +6,14 @@
 // the service client are two fake backends; ClickSend is the fake's HTTP server, since the
 // module builds its clients from CLICKSEND_API_BASE.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connect, disconnect, update, waitInWords, type Requester } from "./connections.ts";
-import type { Json } from "./contracts/database.types.ts";
+import {
+  connect,
+  disconnect,
+  update,
+  waitInWords,
+  type ConnectionRow,
+  type Requester,
+} from "./connections.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import {
@@ -40,16 +46,6 @@ let user: FakeBackend;
 /** The service client: Vault, verification limits, webhook tokens. */
 let service: FakeBackend;
 
-interface ConnectionRow {
-  id: string;
-  connection_name: string;
-  external_username: string | null;
-  connection_status: string;
-  credential_hint: string | null;
-  connection_metadata: Json;
-  created_at: string;
-  updated_at: string;
-}
 /** user_oauth_connections as the caller sees it, by id. */
 let rows: Map<string, ConnectionRow>;
 

@@ -36,7 +36,8 @@ export interface ConnectResult {
 const connectionColumns =
   "id, connection_name, external_username, connection_status, credential_hint, connection_metadata, created_at, updated_at";
 
-interface ConnectionRow {
+/** A user_oauth_connections row as the module reads it. */
+export interface ConnectionRow {
   id: string;
   connection_name: string;
   external_username: string | null;
