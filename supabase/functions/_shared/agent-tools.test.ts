@@ -2,53 +2,28 @@
 // is checked by clicksend_prepare_call against the tool's scope, costs one database call before
 // ClickSend and one after, and lands in the audit log (with redacted arguments) whatever its
 // outcome, except for an agent that is not the caller's.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { discoverTools, executeTool } from "./agent-tools.ts";
 import type { ExecuteBody } from "./contracts/function-requests.ts";
 import type { FunctionEnv } from "./env.ts";
-import { ApiError } from "./http.ts";
-import { fakeBackend, pgError, reply, type FakeBackend } from "./testing/fake-backend.ts";
+import { pgError, reply, type FakeBackend } from "./testing/fake-backend.ts";
+import { accountData, acceptEverySend, type FakeClickSend } from "./testing/fake-clicksend.ts";
 import {
-  accountData,
-  acceptEverySend,
-  startFakeClickSend,
-  type FakeClickSend,
-} from "./testing/fake-clicksend.ts";
-
-const USER = "5f1d8a0e-3c2b-4e7f-9a61-2b8c4d6e0f13";
-const CONNECTION = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
-const AGENT = "9c3e5a71-1b2d-4f60-8e94-7a0b1c2d3e4f";
+  AGENT,
+  CONNECTION,
+  prepareSendOf,
+  readyAnswer,
+  rejection,
+  reservedRows,
+  USER,
+  useFakes,
+} from "./testing/fixtures.ts";
 
 let clicksend: FakeClickSend;
 let backend: FakeBackend;
 let env: FunctionEnv;
 
-beforeAll(async () => {
-  clicksend = await startFakeClickSend();
-  env = {
-    SUPABASE_URL: "http://backend.test",
-    SUPABASE_ANON_KEY: "anon",
-    SUPABASE_SERVICE_ROLE_KEY: "service",
-    CLICKSEND_API_BASE: clicksend.baseUrl,
-    CLICKSEND_TIMEOUT_MS: 300,
-  };
-});
-afterAll(async () => {
-  await clicksend.close();
-});
-beforeEach(() => {
-  clicksend.reset();
-  backend = fakeBackend();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error: unknown = await promise.then(
-    () => new Error("expected a rejection"),
-    (caught: unknown) => caught,
-  );
-  if (error instanceof ApiError) return error;
-  throw error;
-}
+useFakes((fakes) => ({ clicksend, backend, env } = fakes));
 
 // ---------------------------------------------------------------------------------------------
 describe("discoverTools", () => {
@@ -102,30 +77,12 @@ describe("discoverTools", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-const readyAnswer = (rows: { id: string; recipient: string; idempotency_key: string }[] = []) => ({
-  outcome: "ready",
-  user_id: USER,
-  connection_id: CONNECTION,
-  username: "shop_user",
-  api_key: "API-KEY-1234",
-  country: "AU",
-  call_ids: [41],
-  rows,
-});
-
 /** clicksend_prepare_call as a granted agent's: ready, reserving what a send asks for. */
 function granted(): void {
   backend.rpc("clicksend_prepare_call", (request) => {
-    const send = (request.body as { p_send?: { recipients: string[]; idempotency_key: string } })
-      .p_send;
+    const send = prepareSendOf(request);
     return reply(
-      readyAnswer(
-        (send?.recipients ?? []).map((recipient, i) => ({
-          id: `row-${String(i)}`,
-          recipient,
-          idempotency_key: send?.idempotency_key ?? "",
-        })),
-      ),
+      readyAnswer({ rows: reservedRows(send?.recipients ?? [], send?.idempotency_key ?? "") }),
     );
   });
 }

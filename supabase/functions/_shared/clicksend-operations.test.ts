@@ -2,7 +2,7 @@
 // and one send sequence (probe the account's country when needed, plan, prepare, deliver,
 // record). ClickSend is the in-process fake (its HTTP server, as prepareCall builds the client
 // from CLICKSEND_API_BASE); the database is the fake backend.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   completeSend,
   prepareSend,
@@ -14,55 +14,36 @@ import {
   type Refused,
 } from "./clicksend-operations.ts";
 import type { FunctionEnv } from "./env.ts";
-import { ApiError } from "./http.ts";
+import type { ApiError } from "./http.ts";
 import type { SendRequest } from "./messaging.ts";
-import type { ReadyCall } from "./prepared-call.ts";
-import { fakeBackend, reply, type FakeBackend } from "./testing/fake-backend.ts";
+import { reply, type FakeBackend } from "./testing/fake-backend.ts";
 import {
   accountData,
   acceptEverySend,
   historyRowData,
   pageData,
   receiptData,
-  startFakeClickSend,
   type ClickSendReply,
   type FakeClickSend,
 } from "./testing/fake-clicksend.ts";
-
-const USER = "5f1d8a0e-3c2b-4e7f-9a61-2b8c4d6e0f13";
-const CONNECTION = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
-const AGENT = "9c3e5a71-1b2d-4f60-8e94-7a0b1c2d3e4f";
+import {
+  AGENT,
+  CONNECTION,
+  prepareSendOf,
+  readyAnswer,
+  readyCall,
+  rejection,
+  reservedRows,
+  USER,
+  useFakes,
+  type PrepareSend,
+} from "./testing/fixtures.ts";
 
 let clicksend: FakeClickSend;
 let backend: FakeBackend;
 let env: FunctionEnv;
 
-beforeAll(async () => {
-  clicksend = await startFakeClickSend();
-  env = {
-    SUPABASE_URL: "http://backend.test",
-    SUPABASE_ANON_KEY: "anon",
-    SUPABASE_SERVICE_ROLE_KEY: "service",
-    CLICKSEND_API_BASE: clicksend.baseUrl,
-    CLICKSEND_TIMEOUT_MS: 300,
-  };
-});
-afterAll(async () => {
-  await clicksend.close();
-});
-beforeEach(() => {
-  clicksend.reset();
-  backend = fakeBackend();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error: unknown = await promise.then(
-    () => new Error("expected a rejection"),
-    (caught: unknown) => caught,
-  );
-  if (error instanceof ApiError) return error;
-  throw error;
-}
+useFakes((fakes) => ({ clicksend, backend, env } = fakes));
 
 // ---------------------------------------------------------------------------------------------
 describe("refusalError", () => {
@@ -127,16 +108,7 @@ describe("refusalError", () => {
 
 // ---------------------------------------------------------------------------------------------
 describe("runRead", () => {
-  const call = (): ReadyCall => ({
-    outcome: "ready",
-    userId: USER,
-    connectionId: CONNECTION,
-    client: clicksend.client(),
-    country: "AU",
-    callIds: [1],
-    rows: [],
-  });
-  const read = (request: ReadRequest) => runRead(request, call());
+  const read = (request: ReadRequest) => runRead(request, readyCall(clicksend.client()));
 
   it("answers the balance as username, balance and currency, for agents and the dashboard alike", async () => {
     clicksend.on("GET", "/account", { data: accountData({ balance: "25.5000" }) });
@@ -221,10 +193,6 @@ describe("runRead", () => {
 // ---------------------------------------------------------------------------------------------
 // prepareSend and completeSend
 // ---------------------------------------------------------------------------------------------
-interface PSend {
-  recipients: string[];
-  first_index: number;
-}
 const agentPath: CallPath = { userId: USER, agentId: AGENT, scope: "sms" };
 const mobiles = (n: number): string[] =>
   Array.from({ length: n }, (_, i) => `+6141${String(i).padStart(7, "0")}`);
@@ -235,30 +203,15 @@ const sms = (recipients: string[], extra: Partial<SendRequest> = {}): SendReques
   idempotencyKey: "order-1",
   ...extra,
 });
-const ready = (extra: Record<string, unknown> = {}) => ({
-  outcome: "ready",
-  user_id: USER,
-  connection_id: CONNECTION,
-  username: "shop_user",
-  api_key: "API-KEY-1234",
-  country: "AU",
-  call_ids: [41],
-  rows: [],
-  ...extra,
-});
 
 /** clicksend_prepare_call: ready, reserving what it is asked to (one row id per recipient). */
 function prepareAnswers(country = "AU"): void {
   backend.rpc("clicksend_prepare_call", (request) => {
-    const send = (request.body as { p_send?: PSend }).p_send;
+    const send = prepareSendOf(request);
     return reply(
-      ready({
+      readyAnswer({
         country,
-        rows: (send?.recipients ?? []).map((recipient, i) => ({
-          id: `row-${String((send?.first_index ?? 0) + i)}`,
-          recipient,
-          idempotency_key: "order-1",
-        })),
+        rows: reservedRows(send?.recipients ?? [], "order-1", send?.first_index),
       }),
     );
   });
@@ -286,7 +239,7 @@ describe("prepareSend", () => {
         total: 2500,
       },
     });
-    expect((args?.p_send as PSend).recipients).toEqual(mobiles(2000));
+    expect((args?.p_send as PrepareSend).recipients).toEqual(mobiles(2000));
     expect(clicksend.calls).toEqual([]);
   });
 
@@ -296,7 +249,7 @@ describe("prepareSend", () => {
 
     const [probe, prepare] = backend.rpcArgs("clicksend_prepare_call");
     expect(probe).toEqual({ p_requests: 0, p_user_id: USER, p_agent_id: AGENT, p_scope: "sms" });
-    expect((prepare?.p_send as PSend).recipients).toEqual(["+447400123456"]);
+    expect((prepare?.p_send as PrepareSend).recipients).toEqual(["+447400123456"]);
     expect(staged.outcome === "ready" && staged.plan.numbers).toEqual(["+447400123456"]);
   });
 

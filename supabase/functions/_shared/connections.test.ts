@@ -5,7 +5,7 @@
 // rotate, rename and disconnect each touch only what they must. The caller's client (RLS) and
 // the service client are two fake backends; ClickSend is the fake's HTTP server, since the
 // module builds its clients from CLICKSEND_API_BASE.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   connect,
   disconnect,
@@ -15,7 +15,6 @@ import {
   type Requester,
 } from "./connections.ts";
 import type { FunctionEnv } from "./env.ts";
-import { ApiError } from "./http.ts";
 import {
   fakeBackend,
   noRow,
@@ -28,12 +27,10 @@ import {
   accountData,
   pageData,
   receiptRuleData,
-  startFakeClickSend,
   type FakeClickSend,
 } from "./testing/fake-clicksend.ts";
+import { CONNECTION, rejection, testEnv, USER, useFakeClickSend } from "./testing/fixtures.ts";
 
-const USER = "5f1d8a0e-3c2b-4e7f-9a61-2b8c4d6e0f13";
-const CONNECTION = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
 const CREATED = "7d2c4e6f-8a0b-4c1d-9e2f-3a4b5c6d7e8f";
 const API_KEY = "NEW-KEY-5678-ABCD";
 const TOKEN = "ab".repeat(24);
@@ -70,23 +67,13 @@ const connectionRow = (extra: Partial<ConnectionRow> = {}): ConnectionRow => ({
 const idFilter = (request: BackendRequest): string | null =>
   request.query.get("id")?.replace(/^eq\./, "") ?? null;
 
-beforeAll(async () => {
-  clicksend = await startFakeClickSend();
-  env = {
-    SUPABASE_URL: "http://backend.test",
-    SUPABASE_ANON_KEY: "anon",
-    SUPABASE_SERVICE_ROLE_KEY: "service",
-    CLICKSEND_API_BASE: clicksend.baseUrl,
-    CLICKSEND_TIMEOUT_MS: 300,
-  };
-});
-afterAll(async () => {
-  await clicksend.close();
+useFakeClickSend((started) => {
+  clicksend = started;
+  env = testEnv(started.baseUrl);
 });
 
 /** A caller with one connection (CONNECTION) and a ClickSend account that works. */
 beforeEach(() => {
-  clicksend.reset();
   rows = new Map([[CONNECTION, connectionRow()]]);
   user = fakeBackend({ key: "user-jwt" })
     .table("GET", "service_providers", reply({ id: "provider-1" }))
@@ -135,15 +122,6 @@ beforeEach(() => {
     }))
     .on("DELETE", /\/automations\/sms\/receipts\/\d+/, { data: [] });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error: unknown = await promise.then(
-    () => new Error("expected a rejection"),
-    (caught: unknown) => caught,
-  );
-  if (error instanceof ApiError) return error;
-  throw error;
-}
 
 const webhookUrl = (token: string) =>
   `http://backend.test/functions/v1/clicksend-webhook?token=${token}`;

@@ -2,18 +2,22 @@
 // public https URL, or one on the ClickSend API's own origin: the local sandbox's uploads,
 // refused with 400 before the database is touched), one slot per read taken and freed around
 // ClickSend, and the actions only the dashboard has (price, upload, cancel).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { apiBodySchema, type ApiBody } from "./contracts/function-requests.ts";
 import { runDashboardAction } from "./dashboard-api.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import { fakeBackend, reply, type FakeBackend } from "./testing/fake-backend.ts";
+import { acceptEverySend, sendData, type FakeClickSend } from "./testing/fake-clicksend.ts";
 import {
-  acceptEverySend,
-  sendData,
-  startFakeClickSend,
-  type FakeClickSend,
-} from "./testing/fake-clicksend.ts";
+  CONNECTION,
+  prepareSendOf,
+  readyAnswer,
+  rejection,
+  reservedRows,
+  USER,
+  useFakeClickSend,
+} from "./testing/fixtures.ts";
 
 const SANDBOX_BASE = "http://127.0.0.1:54330/v3";
 const env: FunctionEnv = {
@@ -22,7 +26,6 @@ const env: FunctionEnv = {
   SUPABASE_SERVICE_ROLE_KEY: "service",
   CLICKSEND_API_BASE: SANDBOX_BASE,
 };
-const CONNECTION = "12345678-1234-4567-8901-123456789012";
 
 /** A service client whose every request is recorded and fails: "did the action use the database?" */
 function fakeDb() {
@@ -112,34 +115,17 @@ describe("dashboard send_mms media_url", () => {
 // The other actions, with ClickSend as the in-process fake.
 // ---------------------------------------------------------------------------------------------
 describe("dashboard actions on the caller's connection", () => {
-  const USER = "5f1d8a0e-3c2b-4e7f-9a61-2b8c4d6e0f13";
   let clicksend: FakeClickSend;
   let backend: FakeBackend;
   let live: FunctionEnv;
 
-  beforeAll(async () => {
-    clicksend = await startFakeClickSend();
-    live = { ...env, CLICKSEND_API_BASE: clicksend.baseUrl, CLICKSEND_TIMEOUT_MS: 300 };
-  });
-  afterAll(async () => {
-    await clicksend.close();
+  useFakeClickSend((started) => {
+    clicksend = started;
+    live = { ...env, CLICKSEND_API_BASE: started.baseUrl, CLICKSEND_TIMEOUT_MS: 300 };
   });
   beforeEach(() => {
-    clicksend.reset();
     backend = fakeBackend()
-      .rpc(
-        "clicksend_prepare_call",
-        reply({
-          outcome: "ready",
-          user_id: USER,
-          connection_id: CONNECTION,
-          username: "shop_user",
-          api_key: "API-KEY-1234",
-          country: "AU",
-          call_ids: [41],
-          rows: [],
-        }),
-      )
+      .rpc("clicksend_prepare_call", reply(readyAnswer()))
       .rpc("clicksend_finish_call", reply(null, 204))
       .table("PATCH", "clicksend_messages", {});
   });
@@ -148,14 +134,6 @@ describe("dashboard actions on the caller's connection", () => {
     runDashboardAction(live, backend.db, USER, apiBodySchema.parse(body));
   const action = (name: string, params: Record<string, unknown> = {}) =>
     run({ connection_id: CONNECTION, action: name, params });
-  async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-    const error: unknown = await promise.then(
-      () => new Error("expected a rejection"),
-      (caught: unknown) => caught,
-    );
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
 
   it("takes one slot on the caller's own connection and frees it, even when ClickSend fails", async () => {
     clicksend.on("GET", "/sms/receipts/M-1", { status: 404, message: "Receipt record not found." });
@@ -181,21 +159,8 @@ describe("dashboard actions on the caller's connection", () => {
 
   it("sends without an audit row (the dashboard is the user, not an agent)", async () => {
     backend.rpc("clicksend_prepare_call", (request) => {
-      const send = (request.body as { p_send: { recipients: string[] } }).p_send;
-      return reply({
-        outcome: "ready",
-        user_id: USER,
-        connection_id: CONNECTION,
-        username: "shop_user",
-        api_key: "API-KEY-1234",
-        country: "AU",
-        call_ids: [41],
-        rows: send.recipients.map((recipient, i) => ({
-          id: `row-${String(i)}`,
-          recipient,
-          idempotency_key: "order-1",
-        })),
-      });
+      const recipients = prepareSendOf(request)?.recipients ?? [];
+      return reply(readyAnswer({ rows: reservedRows(recipients, "order-1") }));
     });
     clicksend.on("POST", "/sms/send", acceptEverySend);
     const outcome = await action("send_sms", {

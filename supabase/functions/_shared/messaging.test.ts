@@ -2,20 +2,23 @@
 // ClickSend request per 1000), the first prepare reserves two requests' worth, and deliver()
 // sends part by part, reserving each later part while earlier ones are with ClickSend, keeping
 // rows ClickSend may have accepted and freeing the ones it certainly did not.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "./http.ts";
 import { deliver, firstPart, planSend, summarise, type SendRequest } from "./messaging.ts";
 import type { MessageRow, ReadyCall, ReservedRow } from "./prepared-call.ts";
 import type { FunctionEnv } from "./env.ts";
 import { fakeBackend, reply, type FakeBackend } from "./testing/fake-backend.ts";
+import { acceptEverySend, sendData, type FakeClickSend } from "./testing/fake-clicksend.ts";
 import {
-  acceptEverySend,
-  sendData,
-  startFakeClickSend,
-  type FakeClickSend,
-} from "./testing/fake-clicksend.ts";
+  CONNECTION,
+  readyAnswer,
+  readyCall,
+  reservedRows,
+  USER,
+  useFakeClickSend,
+  type PrepareSend,
+} from "./testing/fixtures.ts";
 
-const CONNECTION = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
 const sms = (recipients: string[], extra: Partial<SendRequest> = {}): SendRequest => ({
   channel: "sms",
   recipients,
@@ -195,67 +198,35 @@ const env: FunctionEnv = {
   SUPABASE_SERVICE_ROLE_KEY: "service",
   CLICKSEND_API_BASE: "http://127.0.0.1:9/v3",
 };
-const caller = { userId: "user-1", connectionId: CONNECTION };
+const caller = { userId: USER, connectionId: CONNECTION };
 
-beforeAll(async () => {
-  clicksend = await startFakeClickSend();
-});
-afterAll(async () => {
-  await clicksend.close();
+useFakeClickSend((started) => {
+  clicksend = started;
 });
 beforeEach(() => {
-  clicksend.reset();
   backend = fakeBackend();
 });
 
 const rowsFor = (recipients: string[], from = 0): ReservedRow[] =>
-  recipients.map((recipient, i) => ({
-    id: `row-${String(from + i)}`,
-    recipient,
-    idempotency_key: "bulk-1",
-  }));
-
-interface PSend {
-  recipients: string[];
-  first_index: number;
-  total: number;
-}
+  reservedRows(recipients, "bulk-1", from);
 
 /** clicksend_prepare_call reserving each later part it is asked for (or what `part` answers). */
-function reserveParts(part?: (send: PSend) => unknown): void {
+function reserveParts(part?: (send: PrepareSend) => unknown): void {
   backend.rpc("clicksend_prepare_call", (request) => {
-    const send = (request.body as { p_send: PSend }).p_send;
+    const send = (request.body as { p_send: PrepareSend }).p_send;
     const answer = part?.(send);
     if (answer !== undefined) return reply(answer);
-    return reply({
-      outcome: "ready",
-      user_id: "user-1",
-      connection_id: CONNECTION,
-      username: "shop_user",
-      api_key: "API-KEY-1234",
-      country: "AU",
-      call_ids: [],
-      rows: rowsFor(send.recipients, send.first_index),
-    });
+    return reply(readyAnswer({ call_ids: [], rows: rowsFor(send.recipients, send.first_index) }));
   });
   backend.rpc("clicksend_finish_call", reply(null, 204));
 }
 
-function readyCall(recipients: string[]): ReadyCall {
-  return {
-    outcome: "ready",
-    userId: "user-1",
-    connectionId: CONNECTION,
-    client: clicksend.client(),
-    country: "AU",
-    callIds: [11],
-    rows: rowsFor(recipients.slice(0, 2000)),
-  };
-}
+const readyFor = (recipients: string[]): ReadyCall =>
+  readyCall(clicksend.client(), { callIds: [11], rows: rowsFor(recipients.slice(0, 2000)) });
 
 async function run(request: SendRequest) {
   const plan = planSend({ ...request, idempotencyKey: "bulk-1" }, "AU");
-  const delivery = await deliver(env, backend.db, caller, readyCall(plan.numbers), request, plan);
+  const delivery = await deliver(env, backend.db, caller, readyFor(plan.numbers), request, plan);
   return { plan, delivery, unrecorded: await delivery.unrecorded };
 }
 
@@ -293,9 +264,9 @@ describe("deliver", () => {
       .rpcArgs("clicksend_prepare_call")
       .map((args) => [
         args.p_requests,
-        (args.p_send as PSend).first_index,
-        (args.p_send as PSend).recipients.length,
-        (args.p_send as PSend).total,
+        (args.p_send as PrepareSend).first_index,
+        (args.p_send as PrepareSend).recipients.length,
+        (args.p_send as PrepareSend).total,
       ]);
     expect(parts).toEqual([
       [0, 2000, 1000, 3500],
@@ -333,7 +304,7 @@ describe("deliver", () => {
       send.first_index === 2000
         ? {
             outcome: "rate_limited",
-            user_id: "user-1",
+            user_id: USER,
             connection_id: CONNECTION,
             retry_after_seconds: 5,
           }

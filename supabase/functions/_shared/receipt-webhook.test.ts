@@ -3,12 +3,11 @@
 // malformed one is judged only after its token is known (401 first, then 400 naming the field);
 // ClickSend's legacy keys and unreadable timestamps are taken as it sends them.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "./http.ts";
 import { applyReceiptPush } from "./receipt-webhook.ts";
 import { fakeBackend, pgError, reply, type FakeBackend } from "./testing/fake-backend.ts";
+import { CONNECTION, rejection } from "./testing/fixtures.ts";
 
 const TOKEN = "0f".repeat(24);
-const CONNECTION = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
 let backend: FakeBackend;
 
 beforeEach(() => {
@@ -19,15 +18,6 @@ beforeEach(() => {
 
 const push = (fields: Record<string, string>, token: string | null = TOKEN) =>
   applyReceiptPush(backend.db, token, new URLSearchParams(fields));
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error: unknown = await promise.then(
-    () => new Error("expected a rejection"),
-    (caught: unknown) => caught,
-  );
-  if (error instanceof ApiError) return error;
-  throw error;
-}
 
 describe("applyReceiptPush", () => {
   it.each([null, "", "0F".repeat(24), "0f".repeat(23), `${TOKEN}0`, "zz".repeat(24)])(
