@@ -42,6 +42,18 @@ afterAll(async () => {
   await runtime.stop();
 });
 
+/** A second start of the fixture functions beside the suite's own, its logs dropped. */
+const startAgain = (extra: { signal?: AbortSignal } = {}): Promise<FunctionsRuntime> =>
+  startFunctions({
+    dir: join(fixtures, "functions"),
+    configToml: join(fixtures, "config.toml"),
+    env: { SUPABASE_URL: "http://127.0.0.1:54321" },
+    denoDir: join(repoRoot, ".local-data/deno"),
+    denoBin,
+    log: () => undefined,
+    ...extra,
+  });
+
 async function call(name: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${stack.url}/functions/v1/${name}`, init);
 }
@@ -150,14 +162,7 @@ describe("/functions/v1 proxy", () => {
   });
 
   it("makes a new secret on every start", async () => {
-    const second = await startFunctions({
-      dir: join(fixtures, "functions"),
-      configToml: join(fixtures, "config.toml"),
-      env: { SUPABASE_URL: "http://127.0.0.1:54321" },
-      denoDir: join(repoRoot, ".local-data/deno"),
-      denoBin,
-      log: () => undefined,
-    });
+    const second = await startAgain();
     try {
       expect(second.gatewaySecret).toMatch(/^[0-9a-f]{64}$/);
       expect(second.gatewaySecret).not.toBe(runtime.gatewaySecret);
@@ -168,15 +173,7 @@ describe("/functions/v1 proxy", () => {
 
   it("rejects a start that is aborted, with the abort's reason", async () => {
     const controller = new AbortController();
-    const starting = startFunctions({
-      dir: join(fixtures, "functions"),
-      configToml: join(fixtures, "config.toml"),
-      env: { SUPABASE_URL: "http://127.0.0.1:54321" },
-      denoDir: join(repoRoot, ".local-data/deno"),
-      denoBin,
-      log: () => undefined,
-      signal: controller.signal,
-    });
+    const starting = startAgain({ signal: controller.signal });
     controller.abort(new Error("stopped by the test"));
     await expect(starting).rejects.toThrow("stopped by the test");
   });
