@@ -19,6 +19,8 @@ test.beforeEach(async ({ page }) => {
 test("the balance survives ClickSend answering 500, then loads on retry", async ({ page }) => {
   await sandboxControl("faults", { mode: "error500", count: 100, method: "GET", path: "/account" });
   await openPage(page, "Messages");
+  // Connecting just showed the balance; a fresh visit asks ClickSend again.
+  await page.reload();
   const balance = page.getByRole("region", { name: "Balance" });
   const alert = balance.getByRole("alert");
   await expect(alert).toContainText("Could not load the balance");
@@ -36,6 +38,7 @@ test("a rate-limited balance says so and loads once ClickSend allows it again", 
     headers: { authorization: `Basic ${btoa(`${SANDBOX.username}:${SANDBOX.apiKey}`)}` },
   });
   await openPage(page, "Messages");
+  await page.reload();
   const balance = page.getByRole("region", { name: "Balance" });
   const alert = balance.getByRole("alert");
   await expect(alert).toContainText(/rate limit was reached; try again in \d+ s\./, {
