@@ -5,5 +5,6 @@
 export const connectionKeys = {
   all: ["connections"] as const,
   list: () => [...connectionKeys.all, "list"] as const,
-  balance: (connectionId: string) => [...connectionKeys.all, "balance", connectionId] as const,
+  balances: () => [...connectionKeys.all, "balance"] as const,
+  balance: (connectionId: string) => [...connectionKeys.balances(), connectionId] as const,
 };

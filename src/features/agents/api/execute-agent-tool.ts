@@ -1,8 +1,9 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 
 import { TOOL_CATALOG, type ToolName } from "@/features/agents/catalog";
 import { ApiError } from "@/lib/api-error";
+import { connectionKeys } from "@/lib/connections/query-keys";
 import { invokeFunction } from "@/lib/functions";
 
 const toolNames = TOOL_CATALOG.map((tool) => tool.name) as [ToolName, ...ToolName[]];
@@ -43,7 +44,19 @@ async function executeAgentTool({
   }
 }
 
-/** Runs a tool as the agent. Never retried: a send may already have gone out. */
+const SENDS: ReadonlySet<ToolName> = new Set(["clicksend_send_sms", "clicksend_send_mms"]);
+
+/**
+ * Runs a tool as the agent. Never retried: a send may already have gone out. A send that ran
+ * spent credit, so every shown balance is asked for again.
+ */
 export function useExecuteAgentTool() {
-  return useMutation<ToolRun, ApiError, ExecuteAgentToolInput>({ mutationFn: executeAgentTool });
+  const queryClient = useQueryClient();
+  return useMutation<ToolRun, ApiError, ExecuteAgentToolInput>({
+    mutationFn: executeAgentTool,
+    onSuccess: async (run) => {
+      if (run.outcome === "allowed" && SENDS.has(run.tool))
+        await queryClient.invalidateQueries({ queryKey: connectionKeys.balances() });
+    },
+  });
 }
