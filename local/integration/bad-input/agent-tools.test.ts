@@ -17,22 +17,16 @@ import {
   deeplyNested,
   define,
   expectBadRequest,
-  type FieldBreak,
-  historyFields,
   type JsonObject,
-  mmsFields,
   mutations,
+  type OperationInput,
+  operationInputs,
   RawJson,
-  receiptFields,
   runs,
   serialize,
   smallJson,
-  smsFields,
   useBadInputStack,
-  validHistory,
   validMms,
-  validReceipts,
-  validSms,
   wrongType,
 } from "./support.ts";
 
@@ -40,13 +34,14 @@ const bad = useBadInputStack();
 const { send, unchanged, post, lastFailedToolCall, checkMutations } = bad;
 
 /** Each tool's valid arguments and what breaks them (paths relative to `arguments`). */
-const TOOL_ARGUMENTS: Record<ToolName, { valid: JsonObject; fields: FieldBreak[] }> = {
-  clicksend_send_sms: { valid: validSms, fields: smsFields([], "") },
-  clicksend_send_mms: { valid: validMms, fields: mmsFields([], "") },
-  clicksend_get_balance: { valid: {}, fields: [] },
-  clicksend_get_sms_history: { valid: validHistory, fields: historyFields([], "") },
-  clicksend_get_mms_history: { valid: validHistory, fields: historyFields([], "") },
-  clicksend_get_delivery_receipts: { valid: validReceipts, fields: receiptFields([], "") },
+const tools = operationInputs([], "");
+const TOOL_ARGUMENTS: Record<ToolName, OperationInput> = {
+  clicksend_send_sms: tools.send_sms,
+  clicksend_send_mms: tools.send_mms,
+  clicksend_get_balance: tools.get_balance,
+  clicksend_get_sms_history: tools.get_sms_history,
+  clicksend_get_mms_history: tools.get_mms_history,
+  clicksend_get_delivery_receipts: tools.get_delivery_receipts,
 };
 
 describe("get-agent-tools with a broken body", () => {

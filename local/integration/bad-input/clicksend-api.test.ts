@@ -13,22 +13,17 @@ import {
   badText,
   badUuid,
   expectBadRequest,
-  type FieldBreak,
-  historyFields,
   type JsonObject,
   MISSING,
-  mmsFields,
   mutations,
   NOT_PUBLIC_MEDIA_URLS,
-  receiptFields,
+  type OperationInput,
+  operationInputs,
   runs,
   serialize,
   smsFields,
   useBadInputStack,
-  validHistory,
   validMms,
-  validReceipts,
-  validSms,
   withField,
   wrongType,
 } from "./support.ts";
@@ -37,15 +32,13 @@ const bad = useBadInputStack();
 const { send, unchanged, post, lastFailedToolCall, checkMutations } = bad;
 
 describe("clicksend-api with one field broken", () => {
-  const ACTIONS: Record<string, { params: JsonObject | undefined; fields: FieldBreak[] }> = {
-    get_balance: { params: {}, fields: [] },
-    get_sms_history: { params: validHistory, fields: historyFields(["params"], "params") },
-    get_mms_history: { params: validHistory, fields: historyFields(["params"], "params") },
-    get_delivery_receipts: { params: validReceipts, fields: receiptFields(["params"], "params") },
+  const shared = operationInputs(["params"], "params");
+  const ACTIONS: Record<string, OperationInput> = {
+    ...shared,
     send_sms: {
-      params: { ...validSms, idempotency_key: "order-1" },
+      valid: { ...shared.send_sms.valid, idempotency_key: "order-1" },
       fields: [
-        ...smsFields(["params"], "params"),
+        ...shared.send_sms.fields,
         {
           path: ["params", "idempotency_key"],
           names: "params.idempotency_key",
@@ -60,17 +53,17 @@ describe("clicksend-api with one field broken", () => {
       ],
     },
     send_mms: {
-      params: { ...validMms, idempotency_key: "order-2" },
-      fields: mmsFields(["params"], "params"),
+      valid: { ...shared.send_mms.valid, idempotency_key: "order-2" },
+      fields: shared.send_mms.fields,
     },
     price_sms: {
-      params: { to: ["+61411111111"], body: "Hello", from: "MyShop", default_country: "AU" },
+      valid: { to: ["+61411111111"], body: "Hello", from: "MyShop", default_country: "AU" },
       fields: smsFields(["params"], "params").filter(
         (field) => !["schedule", "custom_string"].some((key) => field.path.includes(key)),
       ),
     },
     upload_media: {
-      params: { content_type: "image/gif", content_base64: "R0lGODlhAQABAAAAACw=" },
+      valid: { content_type: "image/gif", content_base64: "R0lGODlhAQABAAAAACw=" },
       fields: [
         {
           path: ["params", "content_type"],
@@ -85,7 +78,7 @@ describe("clicksend-api with one field broken", () => {
       ],
     },
     cancel_scheduled: {
-      params: { message_id: "ABC-1" },
+      valid: { message_id: "ABC-1" },
       fields: [
         {
           path: ["params", "message_id"],
@@ -100,7 +93,7 @@ describe("clicksend-api with one field broken", () => {
   it.each(actionNames)("action %s", async (action) => {
     const spec = ACTIONS[action];
     if (spec === undefined) throw new Error(`no spec for ${action}`);
-    const base = () => ({ connection_id: bad.connectionId, action, params: spec.params });
+    const base = () => ({ connection_id: bad.connectionId, action, params: spec.valid });
     await checkMutations(
       { fn: "clicksend-api", method: "POST" },
       base,
@@ -112,7 +105,7 @@ describe("clicksend-api with one field broken", () => {
         ],
         [
           { path: [], known: ["connection_id", "action", "params"] },
-          { path: ["params"], known: Object.keys(spec.params ?? {}) },
+          { path: ["params"], known: Object.keys(spec.valid) },
         ],
       ),
       ["invalid_request"],

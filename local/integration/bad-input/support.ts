@@ -402,11 +402,16 @@ const defaultCountry = badText({
 const page = badInteger({ required: false, min: 1, max: 100_000 });
 const limit = badInteger({ required: false, min: 15, max: 100 });
 
-export function smsFields(prefix: string[], names: string): FieldBreak[] {
-  const at = (key: string): Pick<FieldBreak, "path" | "names"> => ({
+/** A field's place below `prefix` and its name in an answer (after `names`, if any). */
+const fieldAt =
+  (prefix: string[], names: string) =>
+  (key: string): Pick<FieldBreak, "path" | "names"> => ({
     path: [...prefix, key],
     names: names === "" ? key : `${names}.${key}`,
   });
+
+export function smsFields(prefix: string[], names: string): FieldBreak[] {
+  const at = fieldAt(prefix, names);
   return [
     { ...at("to"), bad: recipients.bad },
     { ...at("body"), bad: badText({ required: true, min: 1, max: 1224, example: "Hello" }) },
@@ -436,11 +441,8 @@ export const NOT_PUBLIC_MEDIA_URLS = [
   "https://printer.local/a.jpg",
 ];
 
-export function mmsFields(prefix: string[], names: string): FieldBreak[] {
-  const at = (key: string): Pick<FieldBreak, "path" | "names"> => ({
-    path: [...prefix, key],
-    names: names === "" ? key : `${names}.${key}`,
-  });
+function mmsFields(prefix: string[], names: string): FieldBreak[] {
+  const at = fieldAt(prefix, names);
   return [
     ...smsFields(prefix, names).filter((field) => !field.path.includes("body")),
     { ...at("body"), bad: badText({ required: true, min: 1, max: 1500, example: "Look" }) },
@@ -466,11 +468,8 @@ export function mmsFields(prefix: string[], names: string): FieldBreak[] {
   ];
 }
 
-export function historyFields(prefix: string[], names: string): FieldBreak[] {
-  const at = (key: string): Pick<FieldBreak, "path" | "names"> => ({
-    path: [...prefix, key],
-    names: names === "" ? key : `${names}.${key}`,
-  });
+function historyFields(prefix: string[], names: string): FieldBreak[] {
+  const at = fieldAt(prefix, names);
   return [
     { ...at("page"), bad: page },
     { ...at("limit"), bad: limit },
@@ -481,11 +480,8 @@ export function historyFields(prefix: string[], names: string): FieldBreak[] {
   ];
 }
 
-export function receiptFields(prefix: string[], names: string): FieldBreak[] {
-  const at = (key: string): Pick<FieldBreak, "path" | "names"> => ({
-    path: [...prefix, key],
-    names: names === "" ? key : `${names}.${key}`,
-  });
+function receiptFields(prefix: string[], names: string): FieldBreak[] {
+  const at = fieldAt(prefix, names);
   return [
     { ...at("message_id"), bad: badText({ required: false, min: 1, max: 64, example: "ABC-1" }) },
     { ...at("page"), bad: page },
@@ -493,7 +489,7 @@ export function receiptFields(prefix: string[], names: string): FieldBreak[] {
   ];
 }
 
-export const validSms = {
+const validSms = {
   to: ["+61411111111"],
   body: "Hello",
   from: "MyShop",
@@ -507,7 +503,7 @@ export const validMms = {
   body: "Look",
   media_url: "https://example.com/a.jpg",
 };
-export const validHistory = {
+const validHistory = {
   page: 1,
   limit: 15,
   date_from: "2024-01-01T00:00:00Z",
@@ -515,7 +511,28 @@ export const validHistory = {
   to: "+61411111111",
   status: "Sent",
 };
-export const validReceipts = { message_id: "ABC-1", page: 1, limit: 15 };
+const validReceipts = { message_id: "ABC-1", page: 1, limit: 15 };
+
+/** An operation's valid input and what breaks each of its fields. */
+export interface OperationInput {
+  valid: JsonObject;
+  fields: FieldBreak[];
+}
+
+/**
+ * The operations an agent's tools and the dashboard's actions have alike (the reads and the
+ * sends), with their fields at `prefix` and named from `names`.
+ */
+export function operationInputs(prefix: string[], names: string) {
+  return {
+    get_balance: { valid: {}, fields: [] },
+    get_sms_history: { valid: validHistory, fields: historyFields(prefix, names) },
+    get_mms_history: { valid: validHistory, fields: historyFields(prefix, names) },
+    get_delivery_receipts: { valid: validReceipts, fields: receiptFields(prefix, names) },
+    send_sms: { valid: validSms, fields: smsFields(prefix, names) },
+    send_mms: { valid: validMms, fields: mmsFields(prefix, names) },
+  } satisfies Record<string, OperationInput>;
+}
 
 /** Content types a request may claim: a JSON function judges the body the same whatever it says. */
 export const CONTENT_TYPES = [
