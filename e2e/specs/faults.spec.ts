@@ -23,7 +23,8 @@ test("the balance survives ClickSend answering 500, then loads on retry", async 
   await page.reload();
   const balance = page.getByRole("region", { name: "Balance" });
   const alert = balance.getByRole("alert");
-  await expect(alert).toContainText("Could not load the balance");
+  // The app retries twice and the server retries each ClickSend read: a wait, not a deadline.
+  await expect(alert).toContainText("Could not load the balance", { timeout: 30_000 });
   await clearSandboxFaults();
   await alert.getByRole("button", { name: "Try again" }).click();
   await expect(balance).toContainText("25.00 AUD");
