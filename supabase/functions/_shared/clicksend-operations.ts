@@ -25,6 +25,7 @@ import {
   type ReadyCall,
 } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
+import type { AccountBalance } from "./contracts/connection-schemas.ts";
 import type { ToolArguments } from "./contracts/tool-catalog.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -74,12 +75,6 @@ export function refusalError(prepared: Refused, tool?: { name: string; scope: st
 // ---------------------------------------------------------------------------------------------
 // Reads: one ClickSend request on a prepared call, one result shape each
 // ---------------------------------------------------------------------------------------------
-interface BalanceResult {
-  username: string;
-  balance: number;
-  currency: string;
-}
-
 /** A read and its parameters (the tool's arguments, or the dashboard's params). */
 export type ReadRequest =
   | { operation: "get_balance"; params: ToolArguments<"clicksend_get_balance"> }
@@ -103,7 +98,7 @@ async function read(request: ReadRequest, { client }: ReadyCall): Promise<unknow
   switch (request.operation) {
     case "get_balance": {
       const account = await client.getAccount();
-      const result: BalanceResult = {
+      const result: AccountBalance = {
         username: account.username,
         balance: account.balance,
         currency: account.currency,

@@ -9,8 +9,10 @@ import type { Account } from "./contracts/clicksend-types.ts";
 import type { Json } from "./contracts/database.types.ts";
 import type { FunctionEnv } from "./env.ts";
 import {
+  CONNECTION_COLUMNS,
   metadataObject,
   parseConnectionMetadata,
+  type AccountBalance,
   type ConnectBody,
   type UpdateBody,
 } from "./contracts/connection-schemas.ts";
@@ -30,11 +32,8 @@ export interface ConnectionView {
 
 export interface ConnectResult {
   connection: ConnectionView;
-  account: { username: string; balance: number; currency: string };
+  account: AccountBalance;
 }
-
-const connectionColumns =
-  "id, connection_name, external_username, connection_status, credential_hint, connection_metadata, created_at, updated_at";
 
 /** A user_oauth_connections row as the module reads it. */
 export interface ConnectionRow {
@@ -166,7 +165,7 @@ function dbFailure(what: string, error: { message: string; code?: string }): Api
 async function ownConnection(db: Db, connectionId: string): Promise<ConnectionRow> {
   const { data, error } = await db
     .from("user_oauth_connections")
-    .select(connectionColumns)
+    .select(CONNECTION_COLUMNS)
     .eq("id", connectionId)
     .single();
   if (error) throw dbFailure("load the connection", error);
