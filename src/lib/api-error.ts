@@ -208,6 +208,8 @@ const ERROR_TITLES: Record<ErrorCode, string> = {
   send_interrupted: "Send stopped part way",
   invalid_token: "Webhook token not accepted",
   invalid_receipt: "Receipt not accepted",
+  invalid_reply: "Reply not accepted",
+  webhook_not_found: "No webhook set",
   provider_unavailable: "ClickSend integration unavailable",
   vault_error: "Key not stored",
   database_error: "Not saved",

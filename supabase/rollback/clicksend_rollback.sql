@@ -1,5 +1,5 @@
 -- =====================================================================================
--- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..6)
+-- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..7)
 -- =====================================================================================
 -- Removes every object those migrations add and every Vault secret they stored, leaving the
 -- platform base (20250910000000) in place. Run it in one transaction:
@@ -19,8 +19,30 @@ begin
 end
 $$;
 delete from vault.secrets where name like 'clicksend:%';
+do $$
+begin
+  if to_regclass('private.agent_webhook_secrets') is not null then
+    delete from vault.secrets s using private.agent_webhook_secrets w where s.id = w.vault_secret_id;
+  end if;
+end
+$$;
+delete from vault.secrets where name like 'agent-webhook:%';
 
 -- 2. Executor bookkeeping, credentials, messages and their functions.
+drop trigger if exists user_oauth_connections_push_token on public.user_oauth_connections;
+drop function if exists private.clicksend_connection_inactive();
+drop function if exists public.clicksend_store_polled_replies(uuid, jsonb);
+drop function if exists public.clicksend_inbound_push(text, jsonb);
+drop function if exists private.clicksend_store_replies(uuid, jsonb, text);
+drop function if exists public.agent_webhook_target(uuid);
+drop function if exists public.agent_webhook_set(uuid, uuid, text, boolean);
+drop table if exists public.agent_webhook_deliveries;
+drop table if exists private.agent_webhook_secrets;
+drop function if exists private.agent_webhook_secret_deleted();
+drop table if exists public.agent_webhooks;
+drop function if exists public.clicksend_mark_thread_read(uuid, text);
+drop view if exists public.clicksend_conversations;
+drop table if exists public.clicksend_inbound_messages;
 drop index if exists public.user_oauth_connections_one_active_account_idx;
 drop function if exists private.clicksend_merge_duplicate_connections();
 drop function if exists public.clicksend_begin_verification(uuid, text, text);

@@ -10,6 +10,7 @@ import {
   prepareSend,
   refusalError,
   runRead,
+  type ReadContext,
   type Refused,
 } from "./clicksend-operations.ts";
 import type { Json } from "./contracts/database.types.ts";
@@ -80,22 +81,31 @@ function sendRequest(
 }
 
 /** A read tool runs the read operation the dashboard runs too, with the tool's arguments. */
-function readTool(tool: ToolName, rawArguments: ToolArguments, call: ReadyCall): Promise<unknown> {
+function readTool(
+  tool: ToolName,
+  rawArguments: ToolArguments,
+  call: ReadyCall,
+  context: ReadContext & { agentId: string },
+): Promise<unknown> {
   const schemas = toolArgumentSchemas;
   switch (tool) {
     case "clicksend_get_balance":
-      return runRead({ operation: "get_balance", params: {} }, call);
+      return runRead({ operation: "get_balance", params: {} }, call, context);
     case "clicksend_get_sms_history": {
       const params = schemas.clicksend_get_sms_history.parse(rawArguments);
-      return runRead({ operation: "get_sms_history", params }, call);
+      return runRead({ operation: "get_sms_history", params }, call, context);
     }
     case "clicksend_get_mms_history": {
       const params = schemas.clicksend_get_mms_history.parse(rawArguments);
-      return runRead({ operation: "get_mms_history", params }, call);
+      return runRead({ operation: "get_mms_history", params }, call, context);
     }
     case "clicksend_get_delivery_receipts": {
       const params = schemas.clicksend_get_delivery_receipts.parse(rawArguments);
-      return runRead({ operation: "get_delivery_receipts", params }, call);
+      return runRead({ operation: "get_delivery_receipts", params }, call, context);
+    }
+    case "clicksend_get_replies": {
+      const params = schemas.clicksend_get_replies.parse(rawArguments);
+      return runRead({ operation: "get_replies", agentId: context.agentId, params }, call, context);
     }
     case "clicksend_send_sms":
     case "clicksend_send_mms":
@@ -236,7 +246,13 @@ export async function executeTool(
   if (prepared.outcome !== "ready") return refused(prepared);
   let answer: { result: unknown } | { error: ApiError };
   try {
-    answer = { result: await readTool(tool.name, body.arguments, prepared) };
+    answer = {
+      result: await readTool(tool.name, body.arguments, prepared, {
+        env,
+        service,
+        agentId: body.agent_id,
+      }),
+    };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     answer = { error };

@@ -108,7 +108,8 @@ describe("refusalError", () => {
 
 // ---------------------------------------------------------------------------------------------
 describe("runRead", () => {
-  const read = (request: ReadRequest) => runRead(request, readyCall(clicksend.client()));
+  const read = (request: ReadRequest) =>
+    runRead(request, readyCall(clicksend.client()), { env, service: backend.db });
 
   it("answers the balance as username, balance and currency, for agents and the dashboard alike", async () => {
     clicksend.on("GET", "/account", { data: accountData({ balance: "25.5000" }) });

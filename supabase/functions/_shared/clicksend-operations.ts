@@ -24,6 +24,8 @@ import {
   type PrepareRequest,
   type ReadyCall,
 } from "./prepared-call.ts";
+import { wakeAgents } from "./agent-webhooks.ts";
+import { agentReplies, pollReplies } from "./inbound.ts";
 import type { Db } from "./supabase.ts";
 import type { AccountBalance } from "./contracts/connection-schemas.ts";
 import type { ToolArguments } from "./contracts/tool-catalog.ts";
@@ -83,18 +85,40 @@ export type ReadRequest =
   | {
       operation: "get_delivery_receipts";
       params: ToolArguments<"clicksend_get_delivery_receipts">;
-    };
+    }
+  /** Catches up on replies whose push was lost (the dashboard, when Conversations opens). */
+  | { operation: "poll_replies" }
+  /** The replies to one agent's own messages, after the same catch-up. */
+  | { operation: "get_replies"; agentId: string; params: ToolArguments<"clicksend_get_replies"> };
+
+/** What the reply operations need besides the call: they store replies and wake agents. */
+export interface ReadContext {
+  env: FunctionEnv;
+  service: Db;
+}
 
 /** Runs a read; a ClickSend failure comes back as our ApiError. */
-export async function runRead(request: ReadRequest, call: ReadyCall): Promise<unknown> {
+export async function runRead(
+  request: ReadRequest,
+  call: ReadyCall,
+  context: ReadContext,
+): Promise<unknown> {
   try {
-    return await read(request, call);
+    return await read(request, call, context);
   } catch (error) {
     throw error instanceof ApiError ? error : fromClickSend(error);
   }
 }
 
-async function read(request: ReadRequest, { client }: ReadyCall): Promise<unknown> {
+/** Polls for replies and wakes the agents whose messages they answer. */
+async function catchUp(call: ReadyCall, { env, service }: ReadContext) {
+  const polled = await pollReplies(service, call.connectionId, call.client);
+  void wakeAgents(env, service, polled.stored, call.connectionId);
+  return polled;
+}
+
+async function read(request: ReadRequest, call: ReadyCall, context: ReadContext): Promise<unknown> {
+  const { client } = call;
   switch (request.operation) {
     case "get_balance": {
       const account = await client.getAccount();
@@ -120,6 +144,24 @@ async function read(request: ReadRequest, { client }: ReadyCall): Promise<unknow
         last_page: found.lastPage,
         total: found.total,
       };
+    }
+    case "poll_replies": {
+      const polled = await catchUp(call, context);
+      return { stored: polled.stored.length, clicksend_requests: polled.requests };
+    }
+    case "get_replies": {
+      // Stored replies answer even when ClickSend cannot be asked right now.
+      const caughtUp = await catchUp(call, context).then(
+        () => true,
+        () => false,
+      );
+      const found = await agentReplies(
+        context.service,
+        request.agentId,
+        call.connectionId,
+        request.params,
+      );
+      return { ...found, checked_clicksend: caughtUp };
     }
   }
 }

@@ -17,6 +17,7 @@ import {
   type UpdateBody,
 } from "./contracts/connection-schemas.ts";
 import { ApiError } from "./http.ts";
+import { ensurePushRules, removePushRules, type PushRules } from "./push-rules.ts";
 import type { Db } from "./supabase.ts";
 
 export interface ConnectionView {
@@ -172,61 +173,18 @@ async function ownConnection(db: Db, connectionId: string): Promise<ConnectionRo
   return data;
 }
 
-/** The receipt push URL for a connection: ClickSend calls it with the secret token. */
-function webhookUrl(env: FunctionEnv, token: string): string {
-  return `${env.SUPABASE_URL}/functions/v1/clicksend-webhook?token=${token}`;
-}
-
-const RULE_NAME = "AI agents: delivery receipts";
-
-/**
- * Makes this connection's receipt push the account's one rule of ours: a new webhook token, then
- * the account's rules are listed, and a rule of ours whose token no longer belongs to a live
- * connection (an earlier connect, a rotated token, a merged duplicate) is pointed at the new URL
- * instead of adding another; further stale ones are deleted. Rules of other users' live
- * connections to the same ClickSend account, and everything not ours, stay. Best effort: a
- * connection works without pushed receipts (they can be polled), so any failure answers null.
- */
-async function ensureReceiptRule(
-  env: FunctionEnv,
-  service: Db,
-  connectionId: string,
-  client: ClickSendClient,
-): Promise<number | null> {
-  const prefix = webhookUrl(env, "");
-  const { data: token, error } = await service.rpc("clicksend_issue_webhook_token", {
-    p_connection_id: connectionId,
-  });
-  if (error) return null;
-  try {
-    const ours = (await client.listReceiptRules()).flatMap((rule) => {
-      if (rule.action !== "URL" || rule.address?.startsWith(prefix) !== true) return [];
-      return [{ id: rule.id, token: new URL(rule.address).searchParams.get("token") ?? "" }];
-    });
-    const { data: live, error: liveError } = await service.rpc("clicksend_live_webhook_tokens", {
-      p_tokens: ours.map((rule) => rule.token),
-    });
-    if (liveError) return null;
-    const [reuse, ...extra] = ours.filter((rule) => !live.includes(rule.token));
-    for (const rule of extra) await client.deleteReceiptRule(rule.id).catch(() => undefined);
-    const url = webhookUrl(env, token);
-    if (reuse !== undefined) return (await client.updateReceiptRule(reuse.id, RULE_NAME, url)).id;
-    return (await client.createReceiptRule(RULE_NAME, url)).id;
-  } catch {
-    return null;
-  }
-}
-
-/** Records where this connection's receipts come from (pushed by a rule, or polled). */
-async function recordReceiptRule(db: Db, connectionId: string, ruleId: number | null) {
+/** Records which of the account's rules push receipts and replies to this connection. */
+async function recordPushRules(db: Db, connectionId: string, rules: PushRules) {
   const row = await ownConnection(db, connectionId);
   await db
     .from("user_oauth_connections")
     .update({
       connection_metadata: {
         ...metadataObject(row.connection_metadata),
-        receipt_rule_id: ruleId,
-        receipts: ruleId === null ? "poll" : "push",
+        receipt_rule_id: rules.receiptRuleId,
+        receipts: rules.receiptRuleId === null ? "poll" : "push",
+        inbound_rule_id: rules.inboundRuleId,
+        inbound_poll_rule_id: rules.inboundPollRuleId,
       },
     })
     .eq("id", connectionId);
@@ -239,6 +197,19 @@ function clientFor(env: FunctionEnv, username: string, apiKey: string): ClickSen
     baseUrl: env.CLICKSEND_API_BASE,
     timeoutMs: env.CLICKSEND_TIMEOUT_MS,
   });
+}
+
+/** A client with the connection's stored key, or null when it has none (or is not active). */
+async function storedClient(
+  env: FunctionEnv,
+  service: Db,
+  row: ConnectionRow,
+): Promise<ClickSendClient | null> {
+  if (row.external_username === null || row.connection_status !== "active") return null;
+  const { data: apiKey } = await service.rpc("clicksend_read_api_key", {
+    p_connection_id: row.id,
+  });
+  return typeof apiKey === "string" ? clientFor(env, row.external_username, apiKey) : null;
 }
 
 function alreadyConnected(username: string, name?: string): ApiError {
@@ -314,11 +285,7 @@ export async function connect(
   }
 
   const client = clientFor(env, account.username, body.api_key);
-  await recordReceiptRule(
-    db,
-    created.id,
-    await ensureReceiptRule(env, service, created.id, client),
-  );
+  await recordPushRules(db, created.id, await ensurePushRules(env, service, created.id, client));
 
   return {
     connection: toView(await ownConnection(db, created.id)),
@@ -356,9 +323,20 @@ export async function update(
         "Could not store the new API key; the old key is still in use.",
         true,
       );
-    // A rotate also repairs the receipt push (a missing rule, or stale ones left behind).
+    // A rotate also repairs the pushes (a missing rule, or stale ones left behind).
     const client = clientFor(env, row.external_username, body.api_key);
-    await recordReceiptRule(db, row.id, await ensureReceiptRule(env, service, row.id, client));
+    await recordPushRules(db, row.id, await ensurePushRules(env, service, row.id, client));
+    row = await ownConnection(db, row.id);
+  } else if (body.enable_replies === true) {
+    // Connections made before replies existed, or whose rules were removed at ClickSend.
+    const client = await storedClient(env, service, row);
+    if (client === null)
+      throw new ApiError(
+        409,
+        "connection_unusable",
+        "The ClickSend connection has no usable credentials; reconnect it.",
+      );
+    await recordPushRules(db, row.id, await ensurePushRules(env, service, row.id, client));
     row = await ownConnection(db, row.id);
   }
 
@@ -400,18 +378,15 @@ export async function disconnect(
     .eq("user_oauth_connection_id", row.id)
     .eq("is_active", true);
 
-  // Remove the receipt rule while the key still exists (best effort).
-  const ruleId = parseConnectionMetadata(row.connection_metadata).receipt_rule_id;
-  if (ruleId !== null && row.external_username !== null) {
-    const { data: apiKey } = await service.rpc("clicksend_read_api_key", {
-      p_connection_id: row.id,
+  // Remove the account's rules for this connection while the key still exists (best effort).
+  const metadata = parseConnectionMetadata(row.connection_metadata);
+  const client = await storedClient(env, service, row);
+  if (client !== null)
+    await removePushRules(client, {
+      receipt: metadata.receipt_rule_id,
+      inbound: metadata.inbound_rule_id,
+      poll: metadata.inbound_poll_rule_id,
     });
-    if (typeof apiKey === "string") {
-      await clientFor(env, row.external_username, apiKey)
-        .deleteReceiptRule(ruleId)
-        .catch(() => undefined);
-    }
-  }
 
   const { error } = await service.rpc("clicksend_delete_api_key", { p_connection_id: row.id });
   if (error)

@@ -85,21 +85,24 @@ export async function runDashboardAction(
 ): Promise<unknown> {
   const connection = <T>(work: (call: ReadyCall) => Promise<T>): Promise<T> =>
     withConnection(env, service, userId, body.connection_id, work);
+  const context = { env, service };
   switch (body.action) {
     case "get_balance":
-      return connection((call) => runRead({ operation: "get_balance", params: body.params }, call));
+      return connection((call) => runRead({ operation: "get_balance", params: body.params }, call, context));
     case "get_sms_history":
       return connection((call) =>
-        runRead({ operation: "get_sms_history", params: body.params }, call),
+        runRead({ operation: "get_sms_history", params: body.params }, call, context),
       );
     case "get_mms_history":
       return connection((call) =>
-        runRead({ operation: "get_mms_history", params: body.params }, call),
+        runRead({ operation: "get_mms_history", params: body.params }, call, context),
       );
     case "get_delivery_receipts":
       return connection((call) =>
-        runRead({ operation: "get_delivery_receipts", params: body.params }, call),
+        runRead({ operation: "get_delivery_receipts", params: body.params }, call, context),
       );
+    case "poll_replies":
+      return connection((call) => runRead({ operation: "poll_replies" }, call, context));
     case "send_sms":
     case "send_mms":
       return send(env, service, userId, body);

@@ -122,6 +122,7 @@ export function planSend(request: SendRequest, accountCountry: string): SendPlan
       channel: request.channel,
       recipients: numbers,
       idempotencyKey: request.idempotencyKey ?? crypto.randomUUID(),
+      body: request.body,
       ...(request.customString === undefined ? {} : { customString: request.customString }),
       ...(schedule === undefined ? {} : { scheduledFor: new Date(schedule * 1000).toISOString() }),
     },
@@ -216,7 +217,9 @@ async function sendChunk(
     subject: request.subject ?? "",
     ...(request.from !== undefined ? { from: request.from } : {}),
     ...(schedule !== undefined ? { schedule } : {}),
-    ...(request.customString !== undefined ? { custom_string: request.customString } : {}),
+    // Without a caller's reference, our own row id: a reply then finds its message even when
+    // ClickSend leaves out original_message_id. A caller's value is sent unchanged.
+    custom_string: request.customString ?? row.id,
     source: "ai-agents",
   }));
   if (request.channel === "mms" && request.mediaUrl !== undefined)

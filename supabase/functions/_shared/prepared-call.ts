@@ -66,6 +66,8 @@ export interface SendReservation {
   recipients: string[];
   idempotencyKey: string;
   customString?: string;
+  /** The text sent, kept with each message so a conversation shows it. */
+  body?: string;
   /** ISO 8601, when the send is scheduled. */
   scheduledFor?: string;
   /** A later part of a bulk send: the position of its first recipient in the whole send. */
@@ -184,6 +186,7 @@ export async function prepareCall(
             recipients: send.recipients,
             idempotency_key: send.idempotencyKey,
             custom_string: send.customString ?? null,
+            body: send.body ?? null,
             scheduled_for: send.scheduledFor ?? null,
             first_index: send.firstIndex ?? 0,
             total: send.total ?? send.recipients.length,

@@ -16,6 +16,7 @@ const TOOL_EXAMPLES: { [T in ToolName]: ToolArguments<T> } = {
   clicksend_get_sms_history: { page: 1, limit: 15 },
   clicksend_get_mms_history: { page: 1, limit: 15 },
   clicksend_get_delivery_receipts: { page: 1, limit: 15 },
+  clicksend_get_replies: { limit: 20 },
 };
 
 export function exampleText(tool: ToolName): string {

@@ -9,6 +9,8 @@ import {
   accountSchema,
   envelopeSchema,
   historyRowSchema,
+  inboundMessageSchema,
+  inboundRuleSchema,
   paginatorSchema,
   receiptRuleSchema,
   receiptSchema,
@@ -16,6 +18,9 @@ import {
   uploadSchema,
   type Account,
   type HistoryRow,
+  type InboundMessage,
+  type InboundRule,
+  type InboundRuleAction,
   type Page,
   type Receipt,
   type ReceiptRule,
@@ -174,23 +179,8 @@ export class ClickSendClient {
   }
 
   /** Every delivery-receipt rule of the account (all pages, at most `maxPages` of 100). */
-  async listReceiptRules(maxPages = 10): Promise<ReceiptRule[]> {
-    const rules: ReceiptRule[] = [];
-    for (let page = 1; page <= maxPages; page += 1) {
-      const result = await this.call(
-        "GET",
-        "/automations/sms/receipts",
-        paginatorSchema(receiptRuleSchema),
-        { query: { page, limit: 100 }, retry: true },
-      );
-      rules.push(...result.rows);
-      if (!result.hasMore) return rules;
-    }
-    throw new ClickSendError(
-      "upstream_malformed",
-      `The account has more than ${String(maxPages * 100)} receipt rules; not all could be read.`,
-      false,
-    );
+  listReceiptRules(maxPages = 10): Promise<ReceiptRule[]> {
+    return this.listAll("/automations/sms/receipts", receiptRuleSchema, "receipt rules", maxPages);
   }
 
   /** Points an existing receipt rule at `url` (all receipts, enabled). Repeating it changes nothing. */
@@ -205,12 +195,91 @@ export class ClickSendClient {
     await this.request("DELETE", `/automations/sms/receipts/${String(ruleId)}`, { retry: false });
   }
 
+  /** Every inbound (reply) rule of the account (all pages, at most `maxPages` of 100). */
+  listInboundRules(maxPages = 10): Promise<InboundRule[]> {
+    return this.listAll("/automations/sms/inbound", inboundRuleSchema, "inbound rules", maxPages);
+  }
+
+  /**
+   * Registers an inbound rule for replies to any of the account's numbers: `URL` pushes each
+   * reply to `address` as JSON; `POLL` keeps it for GET /sms/inbound (the address only names
+   * whose rule it is).
+   */
+  createInboundRule(name: string, action: InboundRuleAction, address: string): Promise<InboundRule> {
+    return this.call("POST", "/automations/sms/inbound", inboundRuleSchema, {
+      body: inboundRuleBody(name, action, address),
+      retry: false,
+    });
+  }
+
+  /** Points an existing inbound rule at `address` with `action`. Repeating it changes nothing. */
+  updateInboundRule(
+    ruleId: number,
+    name: string,
+    action: InboundRuleAction,
+    address: string,
+  ): Promise<InboundRule> {
+    return this.call("PUT", `/automations/sms/inbound/${String(ruleId)}`, inboundRuleSchema, {
+      body: inboundRuleBody(name, action, address),
+      retry: true,
+    });
+  }
+
+  async deleteInboundRule(ruleId: number): Promise<void> {
+    await this.request("DELETE", `/automations/sms/inbound/${String(ruleId)}`, { retry: false });
+  }
+
+  /** Unread replies kept by POLL rules (one page; read ones are gone). */
+  inboundMessages(page = 1, limit = 100): Promise<Page<InboundMessage>> {
+    return this.call("GET", "/sms/inbound", paginatorSchema(inboundMessageSchema), {
+      query: { page, limit: clampLimit(limit) },
+      retry: true,
+    });
+  }
+
+  /**
+   * Marks one reply read, so polling stops listing it (never the account-wide mark-read, which
+   * would hide replies other connections have not stored yet). Already read is fine.
+   */
+  async markInboundRead(messageId: string): Promise<void> {
+    try {
+      await this.request("PUT", `/sms/inbound-read/${encodeURIComponent(messageId)}`, {
+        retry: true,
+      });
+    } catch (error) {
+      if (error instanceof ClickSendError && error.code === "not_found") return;
+      throw error;
+    }
+  }
+
   upload(base64Content: string, convert: "mms" = "mms"): Promise<Upload> {
     return this.call("POST", "/uploads", uploadSchema, {
       query: { convert },
       body: { content: base64Content },
       retry: false,
     });
+  }
+
+  private async listAll<S extends z.ZodType>(
+    path: string,
+    row: S,
+    what: string,
+    maxPages: number,
+  ): Promise<z.output<S>[]> {
+    const rows: z.output<S>[] = [];
+    for (let page = 1; page <= maxPages; page += 1) {
+      const result = await this.call("GET", path, paginatorSchema(row), {
+        query: { page, limit: 100 },
+        retry: true,
+      });
+      rows.push(...(result.rows as z.output<S>[]));
+      if (!result.hasMore) return rows;
+    }
+    throw new ClickSendError(
+      "upstream_malformed",
+      `The account has more than ${String(maxPages * 100)} ${what}; not all could be read.`,
+      false,
+    );
   }
 
   private async call<S extends z.ZodType>(
@@ -374,4 +443,17 @@ export function splitSendResult(result: SendResult): {
   const accepted = result.messages.filter((message) => message.status === "SUCCESS");
   const rejected = result.messages.filter((message) => message.status !== "SUCCESS");
   return { accepted, rejected };
+}
+
+function inboundRuleBody(name: string, action: InboundRuleAction, address: string) {
+  return {
+    dedicated_number: "*",
+    rule_name: name,
+    message_search_type: 0,
+    message_search_term: null,
+    action,
+    action_address: address,
+    enabled: 1,
+    ...(action === "URL" ? { webhook_type: "json" } : {}),
+  };
 }

@@ -241,3 +241,49 @@ export const receiptRuleSchema = z
     address: rule.action_address ?? null,
   }));
 export type ReceiptRule = z.infer<typeof receiptRuleSchema>;
+
+export const inboundRuleSchema = z
+  .object({
+    inbound_rule_id: looseNumber,
+    rule_name: z.string().optional(),
+    action: z.string().optional(),
+    action_address: z.string().nullish(),
+  })
+  .loose()
+  .transform((rule) => ({
+    id: rule.inbound_rule_id,
+    name: rule.rule_name ?? null,
+    action: rule.action ?? null,
+    address: rule.action_address ?? null,
+  }));
+export type InboundRule = z.infer<typeof inboundRuleSchema>;
+
+/** What an inbound rule does with a reply: push it to a URL, or keep it for GET /sms/inbound. */
+export type InboundRuleAction = "URL" | "POLL";
+
+/**
+ * A reply as GET /sms/inbound lists it (§2.13): the time comes as `timestamp` or, in the
+ * examples, `timestamp_send`, as a number or a string (inconsistency 6).
+ */
+export const inboundMessageSchema = z
+  .object({
+    message_id: z.string().min(1),
+    from: z.string(),
+    to: looseText,
+    body: looseText,
+    original_message_id: looseText,
+    custom_string: looseText,
+    timestamp: looseNumberOrNull,
+    timestamp_send: looseNumberOrNull,
+  })
+  .loose()
+  .transform((row) => ({
+    messageId: row.message_id,
+    from: row.from,
+    to: row.to,
+    body: row.body ?? "",
+    originalMessageId: row.original_message_id === "" ? null : row.original_message_id,
+    customString: row.custom_string === "" ? null : row.custom_string,
+    timestamp: row.timestamp ?? row.timestamp_send,
+  }));
+export type InboundMessage = z.infer<typeof inboundMessageSchema>;

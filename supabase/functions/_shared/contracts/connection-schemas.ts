@@ -42,13 +42,16 @@ export const updateBodySchema = z
     api_key: apiKeySchema.optional(),
     connection_name: connectionNameSchema.optional(),
     default_sender_id: senderIdSchema.nullable().optional(),
+    /** Registers (again) the account's rules that push and keep replies for this connection. */
+    enable_replies: z.literal(true).optional(),
   })
   .refine(
     (body) =>
       body.api_key !== undefined ||
       body.connection_name !== undefined ||
-      body.default_sender_id !== undefined,
-    "send api_key, connection_name or default_sender_id to change",
+      body.default_sender_id !== undefined ||
+      body.enable_replies !== undefined,
+    "send api_key, connection_name, default_sender_id or enable_replies to change",
   );
 export type UpdateBody = z.infer<typeof updateBodySchema>;
 
@@ -82,9 +85,22 @@ const connectionMetadataSchema = z.preprocess(
     currency: z.string().min(1).nullable().catch(null),
     /** The account's receipt rule that pushes to us; null when receipts are polled. */
     receipt_rule_id: z.number().int().nullable().catch(null),
+    /** The account's inbound rule that pushes replies to us (URL); null when there is none. */
+    inbound_rule_id: z.number().int().nullable().catch(null),
+    /** The account's inbound rule that keeps replies for polling (POLL); null when none. */
+    inbound_poll_rule_id: z.number().int().nullable().catch(null),
   }),
 );
 export type ConnectionMetadata = z.infer<typeof connectionMetadataSchema>;
+
+/** How replies reach a connection: pushed by ClickSend, only found by polling, or not at all. */
+export type RepliesMode = "push" | "poll" | "off";
+
+export function repliesMode(metadata: ConnectionMetadata): RepliesMode {
+  if (metadata.inbound_rule_id !== null) return "push";
+  if (metadata.inbound_poll_rule_id !== null) return "poll";
+  return "off";
+}
 
 /** connection_metadata as the JSON object it should be, every key kept (to merge a change into). */
 export function metadataObject(value: Json): Record<string, Json | undefined> {

@@ -63,6 +63,94 @@ export type Database = {
           },
         ]
       }
+      agent_webhook_deliveries: {
+        Row: {
+          id: number
+          user_id: string
+          agent_id: string
+          event_id: string
+          event_type: string
+          attempt: number
+          url: string
+          status_code: number | null
+          error: string | null
+          succeeded: boolean
+          attempted_at: string
+        }
+        Insert: {
+          id?: number
+          user_id: string
+          agent_id: string
+          event_id: string
+          event_type: string
+          attempt: number
+          url: string
+          status_code?: number | null
+          error?: string | null
+          succeeded: boolean
+          attempted_at?: string
+        }
+        Update: {
+          id?: number
+          user_id?: string
+          agent_id?: string
+          event_id?: string
+          event_type?: string
+          attempt?: number
+          url?: string
+          status_code?: number | null
+          error?: string | null
+          succeeded?: boolean
+          attempted_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_webhook_deliveries_agent_fk"
+            columns: ["agent_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      agent_webhooks: {
+        Row: {
+          agent_id: string
+          user_id: string
+          url: string
+          secret_hint: string
+          secret_rotated_at: string
+          created_at: string
+          updated_at: string
+        }
+        Insert: {
+          agent_id: string
+          user_id: string
+          url: string
+          secret_hint: string
+          secret_rotated_at?: string
+          created_at?: string
+          updated_at?: string
+        }
+        Update: {
+          agent_id?: string
+          user_id?: string
+          url?: string
+          secret_hint?: string
+          secret_rotated_at?: string
+          created_at?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_webhooks_agent_fk"
+            columns: ["agent_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
       agents: {
         Row: {
           id: string
@@ -90,6 +178,82 @@ export type Database = {
         }
         Relationships: []
       }
+      clicksend_inbound_messages: {
+        Row: {
+          id: string
+          user_id: string
+          user_oauth_connection_id: string
+          clicksend_message_id: string
+          from_number: string
+          to_number: string | null
+          body: string
+          original_message_id: string | null
+          custom_string: string | null
+          message_row_id: string | null
+          agent_id: string | null
+          source: string
+          received_at: string
+          read_at: string | null
+          created_at: string
+        }
+        Insert: {
+          id?: string
+          user_id: string
+          user_oauth_connection_id: string
+          clicksend_message_id: string
+          from_number: string
+          to_number?: string | null
+          body: string
+          original_message_id?: string | null
+          custom_string?: string | null
+          message_row_id?: string | null
+          agent_id?: string | null
+          source: string
+          received_at: string
+          read_at?: string | null
+          created_at?: string
+        }
+        Update: {
+          id?: string
+          user_id?: string
+          user_oauth_connection_id?: string
+          clicksend_message_id?: string
+          from_number?: string
+          to_number?: string | null
+          body?: string
+          original_message_id?: string | null
+          custom_string?: string | null
+          message_row_id?: string | null
+          agent_id?: string | null
+          source?: string
+          received_at?: string
+          read_at?: string | null
+          created_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "clicksend_inbound_messages_agent_fk"
+            columns: ["agent_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "clicksend_inbound_messages_connection_fk"
+            columns: ["user_oauth_connection_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "user_oauth_connections"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "clicksend_inbound_messages_message_row_id_fkey"
+            columns: ["message_row_id"]
+            isOneToOne: false
+            referencedRelation: "clicksend_messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       clicksend_messages: {
         Row: {
           id: string
@@ -110,6 +274,7 @@ export type Database = {
           status_updated_at: string | null
           created_at: string
           updated_at: string
+          body: string | null
         }
         Insert: {
           id?: string
@@ -130,6 +295,7 @@ export type Database = {
           status_updated_at?: string | null
           created_at?: string
           updated_at?: string
+          body?: string | null
         }
         Update: {
           id?: string
@@ -150,6 +316,7 @@ export type Database = {
           status_updated_at?: string | null
           created_at?: string
           updated_at?: string
+          body?: string | null
         }
         Relationships: [
           {
@@ -391,6 +558,19 @@ export type Database = {
         }
         Relationships: []
       }
+      clicksend_conversations: {
+        Row: {
+          user_oauth_connection_id: string | null
+          contact: string | null
+          last_reply_at: string | null
+          last_activity_at: string | null
+          last_reply: string | null
+          unread: number | null
+          replies: number | null
+          agent_ids: string[] | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
       agent_tool_scopes: {
@@ -398,6 +578,25 @@ export type Database = {
           p_agent_id: string
         }
         Returns: Json
+      }
+      agent_webhook_set: {
+        Args: {
+          p_user_id: string
+          p_agent_id: string
+          p_url?: string
+          p_rotate?: boolean
+        }
+        Returns: Json
+      }
+      agent_webhook_target: {
+        Args: {
+          p_agent_id: string
+        }
+        Returns: {
+          user_id: string
+          url: string
+          secret: string
+        }[]
       }
       clicksend_acquire_call_slot: {
         Args: {
@@ -448,6 +647,13 @@ export type Database = {
         }
         Returns: undefined
       }
+      clicksend_inbound_push: {
+        Args: {
+          p_token: string
+          p_message: Json
+        }
+        Returns: Json
+      }
       clicksend_issue_webhook_token: {
         Args: {
           p_connection_id: string
@@ -459,6 +665,13 @@ export type Database = {
           p_tokens: string[]
         }
         Returns: string[]
+      }
+      clicksend_mark_thread_read: {
+        Args: {
+          p_connection_id: string
+          p_contact: string
+        }
+        Returns: number
       }
       clicksend_prepare_call: {
         Args: {
@@ -506,6 +719,13 @@ export type Database = {
           p_api_key: string
         }
         Returns: undefined
+      }
+      clicksend_store_polled_replies: {
+        Args: {
+          p_connection_id: string
+          p_messages: Json
+        }
+        Returns: Json
       }
       clicksend_verification_limits: {
         Args: Record<PropertyKey, never>

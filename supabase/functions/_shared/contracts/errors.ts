@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   // The receipt webhook
   invalid_token: "The webhook URL's token is unknown.",
   invalid_receipt: "A pushed receipt is missing a field or has a wrong one.",
+  invalid_reply: "A pushed reply is missing a field, has a wrong one, or is in no known format.",
+  webhook_not_found: "The agent has no webhook to change.",
   // Ours
   provider_unavailable: "The ClickSend integration is not enabled.",
   vault_error: "The API key could not be stored or removed.",

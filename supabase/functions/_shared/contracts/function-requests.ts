@@ -93,6 +93,11 @@ export const apiBodySchema = z.discriminatedUnion("action", [
     action: z.literal("cancel_scheduled"),
     params: z.strictObject({ message_id: z.string().min(1).max(64) }),
   }),
+  z.strictObject({
+    connection_id: z.uuid(),
+    action: z.literal("poll_replies"),
+    params: z.strictObject({}).default({}),
+  }),
 ]);
 export type ApiBody = z.infer<typeof apiBodySchema>;
 export type DashboardAction = ApiBody["action"];
@@ -103,3 +108,17 @@ export type DashboardParams<A extends DashboardAction> = Extract<
   DashboardRequest,
   { action: A }
 >["params"];
+
+// ---------------------------------------------------------------------------------------------
+// agent-webhooks: an agent's reply webhook, for the agent's owner
+// ---------------------------------------------------------------------------------------------
+export const agentWebhookBodySchema = z.discriminatedUnion("action", [
+  z.strictObject({
+    action: z.literal("set"),
+    agent_id: z.uuid(),
+    url: z.string().trim().min(10).max(2000),
+  }),
+  z.strictObject({ action: z.literal("rotate_secret"), agent_id: z.uuid() }),
+  z.strictObject({ action: z.literal("remove"), agent_id: z.uuid() }),
+]);
+export type AgentWebhookBody = z.infer<typeof agentWebhookBodySchema>;

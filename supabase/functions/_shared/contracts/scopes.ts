@@ -2,7 +2,7 @@
 // Equal to service_providers.scopes_supported for clicksend_sms (a test proves it).
 import { z } from "zod";
 
-export const SCOPES = ["sms", "mms", "balance", "history", "delivery_receipts"] as const;
+export const SCOPES = ["sms", "mms", "balance", "history", "delivery_receipts", "inbound"] as const;
 
 export const scopeSchema = z.enum(SCOPES);
 export type Scope = z.infer<typeof scopeSchema>;
@@ -13,4 +13,5 @@ export const SCOPE_LABELS: Record<Scope, string> = {
   balance: "Check balance",
   history: "Read message history",
   delivery_receipts: "Read delivery receipts",
+  inbound: "Read replies",
 };

@@ -1,0 +1,339 @@
+// Agent webhooks: where an agent is woken when something happens for it (a reply now; approvals
+// and opt-outs later). Each event is POSTed as JSON, signed with the agent's secret (kept in
+// Vault, shown to the owner once), retried on a schedule, and every attempt is recorded for the
+// owner to see. The URL must be https to a public address: a webhook must never reach into the
+// network the backend runs in (checked when it is set and again before every attempt, since DNS
+// can change in between).
+import { z } from "zod";
+import type { AgentWebhookBody } from "./contracts/function-requests.ts";
+import type { FunctionEnv } from "./env.ts";
+import { isSandbox } from "./env.ts";
+import { ApiError } from "./http.ts";
+import { UNTRUSTED_REPLY_WARNING, type StoredReply } from "./inbound.ts";
+import type { Db } from "./supabase.ts";
+
+export const SIGNATURE_HEADER = "ClickSend-Agents-Signature";
+/** When each attempt starts, from the moment the event happened: about 0, 2, 10, 30 and 60 s. */
+export const ATTEMPT_DELAYS_MS = [0, 2000, 10_000, 30_000, 60_000] as const;
+const ATTEMPT_TIMEOUT_MS = 10_000;
+
+export type EventType = "reply" | "approval_decided" | "opt_out" | "opt_in";
+
+export interface AgentEvent {
+  type: EventType;
+  id: string;
+  agent_id: string;
+  created_at: string;
+  data: Record<string, unknown>;
+}
+
+/** Looks a host name up (A and AAAA); the functions pass Deno.resolveDns. */
+export type Resolver = (host: string) => Promise<string[]>;
+
+function ipv4Parts(address: string): number[] | null {
+  const parts = address.split(".");
+  if (parts.length !== 4) return null;
+  const numbers = parts.map((part) => (/^\d{1,3}$/.test(part) ? Number(part) : NaN));
+  return numbers.every((n) => n >= 0 && n <= 255) ? numbers : null;
+}
+
+/** True for addresses a webhook must not reach: private, loopback, link-local and the like. */
+export function isNonPublicAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, "").toLowerCase();
+  const v4 = ipv4Parts(bare);
+  if (v4) {
+    const [a = 0, b = 0] = v4;
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 192 && b === 0 && v4[2] === 0) ||
+      (a === 198 && (b === 18 || b === 19)) ||
+      a >= 224
+    );
+  }
+  if (!bare.includes(":")) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
+  if (mapped?.[1] !== undefined) return isNonPublicAddress(mapped[1]);
+  return (
+    bare === "::" ||
+    bare === "::1" ||
+    /^f[cd][0-9a-f]{0,2}:/.test(bare) ||
+    /^fe[89ab][0-9a-f]?:/.test(bare) ||
+    /^ff[0-9a-f]{0,2}:/.test(bare) ||
+    bare.startsWith("::ffff:")
+  );
+}
+
+/**
+ * Why a webhook URL may not be used, or null. https only, to a host that resolves to public
+ * addresses only; while the backend talks to the local ClickSend sandbox, http://127.0.0.1 is
+ * allowed too, so the local stack and its tests can receive events.
+ */
+export async function webhookUrlProblem(
+  env: FunctionEnv,
+  raw: string,
+  resolve: Resolver,
+): Promise<string | null> {
+  if (!URL.canParse(raw)) return "url: not a URL";
+  const url = new URL(raw);
+  if (url.username !== "" || url.password !== "") return "url: must not contain a user or password";
+  if (isSandbox(env) && url.protocol === "http:" && url.hostname === "127.0.0.1") return null;
+  if (url.protocol !== "https:") return "url: must start with https://";
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (ipv4Parts(host) !== null || host.includes(":")) {
+    return isNonPublicAddress(host) ? "url: must not point to a private or local address" : null;
+  }
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local"))
+    return "url: must not point to a private or local address";
+  let addresses: string[];
+  try {
+    addresses = await resolve(host);
+  } catch {
+    addresses = [];
+  }
+  if (addresses.length === 0) return `url: ${host} could not be resolved`;
+  if (addresses.some(isNonPublicAddress))
+    return "url: must not point to a private or local address";
+  return null;
+}
+
+function hex(bytes: ArrayBuffer): string {
+  return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The signature header's value: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>. */
+export async function signatureHeader(
+  secret: string,
+  unixSeconds: number,
+  body: string,
+): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    key,
+    new TextEncoder().encode(`${String(unixSeconds)}.${body}`),
+  );
+  return `t=${String(unixSeconds)},v1=${hex(mac)}`;
+}
+
+const targetSchema = z.array(z.object({ user_id: z.uuid(), url: z.string(), secret: z.string() }));
+
+export interface DeliveryOptions {
+  resolve: Resolver;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  delaysMs?: readonly number[];
+}
+
+/**
+ * Delivers one event to its agent's webhook, if the agent has one: attempts at about 0, 2, 10,
+ * 30 and 60 s until one is answered 2xx, each recorded in agent_webhook_deliveries. Never
+ * throws: a failed delivery is visible on the agent's page, and the reply stays stored.
+ */
+export async function deliverEvent(
+  env: FunctionEnv,
+  service: Db,
+  event: AgentEvent,
+  options: DeliveryOptions,
+): Promise<{ attempts: number; delivered: boolean }> {
+  const doFetch = options.fetch ?? fetch;
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const delays = options.delaysMs ?? ATTEMPT_DELAYS_MS;
+  const { data, error } = await service.rpc("agent_webhook_target", {
+    p_agent_id: event.agent_id,
+  });
+  const target = error ? undefined : targetSchema.catch([]).parse(data)[0];
+  if (target === undefined) return { attempts: 0, delivered: false };
+  const body = JSON.stringify(event);
+  const started = Date.now();
+  let attempts = 0;
+  for (const [index, delay] of delays.entries()) {
+    const wait = started + delay - Date.now();
+    if (wait > 0) await sleep(wait);
+    attempts = index + 1;
+    let statusCode: number | null = null;
+    let problem: string | null = await webhookUrlProblem(env, target.url, options.resolve);
+    if (problem === null) {
+      try {
+        const response = await doFetch(target.url, {
+          method: "POST",
+          redirect: "manual",
+          headers: {
+            "content-type": "application/json",
+            "user-agent": "clicksend-agents-webhooks/1",
+            [SIGNATURE_HEADER]: await signatureHeader(
+              target.secret,
+              Math.floor(Date.now() / 1000),
+              body,
+            ),
+          },
+          body,
+          signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+        });
+        await response.body?.cancel();
+        statusCode = response.status;
+        if (response.status < 200 || response.status > 299)
+          problem = `answered HTTP ${String(response.status)}`;
+      } catch (failure) {
+        problem =
+          failure instanceof Error && failure.name === "TimeoutError"
+            ? `no answer within ${String(ATTEMPT_TIMEOUT_MS / 1000)} s`
+            : "could not connect";
+      }
+    }
+    await service.from("agent_webhook_deliveries").insert({
+      user_id: target.user_id,
+      agent_id: event.agent_id,
+      event_id: event.id,
+      event_type: event.type,
+      attempt: attempts,
+      url: target.url.slice(0, 2000),
+      status_code: statusCode,
+      error: problem,
+      succeeded: problem === null,
+    });
+    if (problem === null) return { attempts, delivered: true };
+  }
+  return { attempts, delivered: false };
+}
+
+/** Runs work after the response is sent: EdgeRuntime.waitUntil on Supabase, a floating task locally. */
+export function inBackground(task: Promise<unknown>): void {
+  const runtime = (globalThis as { EdgeRuntime?: { waitUntil?: (p: Promise<unknown>) => void } })
+    .EdgeRuntime;
+  const guarded = task.catch(() => undefined);
+  if (typeof runtime?.waitUntil === "function") runtime.waitUntil(guarded);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: the agent-webhooks function
+// ---------------------------------------------------------------------------------------------
+export const agentWebhookViewSchema = z.object({
+  agent_id: z.uuid(),
+  url: z.string(),
+  secret_hint: z.string(),
+  secret_rotated_at: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type AgentWebhookView = z.infer<typeof agentWebhookViewSchema>;
+
+const setOutcomeSchema = z.discriminatedUnion("outcome", [
+  z.object({ outcome: z.literal("agent_not_found") }),
+  z.object({ outcome: z.literal("webhook_not_found") }),
+  z.object({
+    outcome: z.literal("ok"),
+    secret: z.string().nullable(),
+    webhook: agentWebhookViewSchema,
+  }),
+]);
+
+/** Sets, rotates or removes an agent's webhook for its owner. */
+export async function changeAgentWebhook(
+  env: FunctionEnv,
+  service: Db,
+  userId: string,
+  body: AgentWebhookBody,
+  resolve: Resolver,
+): Promise<{ webhook: AgentWebhookView; secret: string | null } | { removed: boolean }> {
+  if (body.action === "remove") {
+    const { data, error } = await service
+      .from("agent_webhooks")
+      .delete()
+      .eq("agent_id", body.agent_id)
+      .eq("user_id", userId)
+      .select("agent_id");
+    if (error) throw new ApiError(500, "database_error", "Could not remove the webhook.", true);
+    return { removed: data.length > 0 };
+  }
+  if (body.action === "set") {
+    const problem = await webhookUrlProblem(env, body.url, resolve);
+    if (problem !== null) throw new ApiError(400, "invalid_request", problem);
+  }
+  const { data, error } = await service.rpc("agent_webhook_set", {
+    p_user_id: userId,
+    p_agent_id: body.agent_id,
+    ...(body.action === "set" ? { p_url: body.url } : {}),
+    p_rotate: body.action === "rotate_secret",
+  });
+  if (error) throw new ApiError(500, "database_error", "Could not save the webhook.", true);
+  const outcome = setOutcomeSchema.parse(data);
+  if (outcome.outcome === "agent_not_found")
+    throw new ApiError(404, "agent_not_found", "No such agent in your account.");
+  if (outcome.outcome === "webhook_not_found")
+    throw new ApiError(404, "webhook_not_found", "This agent has no webhook; set its URL first.");
+  return { webhook: outcome.webhook, secret: outcome.secret };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waking agents
+// ---------------------------------------------------------------------------------------------
+interface DenoDns {
+  resolveDns: (host: string, type: "A" | "AAAA") => Promise<string[]>;
+}
+
+/** The system's DNS (Deno's, in the functions); no answer where there is none. */
+export const systemResolver: Resolver = async (host) => {
+  const deno = (globalThis as { Deno?: DenoDns }).Deno;
+  if (deno === undefined) return [];
+  const [v4, v6] = await Promise.all([
+    deno.resolveDns(host, "A").catch(() => []),
+    deno.resolveDns(host, "AAAA").catch(() => []),
+  ]);
+  return [...v4, ...v6];
+};
+
+/** A reply as its agent's webhook receives it. */
+export function replyEvent(reply: StoredReply, connectionId: string): AgentEvent | null {
+  if (reply.agent_id === null) return null;
+  return {
+    type: "reply",
+    id: crypto.randomUUID(),
+    agent_id: reply.agent_id,
+    created_at: new Date().toISOString(),
+    data: {
+      untrusted_content_warning: UNTRUSTED_REPLY_WARNING,
+      reply_id: reply.id,
+      message_id: reply.clicksend_message_id,
+      connection_id: connectionId,
+      from: reply.from_number,
+      to: reply.to_number,
+      body: reply.body,
+      received_at: new Date(reply.received_at).toISOString(),
+      original_message_id: reply.original_message_id,
+    },
+  };
+}
+
+/**
+ * Starts delivering each stored reply to its agent's webhook, after the caller has answered
+ * (EdgeRuntime.waitUntil on Supabase; locally the function's process keeps running it).
+ */
+export function wakeAgents(
+  env: FunctionEnv,
+  service: Db,
+  stored: StoredReply[],
+  connectionId: string,
+  options: Partial<DeliveryOptions> = {},
+): Promise<unknown> {
+  const deliveries = stored.flatMap((reply) => {
+    const event = replyEvent(reply, connectionId);
+    if (event === null) return [];
+    return [deliverEvent(env, service, event, { resolve: systemResolver, ...options })];
+  });
+  const all = Promise.all(deliveries);
+  inBackground(all);
+  return all;
+}
