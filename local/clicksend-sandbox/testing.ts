@@ -1,4 +1,6 @@
-// Test helpers: a typed fetch client for the sandbox. Not a test file itself.
+// Test helpers: a typed fetch client for the sandbox and a push receiver. Not a test file itself.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 import type { Envelope } from "./envelope.ts";
 import { SANDBOX_API_KEY, SANDBOX_USERNAME, type Sandbox } from "./server.ts";
@@ -133,3 +135,59 @@ export const anyString: unknown = expect.any(String);
 export const matching = (pattern: RegExp): unknown => expect.stringMatching(pattern);
 
 export const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+
+/** One request a Recorder received. */
+interface RecordedRequest {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  query: URLSearchParams;
+  contentType: string;
+  body: string;
+}
+
+/** A push receiver that records every request and answers 200, or `answers` in turn first. */
+export interface Recorder {
+  /** http://127.0.0.1:<port>/hooks?token=s3cret: a URL with a secret token, as advised. */
+  url: string;
+  requests: RecordedRequest[];
+  answers: number[];
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export async function startRecorder(): Promise<Recorder> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const url = req.url ?? "/";
+      recorder.requests.push({
+        method: req.method ?? "",
+        url,
+        query: new URL(url, "http://receiver").searchParams,
+        contentType: req.headers["content-type"] ?? "",
+        body: Buffer.concat(chunks).toString("utf8"),
+      });
+      res.writeHead(recorder.answers.shift() ?? 200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const recorder: Recorder = {
+    url: `http://127.0.0.1:${String(port)}/hooks?token=s3cret`,
+    requests: [],
+    answers: [],
+    clear: () => {
+      recorder.requests = [];
+      recorder.answers = [];
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+  return recorder;
+}

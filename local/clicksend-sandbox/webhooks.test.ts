@@ -15,6 +15,7 @@ import {
   messagesOf,
   obj,
   rowsOf,
+  startRecorder,
   str,
   type JsonObject,
 } from "./testing.ts";
@@ -416,6 +417,77 @@ describe("the push dispatcher", () => {
     ]);
     expect(retryDelayMs(20, options, () => 1)).toBe(10_000);
     expect(retryDelayMs(20, options, () => 0)).toBe(5000);
+  });
+});
+
+describe("push formats", () => {
+  const quiet = (): void => {
+    /* quiet */
+  };
+
+  it("sends a form POST, a GET with the fields after the URL's own query, or a JSON POST", async () => {
+    const recorder = await startRecorder();
+    const pushes = new WebhookDispatcher({}, quiet);
+    try {
+      const fields: [string, string][] = [
+        ["a", "1 2"],
+        ["b", "+61411111111"],
+        ["b", "&"],
+      ];
+      pushes.push(recorder.url, fields, "alice");
+      await pushes.idle();
+      pushes.push(recorder.url, { format: "query", fields }, "alice", "inbound");
+      await pushes.idle();
+      pushes.push(recorder.url, { format: "json", value: { a: "x", n: 7 } }, "alice", "inbound");
+      await pushes.idle();
+      pushes.push(recorder.url, { format: "form", fields }, "alice", "inbound");
+      await pushes.idle();
+
+      const [form, query, json, explicit] = recorder.requests;
+      expect(form).toMatchObject({
+        method: "POST",
+        url: "/hooks?token=s3cret",
+        contentType: "application/x-www-form-urlencoded",
+        body: "a=1+2&b=%2B61411111111&b=%26",
+      });
+      expect(query).toMatchObject({
+        method: "GET",
+        url: "/hooks?token=s3cret&a=1+2&b=%2B61411111111&b=%26",
+        contentType: "",
+        body: "",
+      });
+      expect(json).toMatchObject({
+        method: "POST",
+        url: "/hooks?token=s3cret",
+        contentType: "application/json",
+        body: '{"a":"x","n":7}',
+      });
+      expect(explicit).toEqual({ ...form, query: explicit?.query });
+    } finally {
+      pushes.clear();
+      await recorder.close();
+    }
+  });
+
+  it("counts receipt and inbound pushes apart, and together in stats", async () => {
+    const recorder = await startRecorder();
+    const pushes = new WebhookDispatcher({ maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 5 }, quiet);
+    try {
+      recorder.answers = [503]; // the receipt's first attempt
+      pushes.push(recorder.url, [["n", "1"]], "alice");
+      await pushes.idle();
+      pushes.push(recorder.url, { format: "json", value: { n: 2 } }, "alice", "inbound");
+      pushes.push(recorder.url, { format: "query", fields: [["n", "3"]] }, "alice", "inbound");
+      pushes.push("not a url", { format: "json", value: {} }, "alice", "inbound");
+      await pushes.idle();
+      const { receipt, inbound } = pushes.statsByKind;
+      expect(receipt).toMatchObject({ attempts: 2, delivered: 1, failed: 0, pending: 0 });
+      expect(inbound).toMatchObject({ attempts: 2, delivered: 2, failed: 1, pending: 0 });
+      expect(pushes.stats).toMatchObject({ attempts: 4, delivered: 3, failed: 1, pending: 0 });
+    } finally {
+      pushes.clear();
+      await recorder.close();
+    }
   });
 });
 

@@ -1,5 +1,7 @@
-// Pushes to receipt rules with action URL: form-encoded POSTs, retried on anything but HTTP 200
-// or on a network error/timeout. Shaped like a real push service rather than a fire hose:
+// Pushes to rules with action URL, retried on anything but HTTP 200 or on a network
+// error/timeout. Receipts are always form-encoded POSTs; inbound messages follow their rule's
+// webhook_type: a form POST, a GET with the same fields as its query, or a POST of a flat JSON
+// object. Shaped like a real push service rather than a fire hose:
 // - a few requests in flight per destination (URL origin), the rest queued, so a bulk send's
 //   thousands of receipts trickle into the receiver instead of all arriving at once;
 // - one queue per ClickSend account per destination, served round-robin, so one account's
@@ -62,11 +64,79 @@ export function retryDelayMs(
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-interface Job {
+/** What a push is about; the dispatcher keeps its counters per kind too. */
+export type PushKind = "receipt" | "inbound";
+const PUSH_KINDS: readonly PushKind[] = ["receipt", "inbound"];
+
+type Fields = readonly [string, string][];
+
+/**
+ * What a push sends. A bare list of fields is a form POST (what receipts always are); "query" is
+ * a GET with the fields appended to the URL's own query (which keeps its secret token); "json"
+ * a POST of a flat JSON object.
+ */
+export type PushPayload =
+  | Fields
+  | { format: "form"; fields: Fields }
+  | { format: "query"; fields: Fields }
+  | { format: "json"; value: Readonly<Record<string, string | number>> };
+
+/** One push's HTTP request: method, URL (query included) and, for POSTs, content type and body. */
+interface PushRequest {
+  method: "GET" | "POST";
   url: string;
+  contentType: string | null;
+  body: string | null;
+}
+
+const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+
+/** The request for a payload; throws a TypeError for a URL that does not parse. */
+function pushRequest(url: string, payload: PushPayload): PushRequest {
+  const target = new URL(url);
+  if (!("format" in payload) || payload.format === "form") {
+    const fields = "format" in payload ? payload.fields : payload;
+    const body = new URLSearchParams(fields).toString();
+    return { method: "POST", url, contentType: FORM_CONTENT_TYPE, body };
+  }
+  if (payload.format === "json") {
+    return {
+      method: "POST",
+      url,
+      contentType: "application/json",
+      body: JSON.stringify(payload.value),
+    };
+  }
+  const query = new URLSearchParams(payload.fields);
+  const own = target.search.replace(/^\?/, "");
+  target.search = own === "" ? query.toString() : `${own}&${query.toString()}`;
+  return { method: "GET", url: target.href, contentType: null, body: null };
+}
+
+/** One kind's counts; waiting_retry is counted from the waiting jobs. */
+interface Tally {
+  queued: number;
+  inFlight: number;
+  attempts: number;
+  delivered: number;
+  failed: number;
+  dropped: number;
+}
+
+const emptyTally = (): Tally => ({
+  queued: 0,
+  inFlight: 0,
+  attempts: 0,
+  delivered: 0,
+  failed: 0,
+  dropped: 0,
+});
+
+interface Job {
+  request: PushRequest;
+  kind: PushKind;
   origin: string;
   account: string;
-  body: URLSearchParams;
   /** Attempts made so far. */
   attempts: number;
   /** Set by clear(): an attempt still running must not touch the counters when it ends. */
@@ -84,9 +154,7 @@ export class WebhookDispatcher {
   private readonly options: WebhookOptions;
   private destinations = new Map<string, Destination>();
   private waiting = new Map<Job, NodeJS.Timeout>();
-  private queuedCount = 0;
-  private inFlightCount = 0;
-  private counters = { attempts: 0, delivered: 0, failed: 0, dropped: 0 };
+  private tallies: Record<PushKind, Tally> = { receipt: emptyTally(), inbound: emptyTally() };
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -99,33 +167,35 @@ export class WebhookDispatcher {
     this.options.maxAttempts = Math.max(1, Math.floor(this.options.maxAttempts));
   }
 
+  /** Every push, whatever its kind. */
   get stats(): WebhookStats {
-    const pending = this.queuedCount + this.inFlightCount + this.waiting.size;
-    return {
-      queued: this.queuedCount,
-      in_flight: this.inFlightCount,
-      waiting_retry: this.waiting.size,
-      ...this.counters,
-      pending,
-    };
+    return this.statsOf(PUSH_KINDS);
   }
 
-  /** Queues a push for `account` (ClickSend username); delivers in the background, never throws. */
-  push(url: string, form: [string, string][], account: string): void {
-    let origin: string;
+  /** The same counts for receipt pushes and for inbound pushes apart. */
+  get statsByKind(): Record<PushKind, WebhookStats> {
+    return { receipt: this.statsOf(["receipt"]), inbound: this.statsOf(["inbound"]) };
+  }
+
+  /**
+   * Queues a push for `account` (ClickSend username); delivers in the background, never throws.
+   * A bare list of fields is a form POST; see PushPayload for GET and JSON pushes.
+   */
+  push(url: string, payload: PushPayload, account: string, kind: PushKind = "receipt"): void {
+    let request: PushRequest;
     try {
-      origin = new URL(url).origin;
+      request = pushRequest(url, payload);
     } catch {
       // Rules only accept http(s) URLs, so this is a sandbox bug rather than a receiver's fault.
       this.log(`webhook: not a URL, dropped: ${url}`);
-      this.counters.failed += 1;
+      this.tallies[kind].failed += 1;
       return;
     }
     const job: Job = {
-      url,
-      origin,
+      request,
+      kind,
+      origin: new URL(request.url).origin,
       account,
-      body: new URLSearchParams(form),
       attempts: 0,
       dropped: false,
     };
@@ -134,30 +204,33 @@ export class WebhookDispatcher {
 
   /** Aborts every attempt in flight and drops queued and waiting pushes; counters stay. */
   clear(): void {
+    const drop = (job: Job): void => {
+      job.dropped = true;
+      this.tallies[job.kind].dropped += 1;
+    };
     for (const destination of this.destinations.values()) {
-      for (const queue of destination.queues.values()) {
-        for (const job of queue) job.dropped = true;
-      }
+      for (const queue of destination.queues.values()) queue.forEach(drop);
       for (const [controller, job] of destination.inFlight) {
-        job.dropped = true;
+        drop(job);
         controller.abort();
       }
     }
     for (const [job, timer] of this.waiting) {
       clearTimeout(timer);
-      job.dropped = true;
+      drop(job);
     }
-    this.counters.dropped += this.queuedCount + this.inFlightCount + this.waiting.size;
     this.destinations = new Map();
     this.waiting = new Map();
-    this.queuedCount = 0;
-    this.inFlightCount = 0;
+    for (const tally of Object.values(this.tallies)) {
+      tally.queued = 0;
+      tally.inFlight = 0;
+    }
     this.settleIdle();
   }
 
   /** Back to zero counters (sandbox reset); call clear() first. */
   resetCounters(): void {
-    this.counters = { attempts: 0, delivered: 0, failed: 0, dropped: 0 };
+    this.tallies = { receipt: emptyTally(), inbound: emptyTally() };
   }
 
   /** Resolves once nothing is queued, in flight or waiting for a retry. */
@@ -166,6 +239,24 @@ export class WebhookDispatcher {
     return new Promise((resolve) => {
       this.idleWaiters.push(resolve);
     });
+  }
+
+  private statsOf(kinds: readonly PushKind[]): WebhookStats {
+    const sum = (pick: (tally: Tally) => number): number =>
+      kinds.reduce((total, kind) => total + pick(this.tallies[kind]), 0);
+    const waiting = [...this.waiting.keys()].filter((job) => kinds.includes(job.kind)).length;
+    const queued = sum((tally) => tally.queued);
+    const inFlight = sum((tally) => tally.inFlight);
+    return {
+      queued,
+      in_flight: inFlight,
+      waiting_retry: waiting,
+      attempts: sum((tally) => tally.attempts),
+      delivered: sum((tally) => tally.delivered),
+      failed: sum((tally) => tally.failed),
+      dropped: sum((tally) => tally.dropped),
+      pending: queued + inFlight + waiting,
+    };
   }
 
   private enqueue(job: Job, front: boolean): void {
@@ -179,7 +270,7 @@ export class WebhookDispatcher {
     // A retry has already had its turn and waited its backoff: it goes first in its account.
     else if (front) queue.unshift(job);
     else queue.push(job);
-    this.queuedCount += 1;
+    this.tallies[job.kind].queued += 1;
     this.pump(job.origin, destination);
   }
 
@@ -194,7 +285,7 @@ export class WebhookDispatcher {
       destination.queues.delete(account);
       if (queue.length > 0) destination.queues.set(account, queue);
       if (!job) continue;
-      this.queuedCount -= 1;
+      this.tallies[job.kind].queued -= 1;
       this.attempt(job, destination);
     }
     if (destination.inFlight.size === 0 && destination.queues.size === 0) {
@@ -204,17 +295,18 @@ export class WebhookDispatcher {
 
   private attempt(job: Job, destination: Destination): void {
     const controller = new AbortController();
+    const tally = this.tallies[job.kind];
     destination.inFlight.set(controller, job);
-    this.inFlightCount += 1;
+    tally.inFlight += 1;
     job.attempts += 1;
-    this.counters.attempts += 1;
+    tally.attempts += 1;
     void this.send(job, controller).then((ok) => {
       if (job.dropped) return; // clear() already took it out of every count
       destination.inFlight.delete(controller);
-      this.inFlightCount -= 1;
-      if (ok) this.counters.delivered += 1;
+      tally.inFlight -= 1;
+      if (ok) tally.delivered += 1;
       else if (job.attempts >= this.options.maxAttempts) {
-        this.counters.failed += 1;
+        tally.failed += 1;
         this.log(`webhook: gave up after ${String(job.attempts)} attempts`);
       } else this.waitForRetry(job);
       this.pump(job.origin, destination);
@@ -222,13 +314,14 @@ export class WebhookDispatcher {
     });
   }
 
-  /** One POST; true when answered 200. The timeout starts here, when the request goes out. */
+  /** One request; true when answered 200. The timeout starts here, when the request goes out. */
   private async send(job: Job, controller: AbortController): Promise<boolean> {
+    const { request } = job;
     try {
-      const response = await fetch(job.url, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: job.body,
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.contentType === null ? {} : { "content-type": request.contentType },
+        body: request.body,
         signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.options.timeoutMs)]),
       });
       await response.arrayBuffer();
