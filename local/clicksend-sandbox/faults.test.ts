@@ -142,6 +142,8 @@ describe("state and reset", () => {
       requests: 2,
       requests_by_endpoint: { "POST /sms/send": 1, "POST /mms/send": 1 },
       unread_receipts: 1,
+      inbound_received: 0,
+      unread_inbound: 0,
     });
     expect(Object.keys(obj(state.accounts)).sort()).toEqual([
       "banned",

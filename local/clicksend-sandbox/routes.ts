@@ -1,7 +1,18 @@
 // The /v3 endpoints the sandbox implements.
 import type { SandboxContext } from "./context.ts";
 import { accountView } from "./accounts.ts";
-import { createRule, deleteRule, getRule, listRules, updateRule } from "./automations.ts";
+import {
+  createInboundRule,
+  createReceiptRule,
+  deleteInboundRule,
+  deleteReceiptRule,
+  getInboundRule,
+  getReceiptRule,
+  listInboundRules,
+  listReceiptRules,
+  updateInboundRule,
+  updateReceiptRule,
+} from "./automations.ts";
 import { ok } from "./envelope.ts";
 import { mmsHistory, smsHistory } from "./history.ts";
 import { priceMms, sendMms } from "./mms.ts";
@@ -28,9 +39,14 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", pattern: "/mms/price", handler: priceMms },
   { method: "GET", pattern: "/mms/history", handler: mmsHistory },
   { method: "POST", pattern: "/uploads", handler: upload },
-  { method: "GET", pattern: "/automations/sms/receipts", handler: listRules },
-  { method: "POST", pattern: "/automations/sms/receipts", handler: createRule },
-  { method: "GET", pattern: "/automations/sms/receipts/:id", handler: getRule },
-  { method: "PUT", pattern: "/automations/sms/receipts/:id", handler: updateRule },
-  { method: "DELETE", pattern: "/automations/sms/receipts/:id", handler: deleteRule },
+  { method: "GET", pattern: "/automations/sms/receipts", handler: listReceiptRules },
+  { method: "POST", pattern: "/automations/sms/receipts", handler: createReceiptRule },
+  { method: "GET", pattern: "/automations/sms/receipts/:id", handler: getReceiptRule },
+  { method: "PUT", pattern: "/automations/sms/receipts/:id", handler: updateReceiptRule },
+  { method: "DELETE", pattern: "/automations/sms/receipts/:id", handler: deleteReceiptRule },
+  { method: "GET", pattern: "/automations/sms/inbound", handler: listInboundRules },
+  { method: "POST", pattern: "/automations/sms/inbound", handler: createInboundRule },
+  { method: "GET", pattern: "/automations/sms/inbound/:id", handler: getInboundRule },
+  { method: "PUT", pattern: "/automations/sms/inbound/:id", handler: updateInboundRule },
+  { method: "DELETE", pattern: "/automations/sms/inbound/:id", handler: deleteInboundRule },
 ];

@@ -72,6 +72,69 @@ export interface ReceiptRule {
   enabled: 0 | 1;
 }
 
+export const INBOUND_RULE_ACTIONS = [
+  "AUTO_REPLY",
+  "EMAIL_USER",
+  "EMAIL_FIXED",
+  "URL",
+  "SMS",
+  "POLL",
+  "GROUP_SMS",
+  "MOVE_CONTACT",
+  "CREATE_CONTACT",
+  "CREATE_CONTACT_PLUS_EMAIL",
+  "CREATE_CONTACT_PLUS_NAME_EMAIL",
+  "CREATE_CONTACT_PLUS_NAME",
+  "SMPP",
+  "NONE",
+] as const;
+
+export type InboundRuleAction = (typeof INBOUND_RULE_ACTIONS)[number];
+
+/** How a URL rule pushes: form POST, GET with the same keys as a query, or a JSON POST. */
+export type WebhookType = "post" | "get" | "json";
+
+export interface InboundRule {
+  id: number;
+  username: string;
+  /** "*" for every number, else the number as given. */
+  dedicatedNumber: string;
+  ruleName: string;
+  /** 0 any message, 1 starts with, 2 contains, 3 does not contain (the search term). */
+  messageSearchType: 0 | 1 | 2 | 3;
+  messageSearchTerm: string | null;
+  action: InboundRuleAction;
+  actionAddress: string;
+  enabled: 0 | 1;
+  webhookType: WebhookType;
+  /** Auto-reply text (not sent by the sandbox). */
+  body: string | null;
+}
+
+/** A reply or another message received on one of the account's numbers. */
+export interface StoredInbound {
+  username: string;
+  /** The inbound message's own id. */
+  messageId: string;
+  /** Unix seconds it arrived. */
+  timestamp: number;
+  /** The handset that sent it. */
+  from: string;
+  /** The account's number it was sent to. */
+  to: string;
+  body: string;
+  /** The outbound message it answers; "" for an unsolicited message. */
+  originalMessageId: string;
+  originalBody: string;
+  customString: string;
+  userId: number;
+  subaccountId: number;
+  /** Rows queued for GET /sms/inbound: one per enabled matching POLL rule (0 = not polled). */
+  pollCopies: number;
+  read: boolean;
+  seq: number;
+}
+
 export interface Upload {
   id: number;
   username: string;
@@ -89,10 +152,13 @@ export interface SandboxState {
   messages: StoredMessage[];
   receipts: StoredReceipt[];
   receiptRules: ReceiptRule[];
+  inbound: StoredInbound[];
+  inboundRules: InboundRule[];
   /** By file name, as served under /uploads/. */
   uploads: Map<string, Upload>;
   faults: Fault[];
   nextSeq: number;
+  /** Receipt and inbound rules share one sequence of ids. */
   nextRuleId: number;
   nextUploadId: number;
 }
@@ -103,6 +169,8 @@ export function createState(): SandboxState {
     messages: [],
     receipts: [],
     receiptRules: [],
+    inbound: [],
+    inboundRules: [],
     uploads: new Map(),
     faults: [],
     nextSeq: 1,
@@ -118,6 +186,8 @@ export function resetState(state: SandboxState): void {
   state.messages.length = 0;
   state.receipts.length = 0;
   state.receiptRules.length = 0;
+  state.inbound.length = 0;
+  state.inboundRules.length = 0;
   state.uploads.clear();
   state.faults.length = 0;
   state.nextSeq = 1;
@@ -151,6 +221,7 @@ export function nextSeq(state: SandboxState): number {
 /** GET /_sandbox/state: counters per account, for tests that prove what was (not) sent. */
 export function stateSummary(state: SandboxState): Record<string, unknown> {
   const accounts: Record<string, unknown> = {};
+  const { inbound } = state;
   for (const account of state.accounts.values()) {
     accounts[account.username] = {
       balance: formatBalance(account.balanceMicros),
@@ -161,6 +232,10 @@ export function stateSummary(state: SandboxState): Record<string, unknown> {
       unread_receipts: state.receipts.filter(
         (receipt) => receipt.username === account.username && receipt.polled && !receipt.read,
       ).length,
+      inbound_received: inbound.filter((message) => message.username === account.username).length,
+      unread_inbound: inbound
+        .filter((message) => message.username === account.username && !message.read)
+        .reduce((total, message) => total + message.pollCopies, 0),
     };
   }
   return { accounts, faults: state.faults.map((fault) => ({ ...fault })) };
