@@ -5,6 +5,7 @@ import { z } from "zod";
 import { formatBalance } from "./accounts.ts";
 import type { SandboxContext } from "./context.ts";
 import { addFault, faultSchema } from "./faults.ts";
+import { inboundRequestSchema, receiveInbound } from "./inbound.ts";
 import { rateLimitRequestSchema, type RateLimiter } from "./rate-limit.ts";
 import { addAccount, stateSummary } from "./state.ts";
 
@@ -118,6 +119,7 @@ export async function handleControl(
           ...stateSummary(ctx.state),
           rate_limit: rateLimiter.config,
           webhooks: ctx.webhooks.stats,
+          webhooks_by_kind: ctx.webhooks.statsByKind,
           pending_events: ctx.scheduler.pending,
         },
       };
@@ -137,6 +139,11 @@ export async function handleControl(
     case "DELETE /_sandbox/faults":
       ctx.state.faults.length = 0;
       return { status: 200, body: { faults: [] } };
+    case "POST /_sandbox/inbound": {
+      const request = parse(inboundRequestSchema, body);
+      if (isReply(request)) return request;
+      return receiveInbound(ctx, request);
+    }
     case "POST /_sandbox/rate-limit": {
       const request = parse(rateLimitRequestSchema, body);
       if (isReply(request)) return request;

@@ -150,7 +150,8 @@ const unixTime = z.union([
     .transform((value) => Number(value)),
 ]);
 
-const markReadSchema = z.object({ date_before: unixTime.nullish() }).optional();
+/** PUT /sms/receipts-read and /sms/inbound-read: an optional body with an optional date_before. */
+export const markReadSchema = z.object({ date_before: unixTime.nullish() }).optional();
 
 /** PUT /sms/receipts-read: every unread receipt, or those strictly before date_before. */
 export function markReceiptsRead(ctx: SandboxContext, req: RouteRequest): Reply {
@@ -164,11 +165,12 @@ export function markReceiptsRead(ctx: SandboxContext, req: RouteRequest): Reply 
   return ok("Receipts have been marked as read.", null);
 }
 
-const testReceiptSchema = z.object({
-  url: z.union([z.literal("poll"), z.url({ protocol: /^https?$/ })], {
-    error: 'url must be "poll" or an http(s) URL',
-  }),
+/** Where POST /sms/receipts and POST /sms/inbound put their made-up message. */
+export const testUrl = z.union([z.literal("poll"), z.url({ protocol: /^https?$/ })], {
+  error: 'url must be "poll" or an http(s) URL',
 });
+
+const testReceiptSchema = z.object({ url: testUrl });
 
 /** POST /sms/receipts: a made-up 201 receipt pushed to `url` or queued for polling. */
 export function addTestReceipt(ctx: SandboxContext, req: RouteRequest): Reply {

@@ -15,6 +15,13 @@ import {
 } from "./automations.ts";
 import { ok } from "./envelope.ts";
 import { mmsHistory, smsHistory } from "./history.ts";
+import {
+  addTestInbound,
+  getReply,
+  listInbound,
+  markAllInboundRead,
+  markInboundRead,
+} from "./inbound.ts";
 import { priceMms, sendMms } from "./mms.ts";
 import { addTestReceipt, getReceipt, listReceipts, markReceiptsRead } from "./receipts.ts";
 import type { Route, RouteRequest } from "./router.ts";
@@ -35,6 +42,11 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", pattern: "/sms/receipts", handler: addTestReceipt },
   { method: "GET", pattern: "/sms/receipts/:id", handler: getReceipt },
   { method: "PUT", pattern: "/sms/receipts-read", handler: markReceiptsRead },
+  { method: "GET", pattern: "/sms/inbound", handler: listInbound },
+  { method: "POST", pattern: "/sms/inbound", handler: addTestInbound },
+  { method: "GET", pattern: "/sms/inbound/:id", handler: getReply },
+  { method: "PUT", pattern: "/sms/inbound-read", handler: markAllInboundRead },
+  { method: "PUT", pattern: "/sms/inbound-read/:id", handler: markInboundRead },
   { method: "POST", pattern: "/mms/send", handler: sendMms },
   { method: "POST", pattern: "/mms/price", handler: priceMms },
   { method: "GET", pattern: "/mms/history", handler: mmsHistory },
