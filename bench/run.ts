@@ -7,7 +7,7 @@
 //   BENCH_ENGINES=pglite npm run bench -- load    the HTTP suites on one engine only
 //
 // Order: db (PostgreSQL 15), then for each engine (pglite, then postgres) one full local stack
-// running calls, concurrent, discovery, load, bulk and storm, stopped before the next engine
+// running calls, concurrent, discovery, load, bulk, storm and inbound (embedded only), stopped before the next engine
 // starts (never two stacks at once), then build. Figures of the per-engine suites get the
 // engine as a key suffix (load_p50_ms_pglite, load_p50_ms_postgres).
 //
@@ -26,6 +26,7 @@ import { callsSuite } from "./calls.ts";
 import { concurrentSuite } from "./concurrent.ts";
 import { dbSuite } from "./db.ts";
 import { discoverySuite } from "./discovery.ts";
+import { inboundSuite } from "./inbound.ts";
 import { formatDescriptors, openDescriptors, watchPeak, type Descriptors } from "./fd.ts";
 import { loadSuite } from "./load.ts";
 import { formatEngineTable, formatTable, goalMet, type Figure, type Suite } from "./report.ts";
@@ -47,6 +48,7 @@ const perEngine: readonly StackSuite[] = [
   loadSuite,
   bulkSuite,
   stormSuite,
+  inboundSuite,
 ];
 const after: readonly Suite[] = [buildSuite];
 const allNames = [...before, ...perEngine, ...after].map((suite) => suite.name);
