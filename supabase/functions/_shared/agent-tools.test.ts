@@ -7,7 +7,13 @@ import { discoverTools, executeTool } from "./agent-tools.ts";
 import type { ExecuteBody } from "./contracts/function-requests.ts";
 import type { FunctionEnv } from "./env.ts";
 import { pgError, reply, type FakeBackend } from "./testing/fake-backend.ts";
-import { accountData, acceptEverySend, type FakeClickSend } from "./testing/fake-clicksend.ts";
+import { UNTRUSTED_REPLY_WARNING } from "./inbound.ts";
+import {
+  accountData,
+  acceptEverySend,
+  pageData,
+  type FakeClickSend,
+} from "./testing/fake-clicksend.ts";
 import {
   AGENT,
   CONNECTION,
@@ -153,6 +159,66 @@ describe("executeTool: reads", () => {
     clicksend.on("GET", "/account", { data: accountData() });
     backend.rpc("clicksend_finish_call", pgError(500, "XX000"));
     expect((await execute("clicksend_get_balance")).status).toBe(200);
+  });
+
+  it("answers clicksend_get_replies with the replies to this agent's messages on its connection, after a catch-up", async () => {
+    granted();
+    clicksend.on("GET", "/sms/inbound", { data: pageData([]) });
+    backend.table(
+      "GET",
+      "clicksend_inbound_messages",
+      reply([
+        {
+          clicksend_message_id: "IN-2",
+          from_number: "+61411111111",
+          body: "Yes please",
+          received_at: "2026-04-01 03:08:47+00",
+          original_message_id: "M-1",
+        },
+      ]),
+    );
+
+    const outcome = await execute("clicksend_get_replies", { from: "+61411111111", limit: 5 });
+
+    expect(outcome.body).toEqual({
+      ok: true,
+      result: {
+        untrusted_content_warning: UNTRUSTED_REPLY_WARNING,
+        replies: [
+          {
+            message_id: "IN-2",
+            from: "+61411111111",
+            body: "Yes please",
+            received_at: "2026-04-01T03:08:47.000Z",
+            original_message_id: "M-1",
+          },
+        ],
+        count: 1,
+        checked_clicksend: true,
+      },
+    });
+    expect(backend.rpcArgs("clicksend_prepare_call")).toEqual([
+      { p_requests: 1, p_user_id: USER, p_agent_id: AGENT, p_scope: "inbound" },
+    ]);
+    const [read] = backend.calls("clicksend_inbound_messages");
+    expect(read?.query.get("agent_id")).toBe(`eq.${AGENT}`);
+    expect(read?.query.get("user_oauth_connection_id")).toBe(`eq.${CONNECTION}`);
+    expect(read?.query.get("from_number")).toBe("eq.+61411111111");
+    expect(read?.query.get("limit")).toBe("5");
+    expect(clicksend.calls.map((call) => call.path)).toEqual(["/sms/inbound"]);
+    expect(audits()).toMatchObject([{ tool_name: "clicksend_get_replies", success: true }]);
+  });
+
+  it("answers the stored replies, saying ClickSend was not checked, when the catch-up poll fails", async () => {
+    granted();
+    clicksend.on("GET", "/sms/inbound", { status: 503 });
+    backend.table("GET", "clicksend_inbound_messages", reply([]));
+    const outcome = await execute("clicksend_get_replies");
+    expect(outcome.status).toBe(200);
+    expect(outcome.body).toMatchObject({
+      ok: true,
+      result: { replies: [], count: 0, checked_clicksend: false },
+    });
   });
 
   it("answers a ClickSend failure with its code and audits it", async () => {
@@ -307,11 +373,22 @@ describe("executeTool: sends", () => {
     expect(backend.rpcArgs("clicksend_prepare_call")[0]).toMatchObject({
       p_requests: 1,
       p_scope: "sms",
-      p_send: { channel: "sms", idempotency_key: "order-9", recipients: ["+61411111111"] },
+      // The text is kept with the reserved message (a conversation shows it), never audited.
+      p_send: {
+        channel: "sms",
+        idempotency_key: "order-9",
+        recipients: ["+61411111111"],
+        body: "Secret plan",
+      },
     });
     const [log] = audits();
     expect(log?.arguments_redacted).toEqual({ to: ["+61••••••111"], body: "[11 chars]" });
-    expect(JSON.stringify(backend.requests.map((r) => r.body))).not.toContain("Secret plan");
+    expect(
+      backend.requests
+        .filter((r) => r.name !== "clicksend_prepare_call")
+        .map((r) => JSON.stringify(r.body))
+        .join(""),
+    ).not.toContain("Secret plan");
   });
 
   it("answers a repeated idempotency key with the first result, audited, and sends nothing", async () => {

@@ -1,8 +1,9 @@
 // clicksend-connect's rules: the database's verification limits answer 429 before ClickSend is
 // asked; an account already connected is 409 before and after verification; the key goes to
-// Vault only; the account's receipt push is made this connection's one rule of ours (a stale
-// rule reused, more stale ones deleted, everyone else's left alone), falling back to polling;
-// rotate, rename and disconnect each touch only what they must. The caller's client (RLS) and
+// Vault only; connect, rotate and "Enable replies" record the connection's push rules (receipts,
+// replies pushed, replies kept for polling; push-rules.test.ts has how each kind is ensured),
+// with null ids where a rule could not be made; rotate, rename and disconnect each touch only
+// what they must, and disconnect removes every rule of the connection with the stored key. The caller's client (RLS) and
 // the service client are two fake backends; ClickSend is the fake's HTTP server, since the
 // module builds its clients from CLICKSEND_API_BASE.
 import { beforeEach, describe, expect, it } from "vitest";
@@ -25,6 +26,7 @@ import {
 } from "./testing/fake-backend.ts";
 import {
   accountData,
+  inboundRuleData,
   pageData,
   receiptRuleData,
   type FakeClickSend,
@@ -58,6 +60,8 @@ const connectionRow = (extra: Partial<ConnectionRow> = {}): ConnectionRow => ({
     currency: "AUD",
     receipt_rule_id: 31,
     receipts: "push",
+    inbound_rule_id: 32,
+    inbound_poll_rule_id: 33,
   },
   created_at: "2025-01-01T00:00:00Z",
   updated_at: "2025-01-01T00:00:00Z",
@@ -120,11 +124,21 @@ beforeEach(() => {
         (call.body as { action_address: string }).action_address,
       ),
     }))
-    .on("DELETE", /\/automations\/sms\/receipts\/\d+/, { data: [] });
+    .on("DELETE", /\/automations\/sms\/receipts\/\d+/, { data: [] })
+    .on("GET", "/automations/sms/inbound", { data: pageData([]) })
+    .on("POST", "/automations/sms/inbound", (call) => {
+      const body = call.body as { action: string; action_address: string };
+      return {
+        data: inboundRuleData(body.action === "URL" ? 50 : 51, body.action_address, body.action),
+      };
+    })
+    .on("DELETE", /\/automations\/sms\/inbound\/\d+/, { data: [] });
 });
 
 const webhookUrl = (token: string) =>
   `http://backend.test/functions/v1/clicksend-webhook?token=${token}`;
+const inboundUrl = (token: string) =>
+  `http://backend.test/functions/v1/clicksend-inbound?token=${token}`;
 const connectNew = (username = "new_user", extra: Record<string, string> = {}) =>
   connect(env, user.db, service.db, requester, { username, api_key: API_KEY, ...extra });
 const metadataOf = (id: string) => rows.get(id)?.connection_metadata;
@@ -307,76 +321,108 @@ describe("connect: verification with ClickSend", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe("the receipt push rule (ensureReceiptRule)", () => {
+describe("push rules on connect", () => {
   beforeEach(() => {
     rows.clear();
   });
-  const rulesCalls = () =>
-    clicksend.calls
+  /** The rule requests: the two lists (read together, in either order), then the writes in order. */
+  const ruleRequests = () => {
+    const all = clicksend.calls
       .filter((c) => c.path.startsWith("/automations"))
       .map((c) => `${c.method} ${c.path}`);
+    return { lists: all.slice(0, 2).sort(), writes: all.slice(2) };
+  };
+  const noRules = {
+    receipt_rule_id: null,
+    receipts: "poll",
+    inbound_rule_id: null,
+    inbound_poll_rule_id: null,
+  };
 
-  it("creates a rule pointing at the connection's new webhook token when the account has none of ours", async () => {
+  it("records a receipt rule, a reply push rule and a reply poll rule made with one new token", async () => {
     await connectNew();
     expect(service.rpcArgs("clicksend_issue_webhook_token")).toEqual([
       { p_connection_id: CREATED },
     ]);
-    expect(rulesCalls()).toEqual([
-      "GET /automations/sms/receipts",
-      "POST /automations/sms/receipts",
-    ]);
-    expect(clicksend.calls.at(-1)?.body).toEqual({
-      rule_name: "AI agents: delivery receipts",
-      match_type: 0,
-      action: "URL",
-      action_address: webhookUrl(TOKEN),
-      enabled: 1,
+    expect(ruleRequests()).toEqual({
+      lists: ["GET /automations/sms/inbound", "GET /automations/sms/receipts"],
+      writes: [
+        "POST /automations/sms/receipts",
+        "POST /automations/sms/inbound",
+        "POST /automations/sms/inbound",
+      ],
     });
-    expect(metadataOf(CREATED)).toMatchObject({ receipt_rule_id: 40, receipts: "push" });
+    const posts = clicksend.calls.filter((c) => c.method === "POST");
+    expect(posts.map((c) => (c.body as { action_address: string }).action_address)).toEqual([
+      webhookUrl(TOKEN),
+      inboundUrl(TOKEN),
+      inboundUrl(TOKEN),
+    ]);
+    // With the key just verified.
+    expect(new Set(posts.map((c) => `${c.username ?? ""}:${c.apiKey ?? ""}`))).toEqual(
+      new Set([`shop_user:${API_KEY}`]),
+    );
+    expect(metadataOf(CREATED)).toEqual({
+      default_sender_id: null,
+      account_country: "AU",
+      currency: "AUD",
+      receipt_rule_id: 40,
+      receipts: "push",
+      inbound_rule_id: 50,
+      inbound_poll_rule_id: 51,
+    });
   });
 
-  it("points one stale rule of ours at the new URL, deletes the other stale ones, and leaves live and foreign rules alone", async () => {
-    const stale1 = "11".repeat(24);
-    const stale2 = "22".repeat(24);
-    const live = "33".repeat(24);
-    clicksend.on("GET", "/automations/sms/receipts", {
-      data: pageData([
-        receiptRuleData(1, webhookUrl(stale1)),
-        receiptRuleData(2, "https://hooks.example.com/theirs"),
-        receiptRuleData(3, webhookUrl(live)),
-        receiptRuleData(4, webhookUrl(stale2)),
-        receiptRuleData(5, "", "POLL"),
-      ]),
-    });
-    service.rpc("clicksend_live_webhook_tokens", reply([live]));
-
+  it("repoints this account's stale rules of ours instead of adding more", async () => {
+    const stale = "11".repeat(24);
+    clicksend
+      .on("GET", "/automations/sms/receipts", {
+        data: pageData([receiptRuleData(7, webhookUrl(stale))]),
+      })
+      .on("GET", "/automations/sms/inbound", {
+        data: pageData([
+          inboundRuleData(8, inboundUrl(stale)),
+          inboundRuleData(9, inboundUrl(stale), "POLL"),
+        ]),
+      })
+      .on("PUT", /\/automations\/sms\/inbound\/\d+/, (call) => ({
+        data: inboundRuleData(
+          Number(call.path.split("/").pop()),
+          (call.body as { action_address: string }).action_address,
+        ),
+      }));
     await connectNew();
-
-    expect(service.rpcArgs("clicksend_live_webhook_tokens")).toEqual([
-      { p_tokens: [stale1, live, stale2] },
+    expect(ruleRequests().writes).toEqual([
+      "PUT /automations/sms/receipts/7",
+      "PUT /automations/sms/inbound/8",
+      "PUT /automations/sms/inbound/9",
     ]);
-    expect(rulesCalls()).toEqual([
-      "GET /automations/sms/receipts",
-      "DELETE /automations/sms/receipts/4",
-      "PUT /automations/sms/receipts/1",
-    ]);
-    expect(clicksend.calls.at(-1)?.body).toMatchObject({ action_address: webhookUrl(TOKEN) });
-    expect(metadataOf(CREATED)).toMatchObject({ receipt_rule_id: 1, receipts: "push" });
+    expect(metadataOf(CREATED)).toMatchObject({
+      receipt_rule_id: 7,
+      receipts: "push",
+      inbound_rule_id: 8,
+      inbound_poll_rule_id: 9,
+    });
   });
 
-  it("falls back to polling when the rules cannot be listed; the connection still works", async () => {
-    clicksend.on("GET", "/automations/sms/receipts", { status: 403, message: "Not allowed." });
+  it("records null ids (receipts polled) when the rules cannot be listed; the connection still works", async () => {
+    clicksend
+      .on("GET", "/automations/sms/receipts", { status: 403, message: "Not allowed." })
+      .on("GET", "/automations/sms/inbound", { status: 403, message: "Not allowed." });
     const result = await connectNew();
     expect(result.connection.id).toBe(CREATED);
-    expect(rulesCalls()).toEqual(["GET /automations/sms/receipts"]);
-    expect(metadataOf(CREATED)).toMatchObject({ receipt_rule_id: null, receipts: "poll" });
+    expect(ruleRequests()).toEqual({
+      lists: ["GET /automations/sms/inbound", "GET /automations/sms/receipts"],
+      writes: [],
+    });
+    expect(metadataOf(CREATED)).toMatchObject(noRules);
   });
 
-  it("falls back to polling, touching no rule, when no webhook token can be issued or checked", async () => {
+  it("records null ids, touching no rule, when no webhook token can be issued or checked", async () => {
     service.rpc("clicksend_issue_webhook_token", pgError(500, "XX000"));
     await connectNew();
-    expect(rulesCalls()).toEqual([]);
-    expect(metadataOf(CREATED)).toMatchObject({ receipts: "poll" });
+    expect(ruleRequests()).toEqual({ lists: [], writes: [] });
+    expect(metadataOf(CREATED)).toMatchObject(noRules);
 
     rows.clear();
     clicksend.reset();
@@ -386,10 +432,14 @@ describe("the receipt push rule (ensureReceiptRule)", () => {
       .on("GET", "/account", { data: accountData() })
       .on("GET", "/automations/sms/receipts", {
         data: pageData([receiptRuleData(1, webhookUrl("11".repeat(24)))]),
-      });
+      })
+      .on("GET", "/automations/sms/inbound", { data: pageData([]) });
     await connectNew();
-    expect(rulesCalls()).toEqual(["GET /automations/sms/receipts"]);
-    expect(metadataOf(CREATED)).toMatchObject({ receipts: "poll" });
+    expect(ruleRequests()).toEqual({
+      lists: ["GET /automations/sms/inbound", "GET /automations/sms/receipts"],
+      writes: [],
+    });
+    expect(metadataOf(CREATED)).toMatchObject(noRules);
   });
 });
 
@@ -422,13 +472,15 @@ describe("update", () => {
           currency: "AUD",
           receipt_rule_id: 31,
           receipts: "push",
+          inbound_rule_id: 32,
+          inbound_poll_rule_id: 33,
         },
       },
     ]);
     expect(result.connection.default_sender_id).toBe("MyShop");
   });
 
-  it("rotates: verifies the new key as the connection's own username, stores it, repairs the receipt push", async () => {
+  it("rotates: verifies the new key as the connection's own username, stores it, repairs the pushes", async () => {
     const result = await patch({ api_key: API_KEY });
 
     expect(service.rpcArgs("clicksend_begin_verification")[0]).toMatchObject({
@@ -443,7 +495,70 @@ describe("update", () => {
       { p_connection_id: CONNECTION },
     ]);
     expect(result).toMatchObject({ account: { username: "shop_user", balance: 25.5 } });
-    expect(metadataOf(CONNECTION)).toMatchObject({ receipt_rule_id: 40, receipts: "push" });
+    expect(metadataOf(CONNECTION)).toMatchObject({
+      receipt_rule_id: 40,
+      receipts: "push",
+      inbound_rule_id: 50,
+      inbound_poll_rule_id: 51,
+    });
+    // The rules are made with the new key.
+    const write = clicksend.calls.find((c) => c.method === "POST");
+    expect([write?.username, write?.apiKey]).toEqual(["shop_user", API_KEY]);
+  });
+
+  it("enables replies with the stored key: no verification, the rules ensured and recorded, the rest kept", async () => {
+    rows.set(
+      CONNECTION,
+      connectionRow({
+        connection_metadata: {
+          default_sender_id: "Acme",
+          account_country: "AU",
+          currency: "AUD",
+          receipt_rule_id: 31,
+          receipts: "push",
+        },
+      }),
+    );
+    const result = await patch({ enable_replies: true });
+
+    expect(service.calls("clicksend_begin_verification")).toEqual([]);
+    expect(service.calls("clicksend_rotate_api_key")).toEqual([]);
+    expect(service.rpcArgs("clicksend_read_api_key")).toEqual([{ p_connection_id: CONNECTION }]);
+    expect(service.rpcArgs("clicksend_issue_webhook_token")).toEqual([
+      { p_connection_id: CONNECTION },
+    ]);
+    expect(clicksend.calls.some((c) => c.path === "/account")).toBe(false);
+    expect(new Set(clicksend.calls.map((c) => `${c.username ?? ""}:${c.apiKey ?? ""}`))).toEqual(
+      new Set(["shop_user:OLD-KEY-1234"]),
+    );
+    expect(metadataOf(CONNECTION)).toEqual({
+      default_sender_id: "Acme",
+      account_country: "AU",
+      currency: "AUD",
+      receipt_rule_id: 40,
+      receipts: "push",
+      inbound_rule_id: 50,
+      inbound_poll_rule_id: 51,
+    });
+    expect(result).not.toHaveProperty("account");
+    expect(result.connection.default_sender_id).toBe("Acme");
+  });
+
+  it("refuses to enable replies with 409 connection_unusable when there is no usable stored key", async () => {
+    service.rpc("clicksend_read_api_key", reply(null));
+    expect(await rejection(patch({ enable_replies: true }))).toMatchObject({
+      status: 409,
+      code: "connection_unusable",
+    });
+    rows.set(CONNECTION, connectionRow({ connection_status: "error" }));
+    expect(await rejection(patch({ enable_replies: true }))).toMatchObject({
+      status: 409,
+      code: "connection_unusable",
+    });
+    expect(service.calls("clicksend_read_api_key")).toHaveLength(1);
+    expect(service.calls("clicksend_issue_webhook_token")).toEqual([]);
+    expect(clicksend.calls).toEqual([]);
+    expect(patches()).toEqual([]);
   });
 
   it("refuses a rotation while verifications are limited with 429; the old key stays", async () => {
@@ -490,7 +605,7 @@ describe("update", () => {
 describe("disconnect", () => {
   const run = () => disconnect(env, user.db, service.db, CONNECTION);
 
-  it("removes the receipt rule with the stored key while it exists, then the key; counts the grants revoked", async () => {
+  it("removes the receipt rule and both reply rules with the stored key while it exists, then the key; counts the grants revoked", async () => {
     let rulesDeletedBeforeKey: string[] = [];
     service.rpc("clicksend_delete_api_key", () => {
       rulesDeletedBeforeKey = clicksend.calls.map((c) => `${c.method} ${c.path}`);
@@ -498,11 +613,14 @@ describe("disconnect", () => {
     });
     const result = await run();
 
-    expect(rulesDeletedBeforeKey).toEqual(["DELETE /automations/sms/receipts/31"]);
-    expect([clicksend.calls[0]?.username, clicksend.calls[0]?.apiKey]).toEqual([
-      "shop_user",
-      "OLD-KEY-1234",
+    expect(rulesDeletedBeforeKey).toEqual([
+      "DELETE /automations/sms/receipts/31",
+      "DELETE /automations/sms/inbound/32",
+      "DELETE /automations/sms/inbound/33",
     ]);
+    expect(new Set(clicksend.calls.map((c) => `${c.username ?? ""}:${c.apiKey ?? ""}`))).toEqual(
+      new Set(["shop_user:OLD-KEY-1234"]),
+    );
     expect(service.rpcArgs("clicksend_delete_api_key")).toEqual([{ p_connection_id: CONNECTION }]);
     expect(result).toMatchObject({ connection: { id: CONNECTION }, revoked_grants: 3 });
     const [count] = user.calls("agent_integration_permissions");
@@ -510,20 +628,41 @@ describe("disconnect", () => {
     expect(count?.query.get("is_active")).toBe("eq.true");
   });
 
-  it("still disconnects when ClickSend will not remove the rule", async () => {
-    clicksend.on("DELETE", /\/automations\/sms\/receipts\/\d+/, { status: 404 });
+  it("still disconnects when ClickSend will not remove the rules, having asked for each", async () => {
+    clicksend
+      .on("DELETE", /\/automations\/sms\/receipts\/\d+/, { status: 404 })
+      .on("DELETE", /\/automations\/sms\/inbound\/\d+/, { status: 500 });
     await run();
+    expect(clicksend.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      "DELETE /automations/sms/receipts/31",
+      "DELETE /automations/sms/inbound/32",
+      "DELETE /automations/sms/inbound/33",
+    ]);
     expect(service.calls("clicksend_delete_api_key")).toHaveLength(1);
   });
 
-  it("asks ClickSend nothing when receipts were polled", async () => {
+  it("removes only the rules the connection has", async () => {
+    rows.set(
+      CONNECTION,
+      connectionRow({
+        connection_metadata: { receipt_rule_id: null, receipts: "poll", inbound_poll_rule_id: 33 },
+      }),
+    );
+    await run();
+    expect(clicksend.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      "DELETE /automations/sms/inbound/33",
+    ]);
+  });
+
+  it("asks ClickSend nothing when the connection has no rules", async () => {
     rows.set(
       CONNECTION,
       connectionRow({ connection_metadata: { receipt_rule_id: null, receipts: "poll" } }),
     );
-    await run();
+    const result = await run();
     expect(clicksend.calls).toEqual([]);
-    expect(service.calls("clicksend_read_api_key")).toEqual([]);
+    expect(service.calls("clicksend_delete_api_key")).toHaveLength(1);
+    expect(result).toMatchObject({ connection: { id: CONNECTION }, revoked_grants: 3 });
   });
 
   it("answers 500 vault_error when the key cannot be removed", async () => {

@@ -104,6 +104,12 @@ describe("planSend", () => {
       planSend(sms(mobiles(1), { customString: "ref-1" }), "AU").reservation.customString,
     ).toBe("ref-1");
   });
+
+  it("reserves the text sent, so a conversation can show it", () => {
+    expect(planSend(sms(mobiles(1), { body: "See you at 5" }), "AU").reservation.body).toBe(
+      "See you at 5",
+    );
+  });
 });
 
 describe("firstPart", () => {
@@ -380,8 +386,35 @@ describe("deliver", () => {
       to: a,
       body: "Hello",
       schedule: Date.parse("2030-01-01T00:00:00Z") / 1000,
+      custom_string: "row-0",
       source: "ai-agents",
     });
+  });
+
+  it("sends each message's own reserved row id as custom_string when the caller gave none", async () => {
+    reserveParts();
+    clicksend.on("POST", "/sms/send", acceptEverySend);
+    await run(sms(mobiles(1500)));
+    const sent = clicksend.calls.flatMap(
+      (call) => (call.body as { messages: { to: string; custom_string?: string }[] }).messages,
+    );
+    const reserved = rowsFor(mobiles(1500));
+    expect(sent.map((message) => [message.to, message.custom_string])).toEqual(
+      reserved.map((row) => [row.recipient, row.id]),
+    );
+    expect(new Set(sent.map((message) => message.custom_string)).size).toBe(1500);
+  });
+
+  it("sends the caller's custom_string unchanged to every recipient", async () => {
+    reserveParts();
+    clicksend.on("POST", "/sms/send", acceptEverySend);
+    await run(sms(mobiles(3), { customString: "order-1042" }));
+    const sent = (clicksend.calls[0]?.body as { messages: Record<string, unknown>[] }).messages;
+    expect(sent.map((message) => message.custom_string)).toEqual([
+      "order-1042",
+      "order-1042",
+      "order-1042",
+    ]);
   });
 
   it("sends an MMS with its media and subject to /mms/send", async () => {
@@ -397,7 +430,15 @@ describe("deliver", () => {
     expect(clicksend.calls.map((call) => call.path)).toEqual(["/mms/send"]);
     expect(clicksend.calls[0]?.body).toEqual({
       media_file: "https://example.com/a.jpg",
-      messages: [{ to: mobiles(1)[0], body: "Look", subject: "Hi", source: "ai-agents" }],
+      messages: [
+        {
+          to: mobiles(1)[0],
+          body: "Look",
+          subject: "Hi",
+          custom_string: "row-0",
+          source: "ai-agents",
+        },
+      ],
     });
   });
 });

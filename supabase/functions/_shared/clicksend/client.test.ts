@@ -386,6 +386,205 @@ describe("ClickSendClient", () => {
     });
   });
 
+  it("registers inbound rules for every number: URL rules push JSON, POLL rules keep replies", async () => {
+    const rule = (id: number, action: string) => ({
+      status: 200,
+      body: envelope({
+        inbound_rule_id: id,
+        dedicated_number: "*",
+        rule_name: "R",
+        action,
+        action_address: "https://hooks.test/in",
+        enabled: 1,
+      }),
+    });
+    const { api, calls } = client([rule(8, "URL"), rule(9, "POLL"), rule(8, "URL")]);
+    expect(await api.createInboundRule("Replies", "URL", "https://hooks.test/in")).toEqual({
+      id: 8,
+      name: "R",
+      action: "URL",
+      address: "https://hooks.test/in",
+    });
+    expect((await api.createInboundRule("Poll", "POLL", "https://hooks.test/in")).id).toBe(9);
+    await api.updateInboundRule(8, "Replies", "URL", "https://hooks.test/new");
+
+    expect(calls.map((call) => `${call.method} ${call.url}`)).toEqual([
+      "POST http://sandbox.test/v3/automations/sms/inbound",
+      "POST http://sandbox.test/v3/automations/sms/inbound",
+      "PUT http://sandbox.test/v3/automations/sms/inbound/8",
+    ]);
+    expect(calls.map((call) => JSON.parse(call.body ?? "null") as unknown)).toEqual([
+      {
+        dedicated_number: "*",
+        rule_name: "Replies",
+        message_search_type: 0,
+        message_search_term: null,
+        action: "URL",
+        action_address: "https://hooks.test/in",
+        enabled: 1,
+        webhook_type: "json",
+      },
+      {
+        dedicated_number: "*",
+        rule_name: "Poll",
+        message_search_type: 0,
+        message_search_term: null,
+        action: "POLL",
+        action_address: "https://hooks.test/in",
+        enabled: 1,
+      },
+      {
+        dedicated_number: "*",
+        rule_name: "Replies",
+        message_search_type: 0,
+        message_search_term: null,
+        action: "URL",
+        action_address: "https://hooks.test/new",
+        enabled: 1,
+        webhook_type: "json",
+      },
+    ]);
+  });
+
+  it("deletes an inbound rule by id, once", async () => {
+    const { api, calls } = client([{ status: 500, body: envelope(null, 500, "ERROR") }]);
+    expect((await failure(api.deleteInboundRule(12))).code).toBe("upstream_unavailable");
+    expect(calls.map((call) => `${call.method} ${call.url}`)).toEqual([
+      "DELETE http://sandbox.test/v3/automations/sms/inbound/12",
+    ]);
+  });
+
+  it("lists every page of inbound rules, and refuses an account with more than it will read", async () => {
+    const page = (current: number, last: number, ids: number[]): Answer => ({
+      status: 200,
+      body: envelope({
+        total: 3,
+        per_page: 2,
+        current_page: current,
+        last_page: last,
+        data: ids.map((id) => ({
+          inbound_rule_id: String(id),
+          rule_name: `Rule ${String(id)}`,
+          action: id === 3 ? "POLL" : "URL",
+          action_address: id === 3 ? null : `https://hooks.test/${String(id)}`,
+        })),
+      }),
+    });
+    const { api, calls } = client([page(1, 2, [1, 2]), page(2, 2, [3])]);
+    expect(await api.listInboundRules()).toEqual([
+      { id: 1, name: "Rule 1", action: "URL", address: "https://hooks.test/1" },
+      { id: 2, name: "Rule 2", action: "URL", address: "https://hooks.test/2" },
+      { id: 3, name: "Rule 3", action: "POLL", address: null },
+    ]);
+    expect(calls.map((call) => new URL(call.url).pathname + new URL(call.url).search)).toEqual([
+      "/v3/automations/sms/inbound?page=1&limit=100",
+      "/v3/automations/sms/inbound?page=2&limit=100",
+    ]);
+
+    const endless = client([page(1, 9, [1])]);
+    const error = await failure(endless.api.listInboundRules(2));
+    expect([error.code, error.message]).toEqual([
+      "upstream_malformed",
+      "The account has more than 200 inbound rules; not all could be read.",
+    ]);
+    expect(endless.calls).toHaveLength(2);
+  });
+
+  it("reads unread replies with their time as timestamp or timestamp_send, number or string", async () => {
+    const { api, calls } = client([
+      {
+        status: 200,
+        body: envelope({
+          total: 3,
+          per_page: 100,
+          current_page: 1,
+          last_page: 2,
+          data: [
+            {
+              message_id: "IN-1",
+              from: "+61411111111",
+              to: "+61477485926",
+              body: "Yes",
+              original_message_id: "M-1",
+              custom_string: "",
+              timestamp: 1775012927,
+            },
+            {
+              message_id: "IN-2",
+              from: "+61422222222",
+              body: null,
+              original_message_id: "",
+              custom_string: "order-7",
+              timestamp_send: "1775012930",
+            },
+            { message_id: "IN-3", from: "+61433333333", timestamp: "" },
+          ],
+        }),
+      },
+    ]);
+    const page = await api.inboundMessages(1, 500);
+    expect(new URL(calls[0]?.url ?? "").search).toBe("?page=1&limit=100");
+    expect(page.hasMore).toBe(true);
+    expect(page.rows).toEqual([
+      {
+        messageId: "IN-1",
+        from: "+61411111111",
+        to: "+61477485926",
+        body: "Yes",
+        originalMessageId: "M-1",
+        customString: null,
+        timestamp: 1775012927,
+      },
+      {
+        messageId: "IN-2",
+        from: "+61422222222",
+        to: null,
+        body: "",
+        originalMessageId: null,
+        customString: "order-7",
+        timestamp: 1775012930,
+      },
+      {
+        messageId: "IN-3",
+        from: "+61433333333",
+        to: null,
+        body: "",
+        originalMessageId: null,
+        customString: null,
+        timestamp: null,
+      },
+    ]);
+  });
+
+  it("marks one reply read by its id, and takes 404 as already read", async () => {
+    const { api, calls } = client([
+      { status: 200, body: envelope(1) },
+      { status: 404, body: envelope(null, 404, "NOT_FOUND", "Message not found.") },
+    ]);
+    await api.markInboundRead("1F12D781-AB/CD");
+    await expect(api.markInboundRead("GONE-1")).resolves.toBeUndefined();
+    expect(calls.map((call) => `${call.method} ${new URL(call.url).pathname}`)).toEqual([
+      "PUT /v3/sms/inbound-read/1F12D781-AB%2FCD",
+      "PUT /v3/sms/inbound-read/GONE-1",
+    ]);
+  });
+
+  it("reports any other failure to mark a reply read, after retrying it", async () => {
+    const sleeps: number[] = [];
+    const { api, calls } = client([{ status: 500, body: envelope(null, 500, "ERROR") }], sleeps);
+    expect((await failure(api.markInboundRead("IN-1"))).code).toBe("upstream_unavailable");
+    expect(calls).toHaveLength(3);
+  });
+
+  it.each(["", " ", ".", ".."])(
+    "never marks read without an id naming one reply (%j): no account-wide mark-read",
+    async (id) => {
+      const { api, calls } = client([{ status: 200, body: envelope(1) }]);
+      expect((await failure(api.markInboundRead(id))).code).toBe("invalid_request");
+      expect(calls).toEqual([]);
+    },
+  );
+
   it("asks only once when retries are off, even for a retryable answer", async () => {
     const { fetch, calls } = scripted([
       { status: 429, body: envelope(null, 429), headers: { "retry-after": "1" } },

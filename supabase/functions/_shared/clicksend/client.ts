@@ -205,7 +205,11 @@ export class ClickSendClient {
    * reply to `address` as JSON; `POLL` keeps it for GET /sms/inbound (the address only names
    * whose rule it is).
    */
-  createInboundRule(name: string, action: InboundRuleAction, address: string): Promise<InboundRule> {
+  createInboundRule(
+    name: string,
+    action: InboundRuleAction,
+    address: string,
+  ): Promise<InboundRule> {
     return this.call("POST", "/automations/sms/inbound", inboundRuleSchema, {
       body: inboundRuleBody(name, action, address),
       retry: false,
@@ -242,6 +246,13 @@ export class ClickSendClient {
    * would hide replies other connections have not stored yet). Already read is fine.
    */
   async markInboundRead(messageId: string): Promise<void> {
+    // A blank id, "." or ".." would make the path /sms/inbound-read/ (every reply) or /sms/.
+    if (messageId.trim() === "" || messageId === "." || messageId === "..")
+      throw new ClickSendError(
+        "invalid_request",
+        "A reply can only be marked read by its message id.",
+        false,
+      );
     try {
       await this.request("PUT", `/sms/inbound-read/${encodeURIComponent(messageId)}`, {
         retry: true,

@@ -5,6 +5,8 @@ import {
   countryOf,
   metadataObject,
   parseConnectionMetadata,
+  repliesMode,
+  updateBodySchema,
 } from "./connection-schemas.ts";
 
 const empty = {
@@ -12,6 +14,8 @@ const empty = {
   account_country: null,
   currency: null,
   receipt_rule_id: null,
+  inbound_rule_id: null,
+  inbound_poll_rule_id: null,
 };
 
 describe("parseConnectionMetadata", () => {
@@ -23,12 +27,16 @@ describe("parseConnectionMetadata", () => {
         currency: "GBP",
         receipt_rule_id: 42,
         receipts: "push",
+        inbound_rule_id: 43,
+        inbound_poll_rule_id: 44,
       }),
     ).toEqual({
       default_sender_id: "Acme",
       account_country: "GB",
       currency: "GBP",
       receipt_rule_id: 42,
+      inbound_rule_id: 43,
+      inbound_poll_rule_id: 44,
     });
   });
 
@@ -45,12 +53,47 @@ describe("parseConnectionMetadata", () => {
         account_country: "australia",
         currency: 5,
         receipt_rule_id: "7",
+        inbound_rule_id: "8",
+        inbound_poll_rule_id: true,
       }),
     ).toEqual(empty);
-    expect(parseConnectionMetadata({ account_country: "NZ", receipt_rule_id: 1.5 })).toEqual({
-      ...empty,
-      account_country: "NZ",
+    expect(
+      parseConnectionMetadata({ account_country: "NZ", receipt_rule_id: 1.5, inbound_rule_id: 9 }),
+    ).toEqual({ ...empty, account_country: "NZ", inbound_rule_id: 9 });
+  });
+});
+
+describe("repliesMode", () => {
+  it.each([
+    [{ inbound_rule_id: 1, inbound_poll_rule_id: 2 }, "push"],
+    [{ inbound_rule_id: 1 }, "push"],
+    [{ inbound_poll_rule_id: 2 }, "poll"],
+    [{ receipt_rule_id: 3 }, "off"],
+    [null, "off"],
+  ])("reads %j as %s", (metadata, mode) => {
+    expect(repliesMode(parseConnectionMetadata(metadata))).toBe(mode);
+  });
+});
+
+describe("updateBodySchema", () => {
+  const id = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
+
+  it("takes enable_replies: true as a change on its own", () => {
+    expect(updateBodySchema.parse({ connection_id: id, enable_replies: true })).toEqual({
+      connection_id: id,
+      enable_replies: true,
     });
+  });
+
+  it("refuses enable_replies other than true, and a body that changes nothing", () => {
+    expect(updateBodySchema.safeParse({ connection_id: id, enable_replies: false }).success).toBe(
+      false,
+    );
+    const nothing = updateBodySchema.safeParse({ connection_id: id });
+    expect(nothing.success).toBe(false);
+    expect(nothing.error?.issues[0]?.message).toBe(
+      "send api_key, connection_name, default_sender_id or enable_replies to change",
+    );
   });
 });
 

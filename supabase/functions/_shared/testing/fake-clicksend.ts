@@ -352,3 +352,41 @@ export function historyRowData(messageId: string, to: string) {
     country: "AU",
   };
 }
+
+/** One inbound (reply) rule (GET/POST/PUT /automations/sms/inbound). */
+export function inboundRuleData(id: number, address: string | null, action = "URL") {
+  return {
+    inbound_rule_id: id,
+    dedicated_number: "*",
+    rule_name: `Inbound rule ${String(id)}`,
+    message_search_type: 0,
+    message_search_term: null,
+    action,
+    action_address: address,
+    enabled: 1,
+    webhook_type: action === "URL" ? "json" : null,
+  };
+}
+
+/**
+ * One row of GET /sms/inbound (§2.13): `timestamp` as ClickSend's schema has it; `extra` over it
+ * (e.g. `timestamp_send` instead, as its examples have it).
+ */
+export function inboundMessageData(
+  messageId: string,
+  from: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    timestamp: 1_775_012_927,
+    from,
+    body: "Yes please",
+    original_body: "Want a table tonight?",
+    original_message_id: "ORIG-1",
+    to: "+61477485926",
+    custom_string: "",
+    message_id: messageId,
+    _keyword: "yes",
+    ...extra,
+  };
+}
