@@ -55,6 +55,10 @@ const PREPARE = "public.clicksend_prepare_call(integer, uuid, uuid, uuid, text, 
 const FINISH = "public.clicksend_finish_call(bigint[], jsonb, uuid[], jsonb)";
 const LIMITS = "public.clicksend_verification_limits()";
 const BEGIN_VERIFICATION = "public.clicksend_begin_verification(uuid, text, text)";
+const INBOUND_PUSH = "public.clicksend_inbound_push(text, jsonb)";
+const STORE_REPLIES = "private.clicksend_store_replies(uuid, jsonb, text)";
+const WEBHOOK_SET = "public.agent_webhook_set(uuid, uuid, text, boolean)";
+const WEBHOOK_TARGET = "public.agent_webhook_target(uuid)";
 
 const mutations: Mutation[] = [
   {
@@ -286,6 +290,119 @@ const mutations: Mutation[] = [
       "and uoc\\.connection_status = 'active'",
       "",
     ),
+  },
+  {
+    property: "replies readable by their owner only",
+    sql: `drop policy "Users can view own replies" on public.clicksend_inbound_messages;
+          create policy "Users can view own replies" on public.clicksend_inbound_messages
+            for select to authenticated using (true);`,
+  },
+  {
+    property: "a user may change only read_at of a reply",
+    sql: "grant update on public.clicksend_inbound_messages to authenticated;",
+  },
+  {
+    property: "a user may mark their own replies read",
+    sql: `drop policy "Users can mark own replies read" on public.clicksend_inbound_messages;`,
+  },
+  {
+    property: "anon cannot read replies",
+    sql: "grant select on public.clicksend_inbound_messages to anon;",
+  },
+  {
+    property: "the conversations view runs with the caller's rights",
+    sql: "alter view public.clicksend_conversations set (security_invoker = false);",
+  },
+  {
+    property: "marking a thread read runs with the caller's rights",
+    sql: "alter function public.clicksend_mark_thread_read(uuid, text) security definer;",
+  },
+  {
+    property: "only the service role stores pushed replies",
+    sql: patchFunction(
+      INBOUND_PUSH,
+      "if current_setting\\('role', true\\) is distinct from 'service_role' then",
+      "if false then",
+    ),
+  },
+  {
+    property: "signed-in users cannot execute the reply and webhook functions",
+    sql: `grant execute on function ${INBOUND_PUSH} to authenticated;`,
+  },
+  {
+    property: "a pushed reply needs its connection's token",
+    sql: patchFunction(
+      INBOUND_PUSH,
+      "v_connection_id := public\\.clicksend_webhook_connection\\(p_token\\);",
+      "select t.connection_id into v_connection_id from private.clicksend_webhook_tokens t limit 1;",
+    ),
+  },
+  {
+    property: "a reply is linked by custom_string only to a message sent without the caller's own",
+    sql: patchFunction(STORE_REPLIES, " and m\\.custom_string is null", ""),
+  },
+  {
+    property: "a reply is linked only to a message of its own connection",
+    sql: patchFunction(
+      STORE_REPLIES,
+      "where m\\.user_oauth_connection_id = p_connection_id and m\\.message_id = i\\.original_message_id",
+      "where m.message_id = i.original_message_id",
+    ),
+  },
+  {
+    property: "a reply names the agent whose message it answers",
+    sql: patchFunction(STORE_REPLIES, "m\\.agent_id, p_source", "null, p_source"),
+  },
+  {
+    property: "a reply is stored once per connection and ClickSend id",
+    sql: [
+      "alter table public.clicksend_inbound_messages drop constraint clicksend_inbound_messages_once;",
+      patchFunction(
+        STORE_REPLIES,
+        "on conflict \\(user_oauth_connection_id, clicksend_message_id\\) do nothing",
+        "on conflict do nothing",
+      ),
+    ].join("\n"),
+  },
+  {
+    property: "a reserved send keeps its text",
+    sql: patchFunction(PREPARE, "left\\(p_send ->> 'body', 5000\\)", "null"),
+  },
+  {
+    property: "disconnecting a connection deletes its push token",
+    sql: "drop trigger user_oauth_connections_push_token on public.user_oauth_connections;",
+  },
+  {
+    property: "webhooks readable by their owner only",
+    sql: `drop policy "Users can view own agent webhooks" on public.agent_webhooks;
+          create policy "Users can view own agent webhooks" on public.agent_webhooks
+            for select to authenticated using (true);`,
+  },
+  {
+    property: "webhook deliveries readable by their owner only",
+    sql: `drop policy "Users can view own webhook deliveries" on public.agent_webhook_deliveries;
+          create policy "Users can view own webhook deliveries" on public.agent_webhook_deliveries
+            for select to authenticated using (true);`,
+  },
+  {
+    property: "a webhook is set only on the owner's agent",
+    sql: patchFunction(WEBHOOK_SET, "and a\\.user_id = p_user_id", ""),
+  },
+  {
+    property: "rotating a webhook secret deletes the old one from Vault",
+    sql: patchFunction(WEBHOOK_SET, "delete from vault\\.secrets where id = v_old;", "null;"),
+  },
+  {
+    property: "a webhook's signing secret is given to the service role only",
+    sql: patchFunction(
+      WEBHOOK_TARGET,
+      "and current_setting\\('role', true\\) = 'service_role'",
+      "",
+    ),
+  },
+  {
+    property: "deleting a webhook (or its agent) deletes its Vault secret",
+    sql: "drop trigger agent_webhook_secrets_vault on private.agent_webhook_secrets;",
   },
 ];
 

@@ -29,7 +29,10 @@ select sp.id, 'clicksend_get_replies', 'Get Replies', 7, 'inbound'
 on conflict (integration_id, capability_key) do update set
   display_label = excluded.display_label,
   display_order = excluded.display_order,
-  required_scope = excluded.required_scope;
+  required_scope = excluded.required_scope
+where (integration_capabilities.display_label, integration_capabilities.display_order,
+       integration_capabilities.required_scope)
+  is distinct from (excluded.display_label, excluded.display_order, excluded.required_scope);
 
 -- -------------------------------------------------------------------------------------
 -- 2. The text of each outbound message
@@ -236,12 +239,16 @@ comment on column public.clicksend_inbound_messages.read_at is 'When the user re
 
 create index if not exists clicksend_inbound_messages_thread_idx
   on public.clicksend_inbound_messages (user_oauth_connection_id, from_number, received_at desc);
+-- Full indexes whose leading columns are each foreign key's columns (deletes of an agent, a
+-- connection or a message find their replies by index).
 create index if not exists clicksend_inbound_messages_agent_idx
-  on public.clicksend_inbound_messages (agent_id, received_at desc) where agent_id is not null;
+  on public.clicksend_inbound_messages (agent_id, user_id, received_at desc);
+create index if not exists clicksend_inbound_messages_connection_user_idx
+  on public.clicksend_inbound_messages (user_oauth_connection_id, user_id);
 create index if not exists clicksend_inbound_messages_user_idx
   on public.clicksend_inbound_messages (user_id, received_at desc);
 create index if not exists clicksend_inbound_messages_row_idx
-  on public.clicksend_inbound_messages (message_row_id) where message_row_id is not null;
+  on public.clicksend_inbound_messages (message_row_id);
 -- Threads look up a contact's outbound messages.
 create index if not exists clicksend_messages_thread_idx
   on public.clicksend_messages (user_oauth_connection_id, recipient, created_at desc);
@@ -284,8 +291,9 @@ select i.user_oauth_connection_id,
   from public.clicksend_inbound_messages i
  group by i.user_oauth_connection_id, i.from_number;
 comment on view public.clicksend_conversations is 'Conversations by contact number: the latest reply, unread count and the agents that texted the contact (the caller''s own rows only).';
-revoke all on public.clicksend_conversations from anon;
-grant select on public.clicksend_conversations to authenticated;
+revoke all on public.clicksend_conversations from public, anon;
+revoke insert, update, delete, truncate on public.clicksend_conversations from authenticated;
+grant select on public.clicksend_conversations to authenticated, service_role;
 
 -- Marks a thread's replies read (the caller's own; RLS decides).
 create or replace function public.clicksend_mark_thread_read(p_connection_id uuid, p_contact text)
@@ -324,6 +332,8 @@ create table if not exists public.agent_webhooks (
     references public.agents (id, user_id) on delete cascade
 );
 comment on table public.agent_webhooks is 'Where an agent is woken: events (replies, ...) are POSTed to url, signed with a secret kept in Vault.';
+-- The owner's webhooks (the policy) and the foreign keys to auth.users and agents.
+create index if not exists agent_webhooks_user_agent_idx on public.agent_webhooks (user_id, agent_id);
 comment on column public.agent_webhooks.secret_hint is 'The signing secret''s last characters, so the owner can tell secrets apart; the secret itself is only in Vault.';
 
 drop trigger if exists agent_webhooks_updated_at on public.agent_webhooks;
@@ -357,6 +367,8 @@ begin
   return old;
 end
 $$;
+comment on function private.agent_webhook_secret_deleted() is
+  'Trigger: deleting an agent''s webhook secret row (the webhook or the agent deleted) deletes its Vault secret.';
 revoke all on function private.agent_webhook_secret_deleted() from public, anon, authenticated;
 drop trigger if exists agent_webhook_secrets_vault on private.agent_webhook_secrets;
 create trigger agent_webhook_secrets_vault after delete on private.agent_webhook_secrets
@@ -379,7 +391,7 @@ create table if not exists public.agent_webhook_deliveries (
 );
 comment on table public.agent_webhook_deliveries is 'Every attempt to deliver an event to an agent''s webhook, with what the receiver answered.';
 create index if not exists agent_webhook_deliveries_agent_idx
-  on public.agent_webhook_deliveries (agent_id, attempted_at desc);
+  on public.agent_webhook_deliveries (agent_id, user_id, attempted_at desc);
 create index if not exists agent_webhook_deliveries_user_idx
   on public.agent_webhook_deliveries (user_id);
 
@@ -597,6 +609,8 @@ begin
   return new;
 end
 $$;
+comment on function private.clicksend_connection_inactive() is
+  'Trigger: a connection that becomes revoked (disconnected) loses its push token.';
 revoke all on function private.clicksend_connection_inactive() from public, anon, authenticated;
 drop trigger if exists user_oauth_connections_push_token on public.user_oauth_connections;
 create trigger user_oauth_connections_push_token after update of connection_status on public.user_oauth_connections

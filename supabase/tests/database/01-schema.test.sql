@@ -1,6 +1,6 @@
 -- Schema: tables, RLS, policies, comments, indexes, the ClickSend catalogue rows and the view.
 begin;
-select plan(35);
+select plan(42);
 
 select tests.clicksend_provider_id() as clicksend_provider \gset
 
@@ -10,12 +10,15 @@ select tables_are(
   'public',
   array[
     'service_providers', 'integration_capabilities', 'user_oauth_connections', 'agents',
-    'agent_integration_permissions', 'tool_execution_logs', 'clicksend_messages'
+    'agent_integration_permissions', 'tool_execution_logs', 'clicksend_messages',
+    'clicksend_inbound_messages', 'agent_webhooks', 'agent_webhook_deliveries'
   ],
   'public holds exactly the platform and ClickSend tables'
 );
-select views_are('public', array['clicksend_connections'], 'public holds exactly one view, clicksend_connections');
+select views_are('public', array['clicksend_connections', 'clicksend_conversations'],
+  'public holds exactly two views, clicksend_connections and clicksend_conversations');
 select has_table('private', 'clicksend_credentials', 'the Vault reference table lives in the private schema');
+select has_table('private', 'agent_webhook_secrets', 'the webhook secrets'' Vault references live in the private schema');
 select tests.rls_enabled('public');
 select tests.rls_enabled('private');
 
@@ -59,6 +62,21 @@ select policies_are(
   'public', 'clicksend_messages',
   array['Users can view own ClickSend messages'],
   'clicksend_messages has only its SELECT policy'
+);
+select policies_are(
+  'public', 'clicksend_inbound_messages',
+  array['Users can view own replies', 'Users can mark own replies read'],
+  'clicksend_inbound_messages has only its SELECT and UPDATE policies'
+);
+select policies_are(
+  'public', 'agent_webhooks',
+  array['Users can view own agent webhooks'],
+  'agent_webhooks has only its SELECT policy'
+);
+select policies_are(
+  'public', 'agent_webhook_deliveries',
+  array['Users can view own webhook deliveries'],
+  'agent_webhook_deliveries has only its SELECT policy'
 );
 
 select is(
@@ -151,8 +169,8 @@ select results_eq(
 );
 select is(
   (select scopes_supported from public.service_providers where id = :'clicksend_provider'),
-  '["sms", "mms", "balance", "history", "delivery_receipts"]'::jsonb,
-  'the ClickSend provider supports exactly the five scopes of the one vocabulary'
+  '["sms", "mms", "balance", "history", "delivery_receipts", "inbound"]'::jsonb,
+  'the ClickSend provider supports exactly the six scopes of the one vocabulary'
 );
 select is(
   (select configuration_metadata #>> '{limits,mms_max_size_kb}' from public.service_providers where id = :'clicksend_provider'),
@@ -174,15 +192,30 @@ select results_eq(
     ('clicksend_get_balance'::text, 'balance'::text),
     ('clicksend_get_delivery_receipts', 'delivery_receipts'),
     ('clicksend_get_mms_history', 'history'),
+    ('clicksend_get_replies', 'inbound'),
     ('clicksend_get_sms_history', 'history'),
     ('clicksend_send_mms', 'mms'),
     ('clicksend_send_sms', 'sms')$$,
-  'ClickSend offers exactly the six tools, each with its required scope'
+  'ClickSend offers exactly the seven tools, each with its required scope'
 );
 select ok(
   (select 'security_invoker=true' = any (reloptions) from pg_class where oid = 'public.clicksend_connections'::regclass),
   'clicksend_connections is a security_invoker view'
 );
+select ok(
+  (select 'security_invoker=true' = any (reloptions) from pg_class where oid = 'public.clicksend_conversations'::regclass),
+  'clicksend_conversations is a security_invoker view'
+);
+select is(
+  (select coalesce(array_agg(column_name::text order by column_name), '{}')
+     from information_schema.columns
+    where table_schema = 'public' and table_name in ('agent_webhooks', 'agent_webhook_deliveries')
+      and column_name ~ '(token|secret|password|api_key|vault)' and column_name not in ('secret_hint', 'secret_rotated_at')),
+  '{}'::text[],
+  'the webhook tables hold no secret, only its hint and when it was rotated'
+);
+select table_privs_are('public', 'clicksend_inbound_messages', 'anon', array[]::text[],
+  'anon has no privilege on the replies');
 select is(
   (select coalesce(array_agg(column_name::text order by column_name), '{}')
      from information_schema.columns

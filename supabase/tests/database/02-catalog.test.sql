@@ -19,8 +19,8 @@ select results_eq(
 );
 select is(
   (select count(*)::integer from public.integration_capabilities),
-  6,
-  'owner sees the six ClickSend capabilities and none of a disabled provider'
+  7,
+  'owner sees the seven ClickSend capabilities and none of a disabled provider'
 );
 select throws_ok(
   $$insert into public.service_providers (name, display_name, authentication_type) values ('planted', 'Planted', 'api_key')$$,
@@ -127,7 +127,7 @@ select tests.clear_authentication();
 
 select is(
   (select count(*)::integer from public.integration_capabilities where integration_id = :'clicksend_provider'),
-  6,
+  7,
   'nothing any persona tried changed the ClickSend capabilities'
 );
 

@@ -1,11 +1,12 @@
 -- The rollback script: apply (done by the runner), roll back, nothing ClickSend remains, apply
 -- again. All inside this test's transaction, which is rolled back at the end.
 begin;
-select plan(17);
+select plan(21);
 -- The scripts' NOTICEs ("does not exist, skipping") are expected; keep the TAP output readable.
 set local client_min_messages = warning;
 
--- A realistic state to roll back: a connection with a stored key, a grant and a message.
+-- A realistic state to roll back: a connection with a stored key, a grant, a message, a reply
+-- and an agent webhook (whose secret is in Vault).
 select tests.create_supabase_user('owner');
 select tests.create_agent('owner') as agent \gset
 select tests.create_clicksend_connection('owner', 'To roll back', 'inactive') as connection \gset
@@ -16,6 +17,8 @@ select tests.authenticate_as_service_role();
 select public.clicksend_store_api_key(:'connection', 'ROLLBACK-TEST-KEY-0001');
 insert into public.clicksend_messages (user_id, user_oauth_connection_id, recipient, status)
 values (tests.get_supabase_uid('owner'), :'connection', '+61411111111', 'SUCCESS');
+select public.clicksend_store_polled_replies(:'connection', '[{"message_id": "IN-RB", "from": "+61411111111", "body": "Reply"}]');
+select public.agent_webhook_set(tests.get_supabase_uid('owner'), :'agent', 'https://owner.example.test/hook') is not null;
 
 -- Acting as the migration runner
 select tests.clear_authentication();
@@ -29,7 +32,7 @@ select is(
 );
 select is(
   (select count(*)::integer from public.integration_capabilities where capability_key like 'clicksend\_%'),
-  0, 'rollback removes the six ClickSend capabilities'
+  0, 'rollback removes every ClickSend capability'
 );
 select is(
   (select count(*)::integer from public.user_oauth_connections where id = :'connection'),
@@ -41,8 +44,12 @@ select is(
 );
 select is(
   (select count(*)::integer from vault.secrets),
-  :secrets_before - 1,
-  'rollback deletes the Vault secret the integration stored, and no other'
+  :secrets_before - 2,
+  'rollback deletes the Vault secrets the integration stored (the key and the webhook secret), and no other'
+);
+select is(
+  (select count(*)::integer from vault.secrets where name like 'agent-webhook:%'),
+  0, 'no agent webhook Vault secret remains'
 );
 select is(
   (select count(*)::integer from vault.secrets where name like 'clicksend:%'),
@@ -57,6 +64,16 @@ select is(
   (select count(*)::integer from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname in ('public', 'private') and c.relname ilike '%clicksend%'),
   0, 'no ClickSend table, view, index or sequence remains'
+);
+select is(
+  (select count(*)::integer from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname in ('public', 'private') and c.relname ilike 'agent\_webhook%'),
+  0, 'no agent webhook table or index remains'
+);
+select is(
+  (select count(*)::integer from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname in ('public', 'private') and p.proname ilike 'agent\_webhook%'),
+  0, 'no agent webhook function remains'
 );
 select is(
   (select count(*)::integer from pg_policies where policyname ilike '%clicksend%'),
@@ -99,6 +116,20 @@ select ok(
   (select 'security_invoker=true' = any (c.reloptions) from pg_class c
     where c.oid = 'public.clicksend_connections'::regclass),
   're-applying restores the view as security_invoker'
+);
+
+\ir ../../migrations/20250911000005_executor_round_trips.sql
+\ir ../../migrations/20250911000006_account_abuse_limits.sql
+\ir ../../migrations/20250911000007_two_way_sms.sql
+select ok(
+  to_regclass('public.clicksend_inbound_messages') is not null
+  and to_regclass('public.agent_webhooks') is not null
+  and to_regclass('private.agent_webhook_secrets') is not null
+  and (select 'security_invoker=true' = any (c.reloptions) from pg_class c
+        where c.oid = 'public.clicksend_conversations'::regclass)
+  and (select count(*) from public.integration_capabilities ic
+         join public.service_providers sp on sp.id = ic.integration_id where sp.name = 'clicksend_sms') = 7,
+  're-applying the later migrations restores replies, webhooks, the conversations view and the seventh capability'
 );
 
 select * from finish();

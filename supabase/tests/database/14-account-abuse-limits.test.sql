@@ -202,8 +202,11 @@ select public.clicksend_issue_webhook_token(:'main_connection') as main_token \g
 select tests.create_clicksend_connection('owner', 'Gone') as gone_connection \gset
 select public.clicksend_issue_webhook_token(:'gone_connection') as gone_token \gset
 select public.clicksend_delete_api_key(:'gone_connection');
+-- A paused connection keeps its token (only disconnecting deletes it) but the token is not live.
+select tests.create_clicksend_connection('owner', 'Paused', 'inactive') as paused_connection \gset
+select public.clicksend_issue_webhook_token(:'paused_connection') as paused_token \gset
 select is(
-  public.clicksend_live_webhook_tokens(array[:'main_token', :'gone_token', repeat('0', 48), 'not-a-token']),
+  public.clicksend_live_webhook_tokens(array[:'main_token', :'gone_token', :'paused_token', repeat('0', 48), 'not-a-token']),
   array[:'main_token'],
   'only the token of an active connection is live');
 
