@@ -84,18 +84,22 @@ on conflict (name) do update set
   authentication_type = excluded.authentication_type,
   authorization_endpoint = excluded.authorization_endpoint,
   token_endpoint = excluded.token_endpoint,
-  scopes_supported = excluded.scopes_supported,
+  -- The five scopes, and any a later migration added (20250911000007: inbound).
+  scopes_supported = excluded.scopes_supported || coalesce((
+    select jsonb_agg(s.value order by s.ordinality)
+      from jsonb_array_elements(service_providers.scopes_supported) with ordinality s
+     where not excluded.scopes_supported @> jsonb_build_array(s.value)), '[]'::jsonb),
   pkce_required = excluded.pkce_required,
   client_credentials_location = excluded.client_credentials_location,
   configuration_metadata = excluded.configuration_metadata
 where (service_providers.display_name, service_providers.authentication_type,
        service_providers.authorization_endpoint, service_providers.token_endpoint,
-       service_providers.scopes_supported, service_providers.pkce_required,
+       service_providers.scopes_supported @> excluded.scopes_supported, service_providers.pkce_required,
        service_providers.client_credentials_location, service_providers.configuration_metadata)
   is distinct from
       (excluded.display_name, excluded.authentication_type,
        excluded.authorization_endpoint, excluded.token_endpoint,
-       excluded.scopes_supported, excluded.pkce_required,
+       true, excluded.pkce_required,
        excluded.client_credentials_location, excluded.configuration_metadata);
 
 -- -------------------------------------------------------------------------------------
@@ -304,12 +308,15 @@ begin
     raise exception 'ClickSend migration check failed: expected 1 provider row, found %', v_provider_count;
   end if;
 
+  -- These six (later migrations add more: re-applying this one must not fail on them).
   select count(*) into v_capability_count
     from public.integration_capabilities ic
     join public.service_providers sp on sp.id = ic.integration_id
-   where sp.name = 'clicksend_sms';
+   where sp.name = 'clicksend_sms'
+     and ic.capability_key in ('clicksend_send_sms', 'clicksend_send_mms', 'clicksend_get_balance',
+       'clicksend_get_sms_history', 'clicksend_get_mms_history', 'clicksend_get_delivery_receipts');
   if v_capability_count <> 6 then
-    raise exception 'ClickSend migration check failed: expected 6 capabilities, found %', v_capability_count;
+    raise exception 'ClickSend migration check failed: expected the 6 capabilities, found %', v_capability_count;
   end if;
 
   if to_regprocedure('public.validate_agent_clicksend_permissions(uuid, uuid, text[])') is null
