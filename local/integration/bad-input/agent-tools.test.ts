@@ -42,6 +42,7 @@ const TOOL_ARGUMENTS: Record<ToolName, OperationInput> = {
   clicksend_get_sms_history: tools.get_sms_history,
   clicksend_get_mms_history: tools.get_mms_history,
   clicksend_get_delivery_receipts: tools.get_delivery_receipts,
+  clicksend_get_replies: tools.get_replies,
 };
 
 describe("get-agent-tools with a broken body", () => {

@@ -8,10 +8,13 @@
 //   FC_SEED=<seed> FC_PATH=<path> npx vitest run local/integration/bad-input/clicksend-api.test.ts
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SANDBOX_USERNAME } from "../../clicksend-sandbox/server.ts";
 import {
   anyText,
   badText,
   badUuid,
+  CONTENT_TYPES,
+  deeplyNested,
   expectBadRequest,
   type JsonObject,
   MISSING,
@@ -21,6 +24,7 @@ import {
   operationInputs,
   runs,
   serialize,
+  smallJson,
   smsFields,
   useBadInputStack,
   validMms,
@@ -32,7 +36,8 @@ const bad = useBadInputStack();
 const { send, unchanged, post, lastFailedToolCall, checkMutations } = bad;
 
 describe("clicksend-api with one field broken", () => {
-  const shared = operationInputs(["params"], "params");
+  // get_replies is an agent's tool only: the dashboard has no such action.
+  const { get_replies: _agentOnly, ...shared } = operationInputs(["params"], "params");
   const ACTIONS: Record<string, OperationInput> = {
     ...shared,
     send_sms: {
@@ -87,6 +92,8 @@ describe("clicksend-api with one field broken", () => {
         },
       ],
     },
+    // Takes no params at all: only connection_id, params' type and unknown keys can be broken.
+    poll_replies: { valid: {}, fields: [] },
   };
   const actionNames = Object.keys(ACTIONS);
 
@@ -138,6 +145,58 @@ describe("clicksend-api with one field broken", () => {
       ),
       runs(40),
     );
+  });
+});
+
+describe("poll_replies (the dashboard's catch-up on replies)", () => {
+  const poll = (params: unknown) =>
+    serialize({ connection_id: bad.connectionId, action: "poll_replies", params });
+
+  it("with params of any kind is 400 naming them and asks ClickSend nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          // What the other reads take, or anything else: poll_replies takes none.
+          fc.dictionary(
+            fc.oneof(
+              fc.constantFrom("page", "limit", "since", "from", "message_id", "mark_read", "all"),
+              anyText,
+            ),
+            fc.oneof(smallJson, deeplyNested),
+            { minKeys: 1, maxKeys: 3 },
+          ),
+          wrongType("object"),
+          deeplyNested,
+        ),
+        fc.constantFrom(...CONTENT_TYPES),
+        async (params, contentType) => {
+          const { reply, audited } = await unchanged(() =>
+            send("clicksend-api", "POST", poll(params), { contentType }),
+          );
+          expectBadRequest(reply, ["invalid_request"], "params");
+          expect(audited).toBe(0);
+        },
+      ),
+      runs(40),
+    );
+  });
+
+  it("with no params, or empty ones, does ask ClickSend (so the check above could see it)", async () => {
+    const requests = async () => {
+      const state = (await (await fetch(`${bad.stack.sandbox.origin}/_sandbox/state`)).json()) as {
+        accounts: Record<string, { requests: number }>;
+      };
+      return state.accounts[SANDBOX_USERNAME]?.requests ?? 0;
+    };
+    for (const body of [
+      JSON.stringify({ connection_id: bad.connectionId, action: "poll_replies" }),
+      poll({}),
+    ]) {
+      const before = await requests();
+      const reply = await send("clicksend-api", "POST", body);
+      expect(reply.status, reply.text).toBe(200);
+      expect(await requests()).toBeGreaterThan(before);
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import {
   type Reply,
   runs,
   useBadInputStack,
+  wrongType,
 } from "./support.ts";
 
 const bad = useBadInputStack();
@@ -62,6 +63,7 @@ describe("clicksend-connect with one field broken", () => {
     api_key: SANDBOX_API_KEY,
     connection_name: "Renamed",
     default_sender_id: "MyShop",
+    enable_replies: true,
   });
 
   it("POST (connect)", async () => {
@@ -92,7 +94,7 @@ describe("clicksend-connect with one field broken", () => {
     );
   });
 
-  it("PATCH (rotate, rename)", async () => {
+  it("PATCH (rotate, rename, enable replies)", async () => {
     await checkMutations(
       { fn: "clicksend-connect", method: "PATCH" },
       validUpdate,
@@ -106,6 +108,12 @@ describe("clicksend-connect with one field broken", () => {
           },
           { path: ["connection_name"], names: "connection_name", bad: connectionName },
           { path: ["default_sender_id"], names: "default_sender_id", bad: defaultSender(true) },
+          // Only `true` (register the reply rules again); leaving it out changes nothing.
+          {
+            path: ["enable_replies"],
+            names: "enable_replies",
+            bad: fc.oneof(wrongType("boolean"), fc.constantFrom<unknown>(false, "true", 1)),
+          },
         ],
         [{ path: [], known: Object.keys(validUpdate()) }],
       ),
@@ -119,7 +127,7 @@ describe("clicksend-connect with one field broken", () => {
       send("clicksend-connect", "PATCH", JSON.stringify({ connection_id: bad.connectionId })),
     );
     const error = expectBadRequest(reply, ["invalid_request"]);
-    expect(error.message).toMatch(/api_key, connection_name or default_sender_id/);
+    expect(error.message).toMatch(/api_key, connection_name, default_sender_id or enable_replies/);
   });
 
   it("DELETE (disconnect)", async () => {

@@ -33,13 +33,18 @@ export function runs<T>(numRuns: number): fc.Parameters<T> {
 // ---------------------------------------------------------------------------------------------
 // Requests and the one error shape.
 // ---------------------------------------------------------------------------------------------
-const ALL_SCOPES = ["sms", "mms", "balance", "history", "delivery_receipts"];
+const ALL_SCOPES = ["sms", "mms", "balance", "history", "delivery_receipts", "inbound"];
 export type FunctionName =
   | "clicksend-connect"
   | "clicksend-api"
   | "get-agent-tools"
   | "execute-agent-tool"
-  | "clicksend-webhook";
+  | "clicksend-webhook"
+  | "clicksend-inbound"
+  | "agent-webhooks";
+
+/** ClickSend's pushes: no user token, the URL's own `?token=` authenticates them. */
+const PUSH_FUNCTIONS: readonly FunctionName[] = ["clicksend-webhook", "clicksend-inbound"];
 
 export interface Reply {
   status: number;
@@ -113,6 +118,10 @@ const CHECKED_TABLES = [
   "private.clicksend_executor_calls",
   "private.clicksend_webhook_tokens",
   "private.clicksend_verification_attempts",
+  "public.clicksend_inbound_messages",
+  "public.agent_webhooks",
+  "public.agent_webhook_deliveries",
+  "private.agent_webhook_secrets",
   "vault.secrets",
 ];
 
@@ -489,6 +498,33 @@ function receiptFields(prefix: string[], names: string): FieldBreak[] {
   ];
 }
 
+/** E.164 look-alikes clicksend_get_replies' `from` refuses (it takes +, then 7 to 15 digits). */
+const NOT_E164 = [
+  "",
+  "0411111111",
+  "61411111111",
+  "+0411111111",
+  "+614111",
+  "+6141111111111111",
+  "+61 411 111 111",
+  "+61411111111\n",
+  "＋61411111111",
+  "+٦١٤١١١١١١١١",
+  "tel:+61411111111",
+];
+
+function repliesFields(prefix: string[], names: string): FieldBreak[] {
+  const at = fieldAt(prefix, names);
+  return [
+    { ...at("since"), bad: badDateTime() },
+    {
+      ...at("from"),
+      bad: badText({ required: false, max: 16, example: "+61411111111", invalid: NOT_E164 }),
+    },
+    { ...at("limit"), bad: badInteger({ required: false, min: 1, max: 100 }) },
+  ];
+}
+
 const validSms = {
   to: ["+61411111111"],
   body: "Hello",
@@ -512,6 +548,7 @@ const validHistory = {
   status: "Sent",
 };
 const validReceipts = { message_id: "ABC-1", page: 1, limit: 15 };
+const validReplies = { since: "2024-01-01T00:00:00Z", from: "+61411111111", limit: 20 };
 
 /** An operation's valid input and what breaks each of its fields. */
 export interface OperationInput {
@@ -521,7 +558,8 @@ export interface OperationInput {
 
 /**
  * The operations an agent's tools and the dashboard's actions have alike (the reads and the
- * sends), with their fields at `prefix` and named from `names`.
+ * sends), with their fields at `prefix` and named from `names`; get_replies is an agent's only
+ * (the dashboard reads replies through REST, and catches up with poll_replies, which takes none).
  */
 export function operationInputs(prefix: string[], names: string) {
   return {
@@ -529,6 +567,7 @@ export function operationInputs(prefix: string[], names: string) {
     get_sms_history: { valid: validHistory, fields: historyFields(prefix, names) },
     get_mms_history: { valid: validHistory, fields: historyFields(prefix, names) },
     get_delivery_receipts: { valid: validReceipts, fields: receiptFields(prefix, names) },
+    get_replies: { valid: validReplies, fields: repliesFields(prefix, names) },
     send_sms: { valid: validSms, fields: smsFields(prefix, names) },
     send_mms: { valid: validMms, fields: mmsFields(prefix, names) },
   } satisfies Record<string, OperationInput>;
@@ -548,7 +587,8 @@ export const CONTENT_TYPES = [
 
 // ---------------------------------------------------------------------------------------------
 // The stack: one per test file, with one user holding a sandbox connection, an agent granted
-// every scope, a scheduled (so still pending) message and the connection's webhook token.
+// every scope, a scheduled (so still pending) message and the connection's push tokens (receipts
+// and replies).
 // ---------------------------------------------------------------------------------------------
 export interface BadInputStack {
   readonly stack: FullStack;
@@ -557,6 +597,8 @@ export interface BadInputStack {
   readonly connectionId: string;
   readonly agentId: string;
   readonly webhookToken: string;
+  /** The token of the connection's reply push (its inbound URL rule's `?token=`). */
+  readonly inboundToken: string;
   /** A scheduled (so still pending) message: the webhook could change it, bad pushes must not. */
   readonly pendingMessageId: string;
   /** One request to a function, as the user (or as `options.token`'s user). */
@@ -595,6 +637,7 @@ interface Started {
   connectionId: string;
   agentId: string;
   webhookToken: string;
+  inboundToken: string;
   pendingMessageId: string;
 }
 
@@ -607,7 +650,7 @@ async function request(
   options: { contentType?: string | null; query?: string; token?: string } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { apikey: stack.anonKey };
-  if (fn !== "clicksend-webhook") headers.authorization = `Bearer ${options.token ?? token}`;
+  if (!PUSH_FUNCTIONS.includes(fn)) headers.authorization = `Bearer ${options.token ?? token}`;
   const contentType = options.contentType === undefined ? "application/json" : options.contentType;
   if (contentType !== null) headers["content-type"] = contentType;
   const response = await fetch(`${stack.url}/functions/v1/${fn}${options.query ?? ""}`, {
@@ -664,7 +707,19 @@ async function setUp(stack: FullStack): Promise<Started> {
   const hook = rules.data.data.find((rule) => rule.action_address?.includes("clicksend-webhook"));
   const webhookToken = new URL(hook?.action_address ?? "http://x/").searchParams.get("token") ?? "";
   expect(webhookToken).toMatch(/^[0-9a-f]{48}$/);
-  return { stack, token, connectionId, agentId, webhookToken, pendingMessageId };
+
+  const inboundRules = (await (
+    await fetch(`${stack.sandbox.url}/automations/sms/inbound?limit=100`, {
+      headers: { authorization: basic },
+    })
+  ).json()) as { data: { data: { action: string; action_address: string | null }[] } };
+  const replies = inboundRules.data.data.find(
+    (rule) => rule.action === "URL" && rule.action_address?.includes("clicksend-inbound") === true,
+  );
+  const inboundToken =
+    new URL(replies?.action_address ?? "http://x/").searchParams.get("token") ?? "";
+  expect(inboundToken).toMatch(/^[0-9a-f]{48}$/);
+  return { stack, token, connectionId, agentId, webhookToken, inboundToken, pendingMessageId };
 }
 
 /**
@@ -782,6 +837,9 @@ export function useBadInputStack(): BadInputStack {
     },
     get webhookToken() {
       return get().webhookToken;
+    },
+    get inboundToken() {
+      return get().inboundToken;
     },
     get pendingMessageId() {
       return get().pendingMessageId;

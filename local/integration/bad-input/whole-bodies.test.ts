@@ -52,6 +52,7 @@ const JSON_FUNCTIONS: { fn: FunctionName; method: string }[] = [
   { fn: "clicksend-api", method: "POST" },
   { fn: "get-agent-tools", method: "POST" },
   { fn: "execute-agent-tool", method: "POST" },
+  { fn: "agent-webhooks", method: "POST" },
 ];
 
 describe("whole bodies that are not a request", () => {
@@ -87,6 +88,10 @@ describe("whole bodies that are not a request", () => {
       ["execute-agent-tool", "DELETE"],
       ["clicksend-webhook", "GET"],
       ["clicksend-webhook", "PUT"],
+      ["clicksend-inbound", "PUT"],
+      ["clicksend-inbound", "DELETE"],
+      ["agent-webhooks", "GET"],
+      ["agent-webhooks", "DELETE"],
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...pairs), garbageBody, async ([fn, method], body) => {
@@ -107,12 +112,19 @@ describe("well-formed ids that are not the caller's", () => {
       (id) => ["clicksend-connect", "PATCH", { connection_id: id, connection_name: "Mine now" }],
       (id) => ["clicksend-connect", "DELETE", { connection_id: id }],
       (id) => ["clicksend-api", "POST", { connection_id: id, action: "get_balance" }],
+      (id) => ["clicksend-api", "POST", { connection_id: id, action: "poll_replies" }],
       (id) => [
         "clicksend-api",
         "POST",
         { connection_id: id, action: "send_sms", params: { to: ["+61411111111"], body: "x" } },
       ],
       (id) => ["get-agent-tools", "POST", { agent_id: id }],
+      (id) => ["agent-webhooks", "POST", { action: "rotate_secret", agent_id: id }],
+      (id) => [
+        "agent-webhooks",
+        "POST",
+        { action: "set", agent_id: id, url: "https://8.8.8.8/hook" },
+      ],
       (id) => [
         "execute-agent-tool",
         "POST",

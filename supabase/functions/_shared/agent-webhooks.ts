@@ -80,6 +80,10 @@ export async function webhookUrlProblem(
   resolve: Resolver,
 ): Promise<string | null> {
   if (!URL.canParse(raw)) return "url: not a URL";
+  // Kept as given, so it must be what the column takes (and what URL() reads it as): no space,
+  // control character or unpaired surrogate, and http(s):// in lower case.
+  if (/[\s\p{Cc}\p{Cs}]/u.test(raw)) return "url: must not contain spaces or control characters";
+  if (!/^https?:\/\//.test(raw)) return "url: must start with https://";
   const url = new URL(raw);
   if (url.username !== "" || url.password !== "") return "url: must not contain a user or password";
   if (isSandbox(env) && url.protocol === "http:" && url.hostname === "127.0.0.1") return null;

@@ -11,8 +11,11 @@ import { DEFAULT_REPLY_LIMIT, type ToolArguments } from "./contracts/tool-catalo
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";
 
-/** The latest instant a JavaScript Date (and so toISOString) can hold. */
-const MAX_DATE_MS = 8.64e15;
+/**
+ * The latest instant a reply may carry: 9999-12-31T23:59:59.999Z. A later Date's toISOString is
+ * an extended year ("+010000-01-01T…") that Postgres cannot read, so the push would fail.
+ */
+const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** A push is a few hundred bytes; anything far larger is not ClickSend's. */
 export const MAX_PUSH_BYTES = 64 * 1024;
 
@@ -42,12 +45,16 @@ export const storedReplySchema = z.object({
 });
 export type StoredReply = z.infer<typeof storedReplySchema>;
 
-/** A pushed field: bounded, and without NUL (Postgres text cannot hold one). */
+/**
+ * A pushed field: bounded, without NUL and without an unpaired surrogate (a JSON push can hold
+ * "\ud800"; Postgres text cannot hold either).
+ */
 const field = (max: number) =>
   z
     .string()
     .max(max, `at most ${String(max)} characters`)
-    .refine((value) => !value.includes("\u0000"), "must not contain a NUL character");
+    .refine((value) => !value.includes("\u0000"), "must not contain a NUL character")
+    .refine((value) => !/\p{Cs}/u.test(value), "must not contain an unpaired surrogate");
 
 /** JSON pushes send timestamp, user_id and subaccount_id as numbers; forms send strings. */
 const scalar = z
