@@ -158,6 +158,12 @@ describe("regressions found by the properties", () => {
     expect(JSON.parse(reply.text)).toEqual({ received: true, applied: false });
   });
 
+  it("a receipt dated after the year 9999 is acknowledged (was 500: Postgres cannot read +010000-…)", async () => {
+    const { reply } = await push({ message_id: "abc", timestamp: "253402300800" });
+    expect(reply.status, reply.text).toBe(200);
+    expect(JSON.parse(reply.text)).toEqual({ received: true, applied: false });
+  });
+
   it("a receipt with a NUL character is refused (was 500 database_error)", async () => {
     expectBadRequest(
       (await push({ message_id: "a\u0000bc" })).reply,

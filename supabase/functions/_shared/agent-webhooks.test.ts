@@ -81,6 +81,20 @@ describe("isNonPublicAddress", () => {
     "[::ffff:169.254.169.254]",
     // The form a URL's host takes: new URL("https://[::ffff:127.0.0.1]/").hostname
     "::ffff:7f00:1",
+    // IPv4 inside IPv6: IPv4-compatible (the URL form of [::127.0.0.1]), NAT64, 6to4.
+    "::7f00:1",
+    "::127.0.0.1",
+    "::a00:1",
+    "64:ff9b::a00:1",
+    "64:ff9b::127.0.0.1",
+    "2002:a9fe:a9fe::1",
+    "2002:c0a8:101::1",
+    "2001:db8::1",
+    "100::1",
+    // Not readable as an address: refused rather than guessed at.
+    "1::2::3",
+    "12345::1",
+    "1:2:3:4:5:6:7:8:9",
   ])("refuses %s", (address) => {
     expect(isNonPublicAddress(address)).toBe(true);
   });
@@ -107,6 +121,9 @@ describe("isNonPublicAddress", () => {
     "2001:4860:4860::8888",
     "[2a00:1450:4001:81c::200e]",
     "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+    "2002:808:808::1",
+    "1:2:3:4:5:6:7:8",
   ])("allows %s", (address) => {
     expect(isNonPublicAddress(address)).toBe(false);
   });

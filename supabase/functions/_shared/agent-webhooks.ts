@@ -57,16 +57,58 @@ export function isNonPublicAddress(address: string): boolean {
     );
   }
   if (!bare.includes(":")) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
-  if (mapped?.[1] !== undefined) return isNonPublicAddress(mapped[1]);
+  const words = ipv6Words(bare);
+  // Not an address this check can read: not one a webhook may use.
+  if (words === null) return true;
+  const [w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0] = words;
+  const embedded = (high: number, low: number) =>
+    `${String(high >> 8)}.${String(high & 0xff)}.${String(low >> 8)}.${String(low & 0xff)}`;
+  const firstFiveZero = w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0 && w4 === 0;
+  // ::, ::1 and the IPv4-compatible ::a.b.c.d (deprecated; never a public webhook).
+  if (firstFiveZero && w5 === 0) return true;
+  // IPv4-mapped ::ffff:a.b.c.d and NAT64 64:ff9b::a.b.c.d reach the IPv4 address inside.
+  if (firstFiveZero && w5 === 0xffff) return isNonPublicAddress(embedded(w6, w7));
+  if (w0 === 0x64 && w1 === 0xff9b && w2 === 0 && w3 === 0 && w4 === 0 && w5 === 0)
+    return isNonPublicAddress(embedded(w6, w7));
+  // 6to4 2002:AABB:CCDD::/48 carries the IPv4 address AA.BB.CC.DD.
+  if (w0 === 0x2002) return isNonPublicAddress(embedded(w1, w2));
   return (
-    bare === "::" ||
-    bare === "::1" ||
-    /^f[cd][0-9a-f]{0,2}:/.test(bare) ||
-    /^fe[89ab][0-9a-f]?:/.test(bare) ||
-    /^ff[0-9a-f]{0,2}:/.test(bare) ||
-    bare.startsWith("::ffff:")
+    (w0 & 0xfe00) === 0xfc00 || // unique local fc00::/7
+    (w0 & 0xffc0) === 0xfe80 || // link-local fe80::/10
+    (w0 & 0xff00) === 0xff00 || // multicast ff00::/8
+    (w0 === 0x2001 && w1 === 0x0db8) || // documentation 2001:db8::/32
+    (w0 === 0x0100 && w1 === 0 && w2 === 0 && w3 === 0) // discard 100::/64
   );
+}
+
+/** An IPv6 address as its eight 16-bit words (a trailing dotted IPv4 part allowed), or null. */
+function ipv6Words(address: string): number[] | null {
+  let text = address;
+  const tail: number[] = [];
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted?.[1] !== undefined) {
+    const v4 = ipv4Parts(dotted[1]);
+    if (v4 === null) return null;
+    const [a = 0, b = 0, c = 0, d = 0] = v4;
+    tail.push((a << 8) | b, (c << 8) | d);
+    text = text.slice(0, -dotted[1].length);
+    if (text.endsWith(":") && !text.endsWith("::")) text = text.slice(0, -1);
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const parse = (part: string): number[] | null => {
+    if (part === "") return [];
+    const groups = part.split(":");
+    if (groups.some((group) => !/^[0-9a-f]{1,4}$/.test(group))) return null;
+    return groups.map((group) => parseInt(group, 16));
+  };
+  const head = parse(halves[0] ?? "");
+  const rest = halves.length === 2 ? parse(halves[1] ?? "") : [];
+  if (head === null || rest === null) return null;
+  const known = head.length + rest.length + tail.length;
+  if (halves.length === 1) return known === 8 ? [...head, ...tail] : null;
+  if (known > 7) return null;
+  return [...head, ...new Array<number>(8 - known).fill(0), ...rest, ...tail];
 }
 
 /**

@@ -5,8 +5,11 @@ import { z } from "zod";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";
 
-/** The latest instant a JavaScript Date (and so toISOString) can hold. */
-const MAX_DATE_MS = 8.64e15;
+/**
+ * The latest instant a receipt may carry: 9999-12-31T23:59:59.999Z. A later Date's toISOString
+ * is an extended year ("+010000-01-01T…") that Postgres cannot read, so the push would fail.
+ */
+const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A stored form field: bounded, and without NUL (Postgres text cannot hold one). */
 const formText = (max: number) =>
