@@ -172,7 +172,7 @@ export async function storePushedReply(
 ): Promise<{ connectionId: string; stored: StoredReply[] }> {
   if (token === null || !/^[0-9a-f]{48}$/.test(token)) throw invalidToken();
   const parsed = fields === null ? null : pushSchema.safeParse(fields);
-  if (parsed === null || !parsed.success) {
+  if (!parsed?.success) {
     const { data: connectionId, error } = await service.rpc("clicksend_webhook_connection", {
       p_token: token,
     });
@@ -180,7 +180,11 @@ export async function storePushedReply(
       throw new ApiError(500, "database_error", "Could not check the webhook token.", true);
     if (!connectionId) throw invalidToken();
     if (parsed === null)
-      throw new ApiError(400, "invalid_reply", "The push is not a form, query or flat JSON object.");
+      throw new ApiError(
+        400,
+        "invalid_reply",
+        "The push is not a form, query or flat JSON object.",
+      );
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join(".") : "reply";
     throw new ApiError(400, "invalid_reply", `${where}: ${issue?.message ?? "invalid"}`);
@@ -208,6 +212,8 @@ function fromPoll(row: InboundMessage): ReplyInput | null {
   const seconds = row.timestamp ?? Date.now() / 1000;
   const milliseconds = seconds * 1000;
   if (row.messageId.length > 64 || row.from === "" || row.from.length > 32) return null;
+  // Marked read by its id in a URL path: a blank id, "." or ".." would name no one reply.
+  if (row.messageId.trim() === "" || row.messageId === "." || row.messageId === "..") return null;
   return {
     message_id: row.messageId,
     from: row.from,
@@ -232,7 +238,9 @@ const MAX_POLL_PAGES = 3;
 /**
  * Catches up on replies whose push was lost: reads the account's unread replies, stores each
  * once, then marks read exactly those now stored (never the account-wide mark-read). Answers the
- * replies stored now and the ClickSend requests made.
+ * replies stored now and the ClickSend requests made. A failure after some replies were stored
+ * ends the catch-up but still answers them (their agents must be woken: a later poll finds them
+ * already stored); the ones left unread are marked by the next catch-up.
  */
 export async function pollReplies(
   service: Db,
@@ -241,24 +249,28 @@ export async function pollReplies(
 ): Promise<{ stored: StoredReply[]; requests: number }> {
   const stored: StoredReply[] = [];
   let requests = 0;
-  for (let page = 1; page <= MAX_POLL_PAGES; page += 1) {
-    // Marking read removes rows from the list, so the next unread ones are always on page 1.
-    const found = await client.inboundMessages(1, 100);
-    requests += 1;
-    const rows = found.rows.flatMap((row) => fromPoll(row) ?? []);
-    if (rows.length === 0) break;
-    const { data, error } = await service.rpc("clicksend_store_polled_replies", {
-      p_connection_id: connectionId,
-      p_messages: rows as unknown as Json,
-    });
-    if (error) throw new ApiError(500, "database_error", "Could not record the replies.", true);
-    const outcome = pollOutcomeSchema.parse(data);
-    stored.push(...outcome.stored);
-    for (const messageId of outcome.known) {
-      await client.markInboundRead(messageId);
+  try {
+    for (let page = 1; page <= MAX_POLL_PAGES; page += 1) {
+      // Marking read removes rows from the list, so the next unread ones are always on page 1.
       requests += 1;
+      const found = await client.inboundMessages(1, 100);
+      const rows = found.rows.flatMap((row) => fromPoll(row) ?? []);
+      if (rows.length === 0) break;
+      const { data, error } = await service.rpc("clicksend_store_polled_replies", {
+        p_connection_id: connectionId,
+        p_messages: rows as unknown as Json,
+      });
+      if (error) throw new ApiError(500, "database_error", "Could not record the replies.", true);
+      const outcome = pollOutcomeSchema.parse(data);
+      stored.push(...outcome.stored);
+      for (const messageId of outcome.known) {
+        requests += 1;
+        await client.markInboundRead(messageId);
+      }
+      if (!found.hasMore || outcome.known.length === 0) break;
     }
-    if (!found.hasMore || outcome.known.length === 0) break;
+  } catch (error) {
+    if (stored.length === 0) throw error;
   }
   return { stored, requests };
 }
@@ -294,8 +306,10 @@ export async function agentReplies(
     .eq("user_oauth_connection_id", connectionId);
   if (params.since !== undefined) query = query.gte("received_at", params.since);
   if (params.from !== undefined) query = query.eq("from_number", params.from);
+  // ClickSend's timestamps are whole seconds: replies of the same second keep arrival order.
   const { data, error } = await query
     .order("received_at", { ascending: false })
+    .order("created_at", { ascending: false })
     .limit(params.limit ?? DEFAULT_REPLY_LIMIT);
   if (error) throw new ApiError(500, "database_error", "Could not read the replies.", true);
   const replies = data.map((row) => ({
