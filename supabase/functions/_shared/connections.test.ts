@@ -654,13 +654,24 @@ describe("disconnect", () => {
     ]);
   });
 
-  it("asks ClickSend nothing when the connection has no rules", async () => {
+  it("removes the rules of a connection ClickSend has flagged (error), whose key is still stored", async () => {
+    rows.set(CONNECTION, connectionRow({ connection_status: "error" }));
+    await run();
+    expect(clicksend.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      "DELETE /automations/sms/receipts/31",
+      "DELETE /automations/sms/inbound/32",
+      "DELETE /automations/sms/inbound/33",
+    ]);
+  });
+
+  it("asks ClickSend nothing, and Vault nothing, when the connection has no rules", async () => {
     rows.set(
       CONNECTION,
       connectionRow({ connection_metadata: { receipt_rule_id: null, receipts: "poll" } }),
     );
     const result = await run();
     expect(clicksend.calls).toEqual([]);
+    expect(service.calls("clicksend_read_api_key")).toEqual([]);
     expect(service.calls("clicksend_delete_api_key")).toHaveLength(1);
     expect(result).toMatchObject({ connection: { id: CONNECTION }, revoked_grants: 3 });
   });

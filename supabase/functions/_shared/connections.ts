@@ -199,13 +199,13 @@ function clientFor(env: FunctionEnv, username: string, apiKey: string): ClickSen
   });
 }
 
-/** A client with the connection's stored key, or null when it has none (or is not active). */
+/** A client with the connection's stored key, or null when it has none (or was disconnected). */
 async function storedClient(
   env: FunctionEnv,
   service: Db,
   row: ConnectionRow,
 ): Promise<ClickSendClient | null> {
-  if (row.external_username === null || row.connection_status !== "active") return null;
+  if (row.external_username === null || row.connection_status === "revoked") return null;
   const { data: apiKey } = await service.rpc("clicksend_read_api_key", {
     p_connection_id: row.id,
   });
@@ -329,7 +329,8 @@ export async function update(
     row = await ownConnection(db, row.id);
   } else if (body.enable_replies === true) {
     // Connections made before replies existed, or whose rules were removed at ClickSend.
-    const client = await storedClient(env, service, row);
+    const client =
+      row.connection_status === "active" ? await storedClient(env, service, row) : null;
     if (client === null)
       throw new ApiError(
         409,
@@ -380,13 +381,15 @@ export async function disconnect(
 
   // Remove the account's rules for this connection while the key still exists (best effort).
   const metadata = parseConnectionMetadata(row.connection_metadata);
-  const client = await storedClient(env, service, row);
-  if (client !== null)
-    await removePushRules(client, {
-      receipt: metadata.receipt_rule_id,
-      inbound: metadata.inbound_rule_id,
-      poll: metadata.inbound_poll_rule_id,
-    });
+  const rules = {
+    receipt: metadata.receipt_rule_id,
+    inbound: metadata.inbound_rule_id,
+    poll: metadata.inbound_poll_rule_id,
+  };
+  if (Object.values(rules).some((id) => id !== null)) {
+    const client = await storedClient(env, service, row);
+    if (client !== null) await removePushRules(client, rules);
+  }
 
   const { error } = await service.rpc("clicksend_delete_api_key", { p_connection_id: row.id });
   if (error)

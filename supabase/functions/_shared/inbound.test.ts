@@ -532,20 +532,25 @@ describe("pollReplies", () => {
     expect(backend.requests).toEqual([]);
   });
 
-  it("reads the first page again after marking, until nothing is left", async () => {
+  it("reads one page per catch-up (at most 101 ClickSend requests); the next catch-up reads the rest", async () => {
     unread = replies(150);
-    const result = await poll();
-    expect(result.stored.map((stored) => stored.clicksend_message_id)).toEqual(
-      replies(150).map((row) => row.message_id),
+    const first = await poll();
+    expect(first.stored.map((stored) => stored.clicksend_message_id)).toEqual(
+      replies(150)
+        .slice(0, 100)
+        .map((row) => row.message_id),
     );
-    expect(requests().filter((r) => r.startsWith("GET"))).toEqual([
-      "GET /sms/inbound",
-      "GET /sms/inbound",
-    ]);
+    expect(first.requests).toBe(1 + 100);
+    expect(unread).toHaveLength(50);
+    const second = await poll();
+    expect(second.stored.map((stored) => stored.clicksend_message_id)).toEqual(
+      replies(150)
+        .slice(100)
+        .map((row) => row.message_id),
+    );
     expect(
       clicksend.calls.filter((c) => c.method === "GET").map((c) => c.query.toString()),
     ).toEqual(["page=1&limit=100", "page=1&limit=100"]);
-    expect(result.requests).toBe(2 + 150);
     expect(unread).toEqual([]);
   });
 
@@ -556,12 +561,13 @@ describe("pollReplies", () => {
     expect(requests()).toEqual(["GET /sms/inbound"]);
   });
 
-  it("reads at most three pages in one catch-up; the rest waits for the next", async () => {
-    unread = replies(450);
-    const result = await poll();
-    expect(requests().filter((r) => r.startsWith("GET"))).toHaveLength(3);
-    expect(result.stored).toHaveLength(300);
-    expect(unread).toHaveLength(150);
+  it("stores a polled reply whose text has an unpaired surrogate with U+FFFD in its place", async () => {
+    unread = [inboundMessageData("IN-1", "+61411111111", { body: "ok \ud800 then" })];
+    await poll();
+    const given = backend.rpcArgs("clicksend_store_polled_replies")[0]?.p_messages as {
+      body: string;
+    }[];
+    expect(given.map((message) => message.body)).toEqual(["ok \ufffd then"]);
   });
 
   it("leaves out rows it cannot store (no sender, too long an id, an id that names no reply)", async () => {

@@ -206,9 +206,18 @@ export async function storePushedReply(
 }
 
 /** A polled row as the database stores it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function fromPoll(row: InboundMessage): ReplyInput | null {
+  // Postgres text holds neither NUL nor an unpaired surrogate (a JSON "\ud800" parses to one).
   const text = (value: string | null, max: number) =>
-    value === null ? null : value.replaceAll("\u0000", "").slice(0, max);
+    value === null
+      ? null
+      : value
+          .replaceAll("\u0000", "")
+          .replace(LONE_SURROGATE, "\ufffd")
+          .slice(0, max)
+          .replace(LONE_SURROGATE, "");
   const seconds = row.timestamp ?? Date.now() / 1000;
   const milliseconds = seconds * 1000;
   if (row.messageId.length > 64 || row.from === "" || row.from.length > 32) return null;
@@ -232,8 +241,12 @@ const pollOutcomeSchema = z.object({
   known: z.array(z.string()),
 });
 
-/** Pages read per catch-up at most (100 replies each): the rest waits for the next one. */
-const MAX_POLL_PAGES = 3;
+/**
+ * Pages read per catch-up at most (100 replies each): a catch-up holds one of the connection's
+ * call slots but makes up to 101 ClickSend requests (the read and a mark-read per reply), so it
+ * stops after one page; the rest waits for the next catch-up.
+ */
+const MAX_POLL_PAGES = 1;
 
 /**
  * Catches up on replies whose push was lost: reads the account's unread replies, stores each
