@@ -6,6 +6,7 @@ import { z } from "zod";
 import { renderRoute } from "@/testing/render-route";
 import { functionError } from "@/testing/msw/function-responses";
 import { server } from "@/testing/msw/server";
+import { unreadRepliesCount } from "@/testing/msw/unread-replies";
 import { functionUrl, restUrl } from "@/testing/msw/urls";
 
 // ---------------------------------------------------------------------------------------------
@@ -39,7 +40,11 @@ type Row = {
   external_username: string | null;
   connection_status: "active" | "inactive" | "revoked" | "error" | "expired";
   credential_hint: string | null;
-  connection_metadata: { default_sender_id: string | null };
+  connection_metadata: {
+    default_sender_id: string | null;
+    inbound_rule_id?: number | null;
+    inbound_poll_rule_id?: number | null;
+  };
   created_at: string;
   updated_at: string;
 };
@@ -76,6 +81,7 @@ const patchBody = z.strictObject({
   api_key: z.string().optional(),
   connection_name: z.string().optional(),
   default_sender_id: z.string().nullable().optional(),
+  enable_replies: z.literal(true).optional(),
 });
 const idBody = z.object({ connection_id: z.string() });
 
@@ -103,6 +109,7 @@ function fakeBackend({
   const account = { username: SANDBOX.username, balance: 12.34, currency: "AUD" };
 
   server.use(
+    unreadRepliesCount(),
     http.get(restUrl("/service_providers"), () => HttpResponse.json(PROVIDER)),
     http.get(restUrl("/user_oauth_connections"), () =>
       HttpResponse.json(
@@ -152,6 +159,16 @@ function fakeBackend({
         target.credential_hint = body.api_key.slice(-4);
       }
       if (body.connection_name !== undefined) target.connection_name = body.connection_name;
+      if (body.enable_replies) {
+        if (target.connection_status !== "active") {
+          return functionError(409, "connection_unusable", "Reconnect this connection first.");
+        }
+        // What ensurePushRules records when ClickSend takes both rules.
+        Object.assign(target.connection_metadata, {
+          inbound_rule_id: 21,
+          inbound_poll_rule_id: 22,
+        });
+      }
       return HttpResponse.json({
         connection: view(target),
         ...(body.api_key === undefined ? {} : { account: { ...account, balance: 99 } }),
@@ -457,11 +474,12 @@ describe("Integrations page", () => {
 
   it("shows a load error the user can retry", async () => {
     fakeBackend({ connections: [row({ connection_name: "Marketing" })] });
-    let failures = 1;
+    // Failing until the user tries again: the navigation reads the same list, and a second
+    // reader mounting after a failure tries once more on its own.
+    let failing = true;
     server.use(
       http.get(restUrl("/user_oauth_connections"), () => {
-        if (failures === 0) return undefined;
-        failures -= 1;
+        if (!failing) return undefined;
         // A PostgREST error (connection lost): postgrest-js itself retries only network errors.
         return HttpResponse.json(
           { code: "08006", message: "Database connection lost.", details: null, hint: null },
@@ -475,6 +493,7 @@ describe("Integrations page", () => {
     expect(alert).toHaveTextContent("Could not load your connections");
     expect(alert).toHaveTextContent("Something went wrong on our side");
     expect(alert).not.toHaveTextContent("Database connection lost.");
+    failing = false;
     await user.click(within(alert).getByRole("button", { name: "Try again" }));
 
     expect(await screen.findByRole("article", { name: "Marketing" })).toBeVisible();
@@ -548,5 +567,91 @@ describe("Integrations page", () => {
 
     await waitForDialogToClose();
     expect(open).toHaveFocus();
+  });
+});
+
+describe("Integrations page: replies", () => {
+  it("says how replies reach each connection, and enables them when they are off", async () => {
+    const backend = fakeBackend({
+      connections: [
+        row({ connection_name: "Old account" }),
+        row({
+          connection_name: "Polled account",
+          connection_metadata: { default_sender_id: null, inbound_poll_rule_id: 5 },
+        }),
+        row({
+          connection_name: "Pushed account",
+          connection_metadata: { default_sender_id: null, inbound_rule_id: 4 },
+        }),
+      ],
+    });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.use(
+      http.patch(functionUrl("clicksend-connect"), async () => {
+        await held;
+      }),
+    );
+    const { user } = await openIntegrations();
+
+    const pushed = within(connectionCard("Pushed account"));
+    expect(pushed.getByText("Pushed")).toBeVisible();
+    expect(pushed.getByText(/sends each reply here as it arrives/)).toBeVisible();
+    expect(pushed.queryByRole("button", { name: /replies/ })).not.toBeInTheDocument();
+    const polled = within(connectionCard("Polled account"));
+    expect(polled.getByText("Polled only")).toBeVisible();
+    expect(polled.getByRole("button", { name: "Repair replies for Polled account" })).toBeVisible();
+
+    const old = within(connectionCard("Old account"));
+    expect(old.getByText("Off")).toBeVisible();
+    const enable = old.getByRole("button", { name: "Enable replies for Old account" });
+    await user.click(enable);
+
+    // Pending: the button is busy until clicksend-connect answers.
+    expect(enable).toBeDisabled();
+    expect(enable).toHaveAttribute("aria-busy", "true");
+    release();
+
+    expect(await notifications().findByText("Replies enabled")).toBeVisible();
+    expect(await old.findByText("Pushed")).toBeVisible();
+    expect(old.queryByRole("button", { name: /Enable replies/ })).not.toBeInTheDocument();
+    expect(writes(backend).map((call) => call.body)).toEqual([
+      { connection_id: backend.connections[0]?.id, enable_replies: true },
+    ]);
+  });
+
+  it("says why replies could not be enabled, and leaves the button to try again", async () => {
+    fakeBackend({ connections: [row({ connection_name: "Old account" })] });
+    server.use(
+      http.patch(functionUrl("clicksend-connect"), () =>
+        functionError(
+          409,
+          "connection_unusable",
+          "The ClickSend connection has no usable credentials; reconnect it.",
+        ),
+      ),
+    );
+    const { user } = await openIntegrations();
+
+    const card = within(connectionCard("Old account"));
+    await user.click(card.getByRole("button", { name: "Enable replies for Old account" }));
+
+    const alert = await card.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not enable replies");
+    expect(alert).toHaveTextContent("no usable credentials; reconnect it");
+    expect(card.getByText("Off")).toBeVisible();
+    expect(card.getByRole("button", { name: "Enable replies for Old account" })).toBeEnabled();
+  });
+
+  it("shows no replies row for a disconnected connection", async () => {
+    fakeBackend({
+      connections: [row({ connection_name: "Gone", connection_status: "revoked" })],
+    });
+    await openIntegrations();
+    const card = within(connectionCard("Gone"));
+    expect(card.queryByText("Replies")).not.toBeInTheDocument();
+    expect(card.queryByRole("button", { name: /replies/ })).not.toBeInTheDocument();
   });
 });

@@ -4,10 +4,12 @@ import type { Connection } from "@contracts/connection-schemas.ts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConnectionBalance } from "@/features/integrations/components/connection-balance";
+import { ConnectionReplies } from "@/features/integrations/components/connection-replies";
 import { DisconnectDialog } from "@/features/integrations/components/disconnect-dialog";
 import { RenameDialog } from "@/features/integrations/components/rename-dialog";
 import { RotateKeyDialog } from "@/features/integrations/components/rotate-key-dialog";
 import { formatDate, statusDisplay } from "@/features/integrations/utils/format";
+import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
 import { cn } from "@/utils/cn";
 
 type OpenDialog = "rotate" | "rename" | "disconnect" | null;
@@ -21,7 +23,7 @@ const statusNotes: Partial<Record<Connection["connection_status"], string>> = {
 };
 
 /** One connection: its ClickSend account, balance and status, and what can be done with it. */
-export function ConnectionItem({ connection }: { connection: Connection }) {
+export function ConnectionItem({ connection }: { connection: ConnectionWithReplies }) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -99,6 +101,11 @@ export function ConnectionItem({ connection }: { connection: Connection }) {
           <Detail term="Connected">
             <time dateTime={connection.created_at}>{formatDate(connection.created_at)}</time>
           </Detail>
+          {connection.connection_status === "active" ? (
+            <Detail term="Replies" className="sm:col-span-2">
+              <ConnectionReplies connection={connection} />
+            </Detail>
+          ) : null}
         </dl>
         {note ? <p className="mt-3 text-sm text-slate-600 dark:text-slate-300">{note}</p> : null}
         {revoked ? null : (
@@ -151,9 +158,17 @@ export function ConnectionItem({ connection }: { connection: Connection }) {
   );
 }
 
-function Detail({ term, children }: { term: string; children: ReactNode }) {
+function Detail({
+  term,
+  className,
+  children,
+}: {
+  term: string;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
-    <div className="min-w-0">
+    <div className={cn("min-w-0", className)}>
       <dt className="text-slate-600 dark:text-slate-400">{term}</dt>
       <dd className="mt-0.5">{children}</dd>
     </div>

@@ -1,8 +1,8 @@
-import type { Connection } from "@contracts/connection-schemas.ts";
 import { ConnectionItem } from "@/features/integrations/components/connection-item";
+import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
 
 type ConnectionListProps = {
-  connections: Connection[];
+  connections: ConnectionWithReplies[];
 };
 
 /**
