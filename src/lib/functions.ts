@@ -5,7 +5,11 @@ import { supabase } from "@/lib/supabase";
 
 /** The Edge Functions the browser calls (clicksend-webhook is for ClickSend only). */
 export type FunctionName =
-  "clicksend-connect" | "clicksend-api" | "get-agent-tools" | "execute-agent-tool";
+  | "clicksend-connect"
+  | "clicksend-api"
+  | "get-agent-tools"
+  | "execute-agent-tool"
+  | "agent-webhooks";
 
 export type InvokeOptions<T> = {
   /** POST by default; a GET sends no body. */

@@ -13,6 +13,7 @@ import { toolByName, toolsForScopes } from "@contracts/tool-catalog.ts";
 import { renderRoute } from "@/testing/render-route";
 import { functionError } from "@/testing/msw/function-responses";
 import { server } from "@/testing/msw/server";
+import { unreadRepliesCount } from "@/testing/msw/unread-replies";
 import { functionUrl, restUrl } from "@/testing/msw/urls";
 
 // An in-memory stand-in for the three tables and two functions the Agents page uses, faithful
@@ -58,6 +59,30 @@ let grants: GrantRow[];
 let connections: ConnectionRow[];
 let grantWrites: Recorded[];
 let toolCalls: unknown[];
+type WebhookRow = {
+  agent_id: string;
+  url: string;
+  secret_hint: string;
+  secret_rotated_at: string;
+  created_at: string;
+  updated_at: string;
+};
+type DeliveryRow = {
+  id: number;
+  agent_id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  url: string;
+  status_code: number | null;
+  error: string | null;
+  succeeded: boolean;
+  attempted_at: string;
+};
+let webhooks: WebhookRow[];
+let deliveries: DeliveryRow[];
+let webhookCalls: unknown[];
+let secrets: number;
 
 function agent(name: string, description: string | null = null): AgentRow {
   return {
@@ -108,6 +133,7 @@ function scopesInForce(agentId: string): Scope[] {
 }
 
 const handlers = [
+  unreadRepliesCount(),
   http.get(restUrl("/agents"), ({ request }) =>
     answer(
       request,
@@ -170,6 +196,57 @@ const handlers = [
     }
     return new HttpResponse(null, { status: 204 });
   }),
+  http.get(restUrl("/agent_webhooks"), ({ request }) =>
+    answer(
+      request,
+      webhooks.filter((row) => matches(row, new URL(request.url))),
+    ),
+  ),
+  http.get(restUrl("/agent_webhook_deliveries"), ({ request }) =>
+    answer(
+      request,
+      deliveries
+        .filter((row) => matches(row, new URL(request.url)))
+        .sort((a, b) => b.attempted_at.localeCompare(a.attempted_at)),
+    ),
+  ),
+  // agent-webhooks as _shared/agent-webhooks.ts answers: a new webhook or a rotation returns
+  // the secret once (201 for a new one); changing only the URL returns secret null.
+  http.post(functionUrl("agent-webhooks"), async ({ request }) => {
+    const body = (await request.json()) as { action: string; agent_id: string; url?: string };
+    webhookCalls.push(body);
+    const existing = webhooks.find((row) => row.agent_id === body.agent_id);
+    if (body.action === "remove") {
+      webhooks = webhooks.filter((row) => row !== existing);
+      return HttpResponse.json({ removed: existing !== undefined });
+    }
+    if (body.action === "set" && !body.url?.startsWith("https://")) {
+      return functionError(400, "invalid_request", "url: must start with https://");
+    }
+    if (!existing && body.action !== "set") {
+      return functionError(
+        404,
+        "webhook_not_found",
+        "This agent has no webhook; set its URL first.",
+      );
+    }
+    const now = new Date().toISOString();
+    const secret =
+      existing && body.action === "set" ? null : `whsec_${String(++secrets).padStart(64, "0")}`;
+    const row: WebhookRow = existing ?? {
+      agent_id: body.agent_id,
+      url: "",
+      secret_hint: "",
+      secret_rotated_at: now,
+      created_at: now,
+      updated_at: now,
+    };
+    if (body.url !== undefined) row.url = body.url;
+    if (secret !== null)
+      Object.assign(row, { secret_hint: secret.slice(-4), secret_rotated_at: now });
+    if (!existing) webhooks.push(row);
+    return HttpResponse.json({ webhook: row, secret }, { status: existing ? 200 : 201 });
+  }),
   http.post(functionUrl("get-agent-tools"), async ({ request }) => {
     const { agent_id } = (await request.json()) as { agent_id: string };
     return HttpResponse.json({ tools: toolsForScopes(scopesInForce(agent_id)) });
@@ -198,6 +275,10 @@ beforeEach(() => {
   connections = [CONNECTION];
   grantWrites = [];
   toolCalls = [];
+  webhooks = [];
+  deliveries = [];
+  webhookCalls = [];
+  secrets = 0;
   server.use(...handlers);
 });
 
@@ -423,13 +504,16 @@ describe("Agents page: permissions", () => {
       within(group)
         .getAllByRole("switch")
         .map((element) => element.getAttribute("aria-checked")),
-    ).toEqual(["false", "false", "false", "false", "false"]);
+    ).toEqual(["false", "false", "false", "false", "false", "false"]);
     expect(within(group).getByRole("switch", { name: "Send SMS" })).toHaveAccessibleDescription(
       "Unlocks clicksend_send_sms",
     );
     expect(
       within(group).getByRole("switch", { name: "Read message history" }),
     ).toHaveAccessibleDescription("Unlocks clicksend_get_sms_history, clicksend_get_mms_history");
+    expect(within(group).getByRole("switch", { name: "Read replies" })).toHaveAccessibleDescription(
+      "Unlocks clicksend_get_replies",
+    );
     for (const label of ["Send MMS", "Check balance", "Read delivery receipts"]) {
       expect(within(group).getByRole("switch", { name: label })).toBeInTheDocument();
     }
@@ -653,5 +737,151 @@ describe("Agents page: tool playground", () => {
     await user.click(screen.getByRole("button", { name: "Run tool" }));
     expect(await screen.findByText("Too many calls")).toBeInTheDocument();
     expect(screen.getByText("Try again in 3 seconds.")).toBeInTheDocument();
+  });
+});
+
+describe("Agents page: reply webhook", () => {
+  const findWebhookSection = () => screen.findByRole("region", { name: "Reply webhook" });
+  const SECRET_1 = `whsec_${"1".padStart(64, "0")}`;
+  const SECRET_2 = `whsec_${"2".padStart(64, "0")}`;
+
+  it("sets a webhook and shows its secret exactly once, with a copy button", async () => {
+    const { support } = seedDemoAgents();
+    const first = await openAgentsPage();
+    const section = within(await findWebhookSection());
+    expect(
+      section.getByText(/ClickSend-Agents-Signature: t=<unix>,v1=<hex HMAC-SHA256/),
+    ).toBeVisible();
+    expect(await section.findByRole("heading", { name: "No deliveries yet" })).toBeVisible();
+
+    await first.user.type(
+      section.getByLabelText("Webhook URL"),
+      "https://agent.example.com/replies",
+    );
+    await first.user.click(section.getByRole("button", { name: "Set webhook" }));
+
+    const secret = await section.findByLabelText("Signing secret");
+    expect(secret).toHaveValue(SECRET_1);
+    expect(section.getByText(/shown only this once/)).toBeVisible();
+    await first.user.click(section.getByRole("button", { name: "Copy secret" }));
+    expect(await navigator.clipboard.readText()).toBe(SECRET_1);
+    expect(section.getByText("Copied to the clipboard.")).toBeVisible();
+    expect(section.getByText(/Signing secret ending in/)).toHaveTextContent("0001");
+    expect(webhookCalls).toEqual([
+      { action: "set", agent_id: support.id, url: "https://agent.example.com/replies" },
+    ]);
+
+    await first.user.click(section.getByRole("button", { name: "I have copied it" }));
+    expect(section.queryByLabelText("Signing secret")).not.toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent(SECRET_1);
+
+    // A later visit knows only the hint.
+    first.unmount();
+    await openAgentsPage();
+    const again = within(await findWebhookSection());
+    expect(await again.findByText(/Signing secret ending in/)).toHaveTextContent("0001");
+    expect(again.getByLabelText("Webhook URL")).toHaveValue("https://agent.example.com/replies");
+    expect(document.body).not.toHaveTextContent(SECRET_1);
+  });
+
+  it("changes only the URL without a new secret, and shows the server's reason for a bad URL", async () => {
+    const { support } = seedDemoAgents();
+    webhooks.push({
+      agent_id: support.id,
+      url: "https://old.example.com/hook",
+      secret_hint: "abcd",
+      secret_rotated_at: "2025-09-01T10:00:00Z",
+      created_at: "2025-09-01T10:00:00Z",
+      updated_at: "2025-09-01T10:00:00Z",
+    });
+    const { user } = await openAgentsPage();
+    const section = within(await findWebhookSection());
+    const url = await section.findByLabelText("Webhook URL");
+    expect(url).toHaveValue("https://old.example.com/hook");
+
+    await user.clear(url);
+    await user.type(url, "http://agent.example.com/hook");
+    await user.click(section.getByRole("button", { name: "Save URL" }));
+    expect(await section.findByText("The URL must start with https://.")).toBeVisible();
+    expect(url).toHaveAttribute("aria-invalid", "true");
+
+    await user.clear(url);
+    await user.type(url, "https://new.example.com/hook");
+    await user.click(section.getByRole("button", { name: "Save URL" }));
+    expect(await within(notifications()).findByText("Webhook URL saved")).toBeInTheDocument();
+    expect(section.queryByLabelText("Signing secret")).not.toBeInTheDocument();
+    expect(webhooks[0]?.url).toBe("https://new.example.com/hook");
+  });
+
+  it("rotates the secret after confirming, and removes the webhook after confirming", async () => {
+    const { support } = seedDemoAgents();
+    webhooks.push({
+      agent_id: support.id,
+      url: "https://agent.example.com/hook",
+      secret_hint: "abcd",
+      secret_rotated_at: "2025-09-01T10:00:00Z",
+      created_at: "2025-09-01T10:00:00Z",
+      updated_at: "2025-09-01T10:00:00Z",
+    });
+    secrets = 1;
+    const { user } = await openAgentsPage();
+    const section = within(await findWebhookSection());
+    expect(await section.findByText(/Signing secret ending in/)).toHaveTextContent("abcd");
+
+    await user.click(section.getByRole("button", { name: "Rotate secret" }));
+    let dialog = within(screen.getByRole("dialog", { name: "Rotate the signing secret?" }));
+    await user.click(dialog.getByRole("button", { name: "Cancel" }));
+    expect(webhookCalls).toEqual([]);
+
+    await user.click(section.getByRole("button", { name: "Rotate secret" }));
+    dialog = within(screen.getByRole("dialog", { name: "Rotate the signing secret?" }));
+    await user.click(dialog.getByRole("button", { name: "Rotate secret" }));
+    expect(await section.findByLabelText("Signing secret")).toHaveValue(SECRET_2);
+    expect(section.getByText(/Signing secret ending in/)).toHaveTextContent("0002");
+    await user.click(section.getByRole("button", { name: "I have copied it" }));
+
+    await user.click(section.getByRole("button", { name: "Remove webhook" }));
+    dialog = within(screen.getByRole("dialog", { name: "Remove the webhook?" }));
+    await user.click(dialog.getByRole("button", { name: "Remove webhook" }));
+    expect(await within(notifications()).findByText("Webhook removed")).toBeInTheDocument();
+    expect(await section.findByRole("button", { name: "Set webhook" })).toBeVisible();
+    expect(section.getByLabelText("Webhook URL")).toHaveValue("");
+    expect(webhookCalls).toEqual([
+      { action: "rotate_secret", agent_id: support.id },
+      { action: "remove", agent_id: support.id },
+    ]);
+  });
+
+  it("lists the latest delivery attempts with what the webhook answered", async () => {
+    const { support } = seedDemoAgents();
+    const delivery = (attempt: number, changes: Partial<DeliveryRow>): DeliveryRow => ({
+      id: attempt,
+      agent_id: support.id,
+      event_id: "e0000000-0000-4000-8000-000000000001",
+      event_type: "reply",
+      attempt,
+      url: "https://agent.example.com/hook",
+      status_code: null,
+      error: null,
+      succeeded: false,
+      attempted_at: `2025-09-01T10:00:0${String(attempt)}Z`,
+      ...changes,
+    });
+    deliveries.push(
+      delivery(1, { error: "could not connect" }),
+      delivery(2, { status_code: 500, error: "answered HTTP 500" }),
+      delivery(3, { status_code: 200, succeeded: true }),
+    );
+    await openAgentsPage();
+    const recent = await within(await findWebhookSection()).findByRole("region", {
+      name: "Recent deliveries",
+    });
+    await waitFor(() => {
+      expect(within(recent).getAllByRole("listitem")).toHaveLength(3);
+    });
+    const items = within(recent).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent(/Delivered.*Reply, attempt 3.*HTTP 200/);
+    expect(items[1]).toHaveTextContent(/Failed.*Reply, attempt 2.*answered HTTP 500/);
+    expect(items[2]).toHaveTextContent(/Failed.*Reply, attempt 1.*could not connect/);
   });
 });

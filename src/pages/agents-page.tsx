@@ -9,6 +9,7 @@ import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { useAgents, type Agent } from "@/features/agents/api/get-agents";
 import { AgentList } from "@/features/agents/components/agent-list";
 import { AgentPermissions } from "@/features/agents/components/agent-permissions";
+import { AgentWebhookSection } from "@/features/agents/components/agent-webhook";
 import { CreateAgentButton } from "@/features/agents/components/create-agent-button";
 import { DeleteAgentButton } from "@/features/agents/components/delete-agent-button";
 import { RenameAgentButton } from "@/features/agents/components/rename-agent-button";
@@ -57,6 +58,7 @@ function AgentDetail({ agent, onDeleted }: { agent: Agent; onDeleted: () => void
         </div>
       </div>
       <AgentPermissions agent={agent} />
+      <AgentWebhookSection key={agent.id} agent={agent} />
       <ToolsPreview agentId={agent.id} />
       <ToolPlayground key={agent.id} agentId={agent.id} />
     </section>

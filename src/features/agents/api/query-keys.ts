@@ -2,8 +2,11 @@
 export const agentsKeys = {
   all: ["agents"] as const,
   list: () => [...agentsKeys.all, "list"] as const,
-  /** Everything cached about one agent (its grants and tools). */
+  /** Everything cached about one agent (its grants, tools and webhook). */
   agent: (agentId: string) => [...agentsKeys.all, "agent", agentId] as const,
   grants: (agentId: string) => [...agentsKeys.agent(agentId), "grants"] as const,
   tools: (agentId: string) => [...agentsKeys.agent(agentId), "tools"] as const,
+  webhook: (agentId: string) => [...agentsKeys.agent(agentId), "webhook"] as const,
+  webhookDeliveries: (agentId: string) =>
+    [...agentsKeys.agent(agentId), "webhook-deliveries"] as const,
 };
