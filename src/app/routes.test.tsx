@@ -11,6 +11,7 @@ const pages = [
   { link: "Integrations", path: "/integrations" },
   { link: "Agents", path: "/agents" },
   { link: "Messages", path: "/messages" },
+  { link: "Conversations", path: "/conversations" },
 ] as const;
 
 // These tests are about the shell; what each page shows is for that page's own tests.
@@ -30,7 +31,7 @@ describe("app shell", () => {
       within(nav)
         .getAllByRole("link")
         .map((link) => link.textContent),
-    ).toEqual(["Integrations", "Agents", "Messages"]);
+    ).toEqual(["Integrations", "Agents", "Messages", "Conversations"]);
     expect(screen.getByRole("main")).toBeInTheDocument();
     expect(within(banner).getByText(DEMO_USER.email)).toBeInTheDocument();
     expect(within(banner).getByRole("button", { name: "Sign out" })).toBeInTheDocument();

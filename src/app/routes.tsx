@@ -57,6 +57,11 @@ export const routes: RouteObject[] = [
         lazy: lazyPage(async () => (await import("@/pages/messages-page")).MessagesPage),
       },
       {
+        path: paths.conversations,
+        ErrorBoundary: RouteErrorBoundary,
+        lazy: lazyPage(async () => (await import("@/pages/conversations-page")).ConversationsPage),
+      },
+      {
         path: "*",
         ErrorBoundary: RouteErrorBoundary,
         lazy: lazyPage(async () => (await import("@/pages/not-found-page")).NotFoundPage),

@@ -4,6 +4,7 @@ export const paths = {
   integrations: "/integrations",
   agents: "/agents",
   messages: "/messages",
+  conversations: "/conversations",
   signIn: "/sign-in",
   createAccount: "/create-account",
 } as const;
@@ -11,9 +12,10 @@ export const paths = {
 /** The search parameter naming the page to return to after signing in. */
 export const REDIRECT_PARAM = "redirectTo";
 
-/** The main navigation, in display order. */
+/** The main navigation, in display order; `unreadReplies` shows the unread replies' count. */
 export const mainNavItems = [
-  { label: "Integrations", to: paths.integrations },
-  { label: "Agents", to: paths.agents },
-  { label: "Messages", to: paths.messages },
+  { label: "Integrations", to: paths.integrations, unreadReplies: false },
+  { label: "Agents", to: paths.agents, unreadReplies: false },
+  { label: "Messages", to: paths.messages, unreadReplies: false },
+  { label: "Conversations", to: paths.conversations, unreadReplies: true },
 ] as const;

@@ -19,6 +19,11 @@ const sections = [
     title: "Messages",
     text: "Watch your balance, SMS and MMS history, delivery receipts and what each agent sent.",
   },
+  {
+    to: paths.conversations,
+    title: "Conversations",
+    text: "Read the replies to your messages, thread by thread, and answer them.",
+  },
 ] as const;
 
 export function HomePage() {
@@ -28,7 +33,7 @@ export function HomePage() {
         Let your AI agents send SMS and MMS through your own ClickSend account, with you deciding
         what each agent may do.
       </PageHeader>
-      <ul className="grid gap-4 sm:grid-cols-3">
+      <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {sections.map((section) => (
           <li
             key={section.to}

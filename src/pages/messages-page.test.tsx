@@ -9,6 +9,7 @@ import type { MessageRow } from "@/features/messages/api/get-message-history";
 import type { ReceiptRow } from "@/features/messages/api/get-delivery-receipts";
 import { functionError } from "@/testing/msw/function-responses";
 import { server } from "@/testing/msw/server";
+import { unreadRepliesCount } from "@/testing/msw/unread-replies";
 import { functionUrl, restUrl } from "@/testing/msw/urls";
 import { renderRoute } from "@/testing/render-route";
 
@@ -202,6 +203,7 @@ function clickSendApi(call: ApiCall): Response {
 }
 
 const handlers = [
+  unreadRepliesCount(),
   http.get(restUrl("/user_oauth_connections"), () => HttpResponse.json(connections)),
   http.get(restUrl("/clicksend_messages"), () => HttpResponse.json(usageRows)),
   http.get(restUrl("/agents"), () => HttpResponse.json(agents)),

@@ -1,11 +1,29 @@
 import { NavLink } from "react-router";
 
 import { mainNavItems } from "@/config/paths";
+import { useUnreadReplies } from "@/lib/replies/get-unread-replies";
 import { cn } from "@/utils/cn";
 
 const linkBase =
-  "block rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors " +
+  "flex items-center gap-1.5 rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors " +
   "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:focus-visible:outline-blue-400";
+
+/** The count of unread replies beside "Conversations"; nothing while there are none. */
+function UnreadRepliesBadge() {
+  const unread = useUnreadReplies();
+  if (unread === undefined || unread === 0) return null;
+  const count = unread > 99 ? "99+" : String(unread);
+  // The space keeps the link's name "Conversations 3 unread"; flex does not render it.
+  return (
+    <>
+      {" "}
+      <span className="rounded-full bg-blue-600 px-1.5 py-px text-xs font-semibold text-white tabular-nums dark:bg-blue-500">
+        <span aria-hidden="true">{count}</span>
+        <span className="sr-only">{`${count} unread`}</span>
+      </span>
+    </>
+  );
+}
 
 export function MainNav() {
   return (
@@ -25,6 +43,7 @@ export function MainNav() {
               }
             >
               {item.label}
+              {item.unreadReplies ? <UnreadRepliesBadge /> : null}
             </NavLink>
           </li>
         ))}

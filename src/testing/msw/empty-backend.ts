@@ -1,6 +1,7 @@
 import { http, HttpResponse } from "msw";
 
 import { functionError } from "@/testing/msw/function-responses";
+import { unreadRepliesCount } from "@/testing/msw/unread-replies";
 import { functionUrl, restUrl } from "@/testing/msw/urls";
 
 /**
@@ -10,6 +11,7 @@ import { functionUrl, restUrl } from "@/testing/msw/urls";
  */
 export const emptyBackend = [
   http.get(restUrl("/*"), () => HttpResponse.json([])),
+  unreadRepliesCount(0),
   http.all(functionUrl("*"), () =>
     functionError(503, "unavailable", "Not available in this test.", { retryable: true }),
   ),

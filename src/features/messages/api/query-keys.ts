@@ -13,6 +13,13 @@ export const messagesKeys = {
     [...messagesKeys.connection(connectionId), "receipts", params] as const,
   price: (connectionId: string, params: object) =>
     [...messagesKeys.connection(connectionId), "price", params] as const,
+  /** Threads by contact and each thread's messages, read from our own database. */
+  conversations: (connectionId: string) =>
+    [...messagesKeys.connection(connectionId), "conversations"] as const,
+  conversationList: (connectionId: string) =>
+    [...messagesKeys.conversations(connectionId), "list"] as const,
+  thread: (connectionId: string, contact: string) =>
+    [...messagesKeys.conversations(connectionId), "thread", contact] as const,
   usages: () => [...messagesKeys.all, "usage"] as const,
   usage: (sinceDays: number) => [...messagesKeys.usages(), sinceDays] as const,
 };

@@ -58,7 +58,7 @@ function sendMessage(connectionId: string, input: SendMessageInput): Promise<Sen
 
 /**
  * Sends an SMS or MMS. Never retried automatically (ClickSend may already have accepted it); a
- * manual retry must reuse the same idempotency key. History, balance and usage are refreshed
+ * manual retry must reuse the same idempotency key. History, threads, balance and usage are refreshed
  * whatever the outcome, since even a failed request may have sent something.
  */
 export function useSendMessage(connectionId: string) {
@@ -69,6 +69,7 @@ export function useSendMessage(connectionId: string) {
     onSettled: async () => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: messagesKeys.histories(connectionId) }),
+        queryClient.invalidateQueries({ queryKey: messagesKeys.conversations(connectionId) }),
         queryClient.invalidateQueries({ queryKey: connectionKeys.balance(connectionId) }),
         queryClient.invalidateQueries({ queryKey: messagesKeys.usages() }),
       ]);

@@ -1,7 +1,6 @@
 import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 
-import type { Connection } from "@contracts/connection-schemas.ts";
 import { QueryError } from "@/components/errors/query-error";
 import { buttonClasses } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -9,18 +8,32 @@ import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/select";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { paths } from "@/config/paths";
-import { connectionTitle, useActiveConnections } from "@/lib/connections/get-connections";
+import {
+  connectionTitle,
+  useActiveConnections,
+  type ConnectionWithReplies,
+} from "@/lib/connections/get-connections";
 
 type ConnectionGateProps = {
   /** The dashboard for the chosen connection. */
-  children: (connection: Connection) => ReactNode;
+  children: (connection: ConnectionWithReplies) => ReactNode;
+  /** Without a connection: what this page would show. */
+  emptyTitle?: string;
+  emptyText?: string;
+  /** Under the picker: what the chosen connection is used for. */
+  pickerDescription?: string;
 };
 
 /**
  * Loads the user's ClickSend connections and renders the dashboard for one of them, with a
  * picker when there are several; without any, says where to connect one.
  */
-export function ConnectionGate({ children }: ConnectionGateProps) {
+export function ConnectionGate({
+  children,
+  emptyTitle = "Connect ClickSend to see your messages",
+  emptyText = "Your balance, message history, delivery receipts and agent usage appear here once a ClickSend account is connected. You can also send messages from this page.",
+  pickerDescription = "Balance, history and sending use this account.",
+}: ConnectionGateProps) {
   const connections = useActiveConnections();
   const [chosenId, setChosenId] = useState<string | null>(null);
 
@@ -47,11 +60,8 @@ export function ConnectionGate({ children }: ConnectionGateProps) {
   const connection = list.find((item) => item.id === chosenId) ?? list[0];
   if (!connection) {
     return (
-      <EmptyState title="Connect ClickSend to see your messages">
-        <p>
-          Your balance, message history, delivery receipts and agent usage appear here once a
-          ClickSend account is connected. You can also send messages from this page.
-        </p>
+      <EmptyState title={emptyTitle}>
+        <p>{emptyText}</p>
         <p>
           <Link to={paths.integrations} className={buttonClasses("primary")}>
             Connect ClickSend on Integrations
@@ -64,11 +74,7 @@ export function ConnectionGate({ children }: ConnectionGateProps) {
   return (
     <div className="space-y-8">
       {list.length > 1 ? (
-        <Field
-          label="ClickSend connection"
-          description="Balance, history and sending use this account."
-          className="max-w-sm"
-        >
+        <Field label="ClickSend connection" description={pickerDescription} className="max-w-sm">
           <Select
             value={connection.id}
             onChange={(event) => {

@@ -5,6 +5,12 @@ export function formatUnixTime(seconds: number | null): string {
   return seconds === null || seconds <= 0 ? "—" : dateTime.format(new Date(seconds * 1000));
 }
 
+/** An ISO 8601 time as a local date and time; the text as given when it is not a time. */
+export function formatIsoTime(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : dateTime.format(new Date(time));
+}
+
 /** Unix seconds as ISO 8601 UTC, for exports; "" when unknown. */
 export function unixToIso(seconds: number | null): string {
   return seconds === null || seconds <= 0 ? "" : new Date(seconds * 1000).toISOString();

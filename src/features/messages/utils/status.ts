@@ -1,4 +1,5 @@
 import type { BadgeTone } from "@/components/ui/badge";
+import { UNCONFIRMED_SEND_STATUS } from "@/features/messages/utils/backend";
 
 export type StatusDescription = {
   /** What happened, in words (clicksend-api.md §2.14). */
@@ -47,6 +48,26 @@ export function describeStatus(
 
 function unknown(label: string): StatusDescription {
   return { label, tone: "neutral" };
+}
+
+/** Statuses only this app records: a send reserved, and one ClickSend never confirmed. */
+const STORED_STATUSES: Record<string, StatusDescription> = {
+  pending: { label: "Sending", tone: "neutral" },
+  [UNCONFIRMED_SEND_STATUS]: { label: "Not confirmed by ClickSend", tone: "warning" },
+};
+
+/**
+ * The words for a message this app recorded (clicksend_messages): its send status, then its
+ * receipt's code. A send status ClickSend refused with (INSUFFICIENT_CREDIT, …) reads as refused.
+ */
+export function describeStoredStatus(status: string, statusCode: string | null): StatusDescription {
+  const stored = statusCode === null ? STORED_STATUSES[status] : undefined;
+  if (stored) return stored;
+  const known = describeStatus(status, statusCode);
+  if (statusCode === null && !(status in STATUSES) && /^[A-Z][A-Z_]+$/.test(status)) {
+    return { label: `Refused by ClickSend (${status})`, tone: "danger" };
+  }
+  return known;
 }
 
 /** History statuses a user can filter by (SMS; MMS adds Queued:WaitSend). */
