@@ -409,11 +409,35 @@ describe("Conversations: states", () => {
 
     const empty = await screen.findByRole("region", { name: "No replies yet" });
     expect(empty).toHaveTextContent("When someone answers a message you or your agents sent");
-    expect(empty).toHaveTextContent("Replies must be enabled on the connection first");
+    expect(empty).toHaveTextContent(
+      "Replies must be enabled on the connection first, and they are off for this one",
+    );
     expect(
       within(empty).getByRole("link", { name: "Enable replies on Integrations" }),
     ).toHaveAttribute("href", "/integrations");
+    // Said once, in the empty state, not again above it.
+    expect(screen.queryByText("Replies are off for this connection")).not.toBeInTheDocument();
+  });
+
+  it("warns above the threads when replies are off, and offers a check when only polled", async () => {
+    seedTwoThreads();
+    connections = [{ ...CONNECTION, connection_metadata: { account_country: "AU" } }];
+    const first = await openConversations();
+    await screen.findByRole("region", { name: /^Threads/ });
     expect(screen.getByText("Replies are off for this connection")).toBeInTheDocument();
+    first.unmount();
+
+    connections = [{ ...CONNECTION, connection_metadata: { inbound_poll_rule_id: 12 } }];
+    const { user } = await openConversations();
+    await screen.findByRole("region", { name: /^Threads/ });
+    expect(screen.getByText("Replies are polled only")).toBeInTheDocument();
+    await waitFor(() => {
+      expect(callsOf("poll_replies")).toHaveLength(2);
+    });
+    await user.click(await screen.findByRole("button", { name: "Check ClickSend now" }));
+    await waitFor(() => {
+      expect(callsOf("poll_replies")).toHaveLength(3);
+    });
   });
 
   it("says replies are on when they are pushed, even before the first one", async () => {

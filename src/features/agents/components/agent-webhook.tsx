@@ -64,13 +64,13 @@ export function AgentWebhookSection({ agent }: { agent: Agent }) {
       </h3>
       <p className="text-sm text-slate-600 dark:text-slate-300">
         When someone replies to a message this agent sent, the reply is sent to this URL as a JSON
-        POST, so the agent can answer without polling. Each request is signed:{" "}
-        <code className="font-mono text-xs wrap-anywhere">
-          ClickSend-Agents-Signature: t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256(secret,
-          &quot;&lt;t&gt;.&lt;raw body&gt;&quot;)&gt;
-        </code>
-        .
+        POST, so the agent can answer without polling. Check each request&apos;s signature with the
+        secret before trusting it:
       </p>
+      <code className="block rounded-md bg-slate-100 px-3 py-2 font-mono text-xs wrap-anywhere text-slate-800 dark:bg-slate-900 dark:text-slate-200">
+        ClickSend-Agents-Signature: t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256(secret,
+        &quot;&lt;t&gt;.&lt;raw body&gt;&quot;)&gt;
+      </code>
       {body}
       <WebhookDeliveries agentId={agent.id} />
     </section>

@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
 
 type WebhookSecretProps = {
   secret: string;
@@ -33,13 +33,14 @@ export function WebhookSecret({ secret, onDone }: WebhookSecretProps) {
       <label htmlFor={inputId} className="mt-3 block text-sm font-medium">
         Signing secret
       </label>
-      <div className="mt-1 flex flex-col gap-2 sm:flex-row">
-        <Input
+      <div className="mt-1 flex flex-col gap-2 sm:flex-row sm:items-start">
+        <Textarea
           id={inputId}
           readOnly
+          rows={3}
           value={secret}
           spellCheck={false}
-          className="font-mono"
+          className="field-sizing-content resize-none font-mono break-all"
           onFocus={(event) => {
             event.currentTarget.select();
           }}

@@ -11,6 +11,28 @@ export function formatIsoTime(iso: string): string {
   return Number.isNaN(time) ? iso : dateTime.format(new Date(time));
 }
 
+const timeOfDay = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+const dayAndTime = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+});
+const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+/**
+ * An ISO 8601 time as briefly as is still clear: today's by its time, this year's by day and
+ * time (or by day only with `dayOnly`), older ones by their date.
+ */
+export function formatRecent(iso: string, { dayOnly = false }: { dayOnly?: boolean } = {}): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  const now = new Date();
+  if (time.toDateString() === now.toDateString()) return timeOfDay.format(time);
+  if (time.getFullYear() === now.getFullYear() && !dayOnly) return dayAndTime.format(time);
+  return shortDate.format(time);
+}
+
 /** Unix seconds as ISO 8601 UTC, for exports; "" when unknown. */
 export function unixToIso(seconds: number | null): string {
   return seconds === null || seconds <= 0 ? "" : new Date(seconds * 1000).toISOString();

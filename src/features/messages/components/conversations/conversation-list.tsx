@@ -2,19 +2,8 @@ import { Link } from "react-router";
 
 import { Badge } from "@/components/ui/badge";
 import type { Conversation } from "@/features/messages/api/get-conversations";
-import { formatIsoTime, plural } from "@/features/messages/utils/format";
+import { formatIsoTime, formatRecent, plural } from "@/features/messages/utils/format";
 import { cn } from "@/utils/cn";
-
-const timeOfDay = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
-const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-
-/** Today's activity by its time, older activity by its date. */
-function whenShort(iso: string): string {
-  const time = new Date(iso);
-  if (Number.isNaN(time.getTime())) return iso;
-  const today = new Date().toDateString() === time.toDateString();
-  return (today ? timeOfDay : shortDate).format(time);
-}
 
 /** The id of a contact's link, so focus can return to it from the thread. */
 export function conversationLinkId(contact: string): string {
@@ -72,7 +61,7 @@ export function ConversationList({
                   title={formatIsoTime(conversation.last_activity_at)}
                   className="shrink-0 text-xs text-slate-600 dark:text-slate-400"
                 >
-                  {whenShort(conversation.last_activity_at)}
+                  {formatRecent(conversation.last_activity_at, { dayOnly: true })}
                 </time>
               </span>
               <span className="mt-1 line-clamp-2 text-sm wrap-anywhere text-slate-700 dark:text-slate-300">

@@ -65,20 +65,6 @@ export function Conversations({ connection }: { connection: ConnectionWithReplie
     setDrafts((current) => (current[contact] === text ? current : { ...current, [contact]: text }));
   }, []);
 
-  const status = (
-    <RepliesStatus
-      connection={connection}
-      catchUp={{
-        isPending: catchUp.isPending,
-        data: catchUp.data,
-        error: catchUp.error,
-        run: () => {
-          runCatchUp();
-        },
-      }}
-    />
-  );
-
   let content;
   if (conversations.isPending) {
     content = <ConversationsSkeleton />;
@@ -101,9 +87,15 @@ export function Conversations({ connection }: { connection: ConnectionWithReplie
         <p>
           {connection.replies_mode === "push" ? (
             "Replies are enabled for this connection, so new ones show within seconds."
+          ) : connection.replies_mode === "poll" ? (
+            <>
+              Replies are only polled for this connection, so new ones show when you open this page.{" "}
+              <EnableRepliesLink /> to get them at once.
+            </>
           ) : (
             <>
-              Replies must be enabled on the connection first: <EnableRepliesLink />.
+              Replies must be enabled on the connection first, and they are off for this one:{" "}
+              <EnableRepliesLink />.
             </>
           )}
         </p>
@@ -164,9 +156,21 @@ export function Conversations({ connection }: { connection: ConnectionWithReplie
     );
   }
 
+  const empty = conversations.data?.conversations.length === 0;
   return (
     <div className="space-y-4">
-      {status}
+      <RepliesStatus
+        connection={connection}
+        hideMode={empty}
+        catchUp={{
+          isPending: catchUp.isPending,
+          data: catchUp.data,
+          error: catchUp.error,
+          run: () => {
+            runCatchUp();
+          },
+        }}
+      />
       {content}
     </div>
   );

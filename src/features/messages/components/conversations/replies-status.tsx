@@ -20,6 +20,8 @@ export function EnableRepliesLink() {
 
 type RepliesStatusProps = {
   connection: ConnectionWithReplies;
+  /** Leaves how replies arrive to the empty state, which says it in its place. */
+  hideMode: boolean;
   catchUp: {
     isPending: boolean;
     data: Polled | undefined;
@@ -32,8 +34,8 @@ type RepliesStatusProps = {
  * How replies reach this connection (a warning unless ClickSend pushes them), and the catch-up
  * this screen runs once on opening: ClickSend is asked for replies whose push was lost.
  */
-export function RepliesStatus({ connection, catchUp }: RepliesStatusProps) {
-  const mode = connection.replies_mode;
+export function RepliesStatus({ connection, hideMode, catchUp }: RepliesStatusProps) {
+  const mode = hideMode ? "push" : connection.replies_mode;
   return (
     <div className="space-y-3">
       {mode === "off" ? (

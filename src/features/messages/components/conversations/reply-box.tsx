@@ -158,7 +158,9 @@ export function ReplyBox({ connection, contact, draft, onDraftChange }: ReplyBox
           {connection.default_sender_id
             ? `Sent as SMS from ${connection.default_sender_id}.`
             : "Sent as SMS from ClickSend's shared number."}{" "}
-          <kbd className="font-sans">Ctrl</kbd>+<kbd className="font-sans">Enter</kbd> sends.
+          <span className="hidden sm:inline">
+            <kbd className="font-sans">Ctrl</kbd>+<kbd className="font-sans">Enter</kbd> sends.
+          </span>
         </p>
         <Button type="submit" busy={sender.isPending}>
           Send reply

@@ -3,7 +3,7 @@ import { useLayoutEffect, useRef } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DELETED_AGENT } from "@/features/messages/api/get-conversations";
 import type { ThreadEntry } from "@/features/messages/api/get-thread";
-import { formatIsoTime } from "@/features/messages/utils/format";
+import { formatIsoTime, formatRecent } from "@/features/messages/utils/format";
 import { describeStoredStatus } from "@/features/messages/utils/status";
 import { cn } from "@/utils/cn";
 
@@ -66,7 +66,10 @@ export function ThreadLog({ contact, entries, agentNames }: ThreadLogProps) {
                 {entry.body}
               </p>
               <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-                Reply · <time dateTime={entry.at}>{formatIsoTime(entry.at)}</time>
+                Reply ·{" "}
+                <time dateTime={entry.at} title={formatIsoTime(entry.at)}>
+                  {formatRecent(entry.at)}
+                </time>
               </p>
             </li>
           ) : (
@@ -80,7 +83,9 @@ export function ThreadLog({ contact, entries, agentNames }: ThreadLogProps) {
               <p className="mt-1 flex flex-wrap items-center justify-end gap-x-1.5 gap-y-1 text-right text-xs text-slate-600 dark:text-slate-400">
                 <span className="wrap-anywhere">{senderOf(entry, agentNames)}</span>
                 <span aria-hidden="true">·</span>
-                <time dateTime={entry.at}>{formatIsoTime(entry.at)}</time>
+                <time dateTime={entry.at} title={formatIsoTime(entry.at)}>
+                  {formatRecent(entry.at)}
+                </time>
                 <SentStatus status={entry.status} statusCode={entry.statusCode} />
               </p>
             </li>
