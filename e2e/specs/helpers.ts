@@ -34,7 +34,10 @@ export async function signIn(page: Page, email: string): Promise<void> {
 }
 
 /** Follows a link in the main navigation (the header's, at every width). */
-export async function openPage(page: Page, name: "Integrations" | "Agents" | "Messages") {
+export async function openPage(
+  page: Page,
+  name: "Integrations" | "Agents" | "Messages" | "Conversations",
+) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 }
