@@ -17,7 +17,7 @@ function UnreadRepliesBadge() {
   return (
     <>
       {" "}
-      <span className="rounded-full bg-blue-600 px-1.5 py-px text-xs font-semibold text-white tabular-nums dark:bg-blue-500">
+      <span className="rounded-full bg-blue-600 px-1.5 py-px text-xs font-semibold text-white tabular-nums">
         <span aria-hidden="true">{count}</span>
         <span className="sr-only">{`${count} unread`}</span>
       </span>

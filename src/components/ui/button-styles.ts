@@ -14,7 +14,8 @@ const sizes: Record<ButtonSize, string> = {
 };
 
 const variants: Record<ButtonVariant, string> = {
-  primary: "bg-blue-600 text-white hover:bg-blue-700 dark:bg-blue-500 dark:hover:bg-blue-400",
+  // The same in both schemes: white text has 4.5:1 on blue-600 and darker, not on blue-500.
+  primary: "bg-blue-600 text-white hover:bg-blue-700",
   secondary:
     "border border-slate-300 bg-white text-slate-900 hover:bg-slate-100 " +
     "dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800",

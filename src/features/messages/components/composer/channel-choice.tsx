@@ -18,7 +18,7 @@ export function ChannelChoice({ registration }: { registration: UseFormRegisterR
             key={channel.value}
             className={cn(
               "cursor-pointer rounded px-3 py-1.5 text-sm font-medium text-slate-700 dark:text-slate-200",
-              "has-checked:bg-blue-600 has-checked:text-white dark:has-checked:bg-blue-500",
+              "has-checked:bg-blue-600 has-checked:text-white",
               "has-focus-visible:outline-2 has-focus-visible:outline-offset-2 has-focus-visible:outline-blue-600 dark:has-focus-visible:outline-blue-400",
             )}
           >
