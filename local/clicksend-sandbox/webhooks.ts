@@ -96,7 +96,7 @@ function pushRequest(url: string, payload: PushPayload): PushRequest {
   const target = new URL(url);
   if (!("format" in payload) || payload.format === "form") {
     const fields = "format" in payload ? payload.fields : payload;
-    const body = new URLSearchParams(fields).toString();
+    const body = new URLSearchParams([...fields]).toString();
     return { method: "POST", url, contentType: FORM_CONTENT_TYPE, body };
   }
   if (payload.format === "json") {
@@ -107,7 +107,7 @@ function pushRequest(url: string, payload: PushPayload): PushRequest {
       body: JSON.stringify(payload.value),
     };
   }
-  const query = new URLSearchParams(payload.fields);
+  const query = new URLSearchParams([...payload.fields]);
   const own = target.search.replace(/^\?/, "");
   target.search = own === "" ? query.toString() : `${own}&${query.toString()}`;
   return { method: "GET", url: target.href, contentType: null, body: null };

@@ -167,7 +167,7 @@ async function storedReplies(user: TestUser): Promise<ReplyRow[]> {
     .from("clicksend_inbound_messages")
     .select("clicksend_message_id, body, agent_id");
   if (error) throw new Error(error.message);
-  return data as ReplyRow[];
+  return data;
 }
 
 interface Replies {
@@ -199,7 +199,12 @@ async function receiver(statuses: number[]) {
   return {
     url: `http://127.0.0.1:${String(port)}/hook`,
     received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }
 
@@ -467,7 +472,6 @@ describe("another user", () => {
       const stranger = await newUser();
       for (const table of [
         "clicksend_inbound_messages",
-        "clicksend_conversations",
         "agent_webhooks",
         "agent_webhook_deliveries",
         "clicksend_messages",
@@ -476,6 +480,9 @@ describe("another user", () => {
         expect(error, table).toBeNull();
         expect(data, table).toEqual([]);
       }
+      const threads = await stranger.rest.from("clicksend_conversations").select("*");
+      expect(threads.error).toBeNull();
+      expect(threads.data).toEqual([]);
       const marked = await stranger.rest.rpc("clicksend_mark_thread_read", {
         p_connection_id: connectionId,
         p_contact: HANDSET,

@@ -4,35 +4,21 @@ import { z } from "zod";
 import {
   CONNECTION_COLUMNS,
   connectionRowSchema,
-  parseConnectionMetadata,
-  repliesMode,
   type Connection,
-  type RepliesMode,
 } from "@contracts/connection-schemas.ts";
 import { toApiError } from "@/lib/api-error";
 import { connectionKeys } from "@/lib/connections/query-keys";
 import { parseResponse } from "@/lib/parse-response";
 import { supabase } from "@/lib/supabase";
 
-/**
- * The contracts' connection row plus how its replies arrive, read from the same metadata
- * (connectionRowSchema keeps only the sender and country of it).
- */
-const connectionSchema = connectionRowSchema.and(
-  z.object({ connection_metadata: z.unknown() }).transform(({ connection_metadata }) => ({
-    replies_mode: repliesMode(parseConnectionMetadata(connection_metadata)),
-  })),
-);
-export type ConnectionWithReplies = Connection & { replies_mode: RepliesMode };
-
 /** The signed-in user's ClickSend connections, whatever their status (RLS: only their own), oldest first. */
-async function getConnections(): Promise<ConnectionWithReplies[]> {
+async function getConnections(): Promise<Connection[]> {
   const { data, error, status } = await supabase
     .from("user_oauth_connections")
     .select(CONNECTION_COLUMNS)
     .order("created_at");
   if (error) throw toApiError(error, status);
-  return parseResponse(z.array(connectionSchema), data, "your connections");
+  return parseResponse(z.array(connectionRowSchema), data, "your connections");
 }
 
 function connectionsQueryOptions() {
@@ -49,7 +35,7 @@ export function useConnections() {
   return useQuery(connectionsQueryOptions());
 }
 
-function activeOnly(connections: ConnectionWithReplies[]): ConnectionWithReplies[] {
+function activeOnly(connections: Connection[]): Connection[] {
   return connections.filter((connection) => connection.connection_status === "active");
 }
 

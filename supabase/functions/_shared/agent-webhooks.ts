@@ -5,7 +5,11 @@
 // network the backend runs in (checked when it is set and again before every attempt, since DNS
 // can change in between).
 import { z } from "zod";
-import type { AgentWebhookBody } from "./contracts/function-requests.ts";
+import {
+  agentWebhookViewSchema,
+  type AgentWebhookBody,
+  type AgentWebhookChange,
+} from "./contracts/function-requests.ts";
 import type { FunctionEnv } from "./env.ts";
 import { isSandbox } from "./env.ts";
 import { ApiError } from "./http.ts";
@@ -17,7 +21,7 @@ export const SIGNATURE_HEADER = "ClickSend-Agents-Signature";
 export const ATTEMPT_DELAYS_MS = [0, 2000, 10_000, 30_000, 60_000] as const;
 const ATTEMPT_TIMEOUT_MS = 10_000;
 
-export type EventType = "reply" | "approval_decided" | "opt_out" | "opt_in";
+type EventType = "reply" | "approval_decided" | "opt_out" | "opt_in";
 
 export interface AgentEvent {
   type: EventType;
@@ -256,7 +260,7 @@ export async function deliverEvent(
 }
 
 /** Runs work after the response is sent: EdgeRuntime.waitUntil on Supabase, a floating task locally. */
-export function inBackground(task: Promise<unknown>): void {
+function inBackground(task: Promise<unknown>): void {
   const runtime = (globalThis as { EdgeRuntime?: { waitUntil?: (p: Promise<unknown>) => void } })
     .EdgeRuntime;
   const guarded = task.catch(() => undefined);
@@ -266,16 +270,6 @@ export function inBackground(task: Promise<unknown>): void {
 // ---------------------------------------------------------------------------------------------
 // Settings: the agent-webhooks function
 // ---------------------------------------------------------------------------------------------
-export const agentWebhookViewSchema = z.object({
-  agent_id: z.uuid(),
-  url: z.string(),
-  secret_hint: z.string(),
-  secret_rotated_at: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-export type AgentWebhookView = z.infer<typeof agentWebhookViewSchema>;
-
 const setOutcomeSchema = z.discriminatedUnion("outcome", [
   z.object({ outcome: z.literal("agent_not_found") }),
   z.object({ outcome: z.literal("webhook_not_found") }),
@@ -293,7 +287,7 @@ export async function changeAgentWebhook(
   userId: string,
   body: AgentWebhookBody,
   resolve: Resolver,
-): Promise<{ webhook: AgentWebhookView; secret: string | null } | { removed: boolean }> {
+): Promise<AgentWebhookChange | { removed: boolean }> {
   if (body.action === "remove") {
     const { data, error } = await service
       .from("agent_webhooks")

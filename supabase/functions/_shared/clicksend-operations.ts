@@ -28,6 +28,7 @@ import { wakeAgents } from "./agent-webhooks.ts";
 import { agentReplies, pollReplies } from "./inbound.ts";
 import type { Db } from "./supabase.ts";
 import type { AccountBalance } from "./contracts/connection-schemas.ts";
+import type { PollRepliesResult } from "./contracts/function-requests.ts";
 import type { ToolArguments } from "./contracts/tool-catalog.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -147,7 +148,11 @@ async function read(request: ReadRequest, call: ReadyCall, context: ReadContext)
     }
     case "poll_replies": {
       const polled = await catchUp(call, context);
-      return { stored: polled.stored.length, clicksend_requests: polled.requests };
+      const result: PollRepliesResult = {
+        stored: polled.stored.length,
+        clicksend_requests: polled.requests,
+      };
+      return result;
     }
     case "get_replies": {
       // Stored replies answer even when ClickSend cannot be asked right now.

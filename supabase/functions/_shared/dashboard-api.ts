@@ -88,7 +88,9 @@ export async function runDashboardAction(
   const context = { env, service };
   switch (body.action) {
     case "get_balance":
-      return connection((call) => runRead({ operation: "get_balance", params: body.params }, call, context));
+      return connection((call) =>
+        runRead({ operation: "get_balance", params: body.params }, call, context),
+      );
     case "get_sms_history":
       return connection((call) =>
         runRead({ operation: "get_sms_history", params: body.params }, call, context),

@@ -20,7 +20,7 @@ const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export const MAX_PUSH_BYTES = 64 * 1024;
 
 /** A reply as the database stores it (clicksend_store_replies' input). */
-export interface ReplyInput {
+interface ReplyInput {
   message_id: string;
   from: string;
   to: string | null;
@@ -31,7 +31,7 @@ export interface ReplyInput {
 }
 
 /** A reply just stored, as the database answers it. */
-export const storedReplySchema = z.object({
+const storedReplySchema = z.object({
   id: z.uuid(),
   clicksend_message_id: z.string(),
   from_number: z.string(),

@@ -20,7 +20,10 @@ Deno.serve(
         if (caller.kind !== "user") throw new Error("unreachable: service callers are refused");
         const body = await readJson(req, agentWebhookBodySchema);
         const result = await changeAgentWebhook(env, service, caller.userId, body, systemResolver);
-        return json(body.action === "set" && "secret" in result && result.secret ? 201 : 200, result);
+        return json(
+          body.action === "set" && "secret" in result && result.secret ? 201 : 200,
+          result,
+        );
       },
     },
     (line) => console.log(redactText(line)),

@@ -1,18 +1,16 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
 
+import { agentWebhookRemovedSchema } from "@contracts/function-requests.ts";
 import { agentsKeys } from "@/features/agents/api/query-keys";
 import type { ApiError } from "@/lib/api-error";
 import { invokeFunction } from "@/lib/functions";
-
-const removedSchema = z.object({ removed: z.boolean() });
 
 /** Removes the webhook and its secret; replies are still stored, just not sent anywhere. */
 async function removeAgentWebhook(agentId: string): Promise<boolean> {
   const { removed } = await invokeFunction(
     "agent-webhooks",
     { action: "remove", agent_id: agentId },
-    { schema: removedSchema },
+    { schema: agentWebhookRemovedSchema },
   );
   return removed;
 }

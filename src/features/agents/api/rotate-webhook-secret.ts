@@ -1,22 +1,22 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { agentsKeys } from "@/features/agents/api/query-keys";
-import { webhookChangeSchema, type WebhookChange } from "@/features/agents/api/set-agent-webhook";
+import { agentWebhookChangeSchema, type AgentWebhookChange } from "@contracts/function-requests.ts";
 import type { ApiError } from "@/lib/api-error";
 import { invokeFunction } from "@/lib/functions";
 
 /** A new signing secret (answered once); the old one stops working at once. */
-function rotateWebhookSecret(agentId: string): Promise<WebhookChange> {
+function rotateWebhookSecret(agentId: string): Promise<AgentWebhookChange> {
   return invokeFunction(
     "agent-webhooks",
     { action: "rotate_secret", agent_id: agentId },
-    { schema: webhookChangeSchema },
+    { schema: agentWebhookChangeSchema },
   );
 }
 
 export function useRotateWebhookSecret(agentId: string) {
   const queryClient = useQueryClient();
-  return useMutation<WebhookChange, ApiError>({
+  return useMutation<AgentWebhookChange, ApiError>({
     mutationFn: () => rotateWebhookSecret(agentId),
     // The answer holds the secret: gone from memory as soon as nothing shows the mutation.
     gcTime: 0,

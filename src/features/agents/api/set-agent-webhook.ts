@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 
-import { agentWebhookSchema } from "@/features/agents/api/get-agent-webhook";
+import { agentWebhookChangeSchema, type AgentWebhookChange } from "@contracts/function-requests.ts";
 import { agentsKeys } from "@/features/agents/api/query-keys";
 import type { ApiError } from "@/lib/api-error";
 import { invokeFunction } from "@/lib/functions";
@@ -20,28 +20,20 @@ const webhookUrlSchema = z
 export const webhookFormSchema = z.object({ url: webhookUrlSchema });
 export type WebhookFormValues = z.infer<typeof webhookFormSchema>;
 
-/** What agent-webhooks answers for "set" and "rotate_secret". */
-export const webhookChangeSchema = z.object({
-  webhook: agentWebhookSchema,
-  /** The signing secret, only when a new one was made: shown once, kept nowhere else. */
-  secret: z.string().nullable(),
-});
-export type WebhookChange = z.infer<typeof webhookChangeSchema>;
-
 type SetAgentWebhookInput = { agentId: string; url: string };
 
 /** Sets the webhook's URL; a new webhook gets a signing secret (answered once). */
-function setAgentWebhook({ agentId, url }: SetAgentWebhookInput): Promise<WebhookChange> {
+function setAgentWebhook({ agentId, url }: SetAgentWebhookInput): Promise<AgentWebhookChange> {
   return invokeFunction(
     "agent-webhooks",
     { action: "set", agent_id: agentId, url },
-    { schema: webhookChangeSchema },
+    { schema: agentWebhookChangeSchema },
   );
 }
 
 export function useSetAgentWebhook(agentId: string) {
   const queryClient = useQueryClient();
-  return useMutation<WebhookChange, ApiError, SetAgentWebhookInput>({
+  return useMutation<AgentWebhookChange, ApiError, SetAgentWebhookInput>({
     mutationFn: setAgentWebhook,
     // The answer holds the secret: gone from memory as soon as nothing shows the mutation.
     gcTime: 0,

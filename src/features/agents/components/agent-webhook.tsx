@@ -9,7 +9,8 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast/use-toast";
-import { useAgentWebhook, type AgentWebhook } from "@/features/agents/api/get-agent-webhook";
+import type { AgentWebhookView } from "@contracts/function-requests.ts";
+import { useAgentWebhook } from "@/features/agents/api/get-agent-webhook";
 import type { Agent } from "@/features/agents/api/get-agents";
 import { useRemoveAgentWebhook } from "@/features/agents/api/remove-agent-webhook";
 import { useRotateWebhookSecret } from "@/features/agents/api/rotate-webhook-secret";
@@ -77,7 +78,7 @@ export function AgentWebhookSection({ agent }: { agent: Agent }) {
   );
 }
 
-function WebhookSettings({ agent, webhook }: { agent: Agent; webhook: AgentWebhook | null }) {
+function WebhookSettings({ agent, webhook }: { agent: Agent; webhook: AgentWebhookView | null }) {
   const toast = useToast();
   // The secret lives here only, and only until the user says it is copied.
   const [secret, setSecret] = useState<string | null>(null);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { connectionViewSchema, type RepliesMode } from "@contracts/connection-schemas.ts";
 import { refreshConnections } from "@/features/integrations/api/refresh-connections";
 import type { ApiError } from "@/lib/api-error";
-import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { connectionKeys } from "@/lib/connections/query-keys";
 import { invokeFunction } from "@/lib/functions";
 
@@ -36,7 +36,7 @@ export function useEnableReplies({ onSuccess }: Callbacks = {}) {
     onSuccess: async (_result, connectionId) => {
       await refreshConnections(queryClient);
       const connection = queryClient
-        .getQueryData<ConnectionWithReplies[]>(connectionKeys.list())
+        .getQueryData<Connection[]>(connectionKeys.list())
         ?.find((candidate) => candidate.id === connectionId);
       onSuccess?.(connection?.replies_mode ?? "off");
     },

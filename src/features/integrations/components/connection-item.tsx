@@ -9,7 +9,6 @@ import { DisconnectDialog } from "@/features/integrations/components/disconnect-
 import { RenameDialog } from "@/features/integrations/components/rename-dialog";
 import { RotateKeyDialog } from "@/features/integrations/components/rotate-key-dialog";
 import { formatDate, statusDisplay } from "@/features/integrations/utils/format";
-import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
 import { cn } from "@/utils/cn";
 
 type OpenDialog = "rotate" | "rename" | "disconnect" | null;
@@ -23,7 +22,7 @@ const statusNotes: Partial<Record<Connection["connection_status"], string>> = {
 };
 
 /** One connection: its ClickSend account, balance and status, and what can be done with it. */
-export function ConnectionItem({ connection }: { connection: ConnectionWithReplies }) {
+export function ConnectionItem({ connection }: { connection: Connection }) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);

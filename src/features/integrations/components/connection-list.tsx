@@ -1,8 +1,8 @@
 import { ConnectionItem } from "@/features/integrations/components/connection-item";
-import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
+import type { Connection } from "@contracts/connection-schemas.ts";
 
 type ConnectionListProps = {
-  connections: ConnectionWithReplies[];
+  connections: Connection[];
 };
 
 /**

@@ -4,7 +4,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useEnableReplies } from "@/features/integrations/api/enable-replies";
-import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
+import type { Connection } from "@contracts/connection-schemas.ts";
 
 const REPLIES: Record<RepliesMode, { label: string; tone: BadgeTone; text: string }> = {
   push: {
@@ -46,7 +46,7 @@ const OUTCOMES: Record<
 };
 
 type ConnectionRepliesProps = {
-  connection: ConnectionWithReplies;
+  connection: Connection;
 };
 
 /** How replies reach an active connection, and "Enable replies" (or repair) when not pushed. */

@@ -8,15 +8,12 @@ import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/select";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { paths } from "@/config/paths";
-import {
-  connectionTitle,
-  useActiveConnections,
-  type ConnectionWithReplies,
-} from "@/lib/connections/get-connections";
+import type { Connection } from "@contracts/connection-schemas.ts";
+import { connectionTitle, useActiveConnections } from "@/lib/connections/get-connections";
 
 type ConnectionGateProps = {
   /** The dashboard for the chosen connection. */
-  children: (connection: ConnectionWithReplies) => ReactNode;
+  children: (connection: Connection) => ReactNode;
   /** Without a connection: what this page would show. */
   emptyTitle?: string;
   emptyText?: string;

@@ -125,12 +125,21 @@ describe("connectionRowSchema", () => {
     updated_at: "2025-09-01T10:00:00Z",
   };
 
-  it("is the view clicksend-connect returns, plus the country for national numbers", () => {
+  it("is the view clicksend-connect returns, plus the country for national numbers and how replies arrive", () => {
     const { connection_metadata: _metadata, ...columns } = row;
     expect(connectionRowSchema.parse(row)).toEqual({
       ...columns,
       default_sender_id: "Acme",
       default_country: "NZ",
+      replies_mode: "off",
+    });
+    const pushed = { ...row.connection_metadata, inbound_rule_id: 32, inbound_poll_rule_id: 33 };
+    expect(connectionRowSchema.parse({ ...row, connection_metadata: pushed })).toMatchObject({
+      replies_mode: "push",
+    });
+    const polled = { ...row.connection_metadata, inbound_rule_id: null, inbound_poll_rule_id: 33 };
+    expect(connectionRowSchema.parse({ ...row, connection_metadata: polled })).toMatchObject({
+      replies_mode: "poll",
     });
   });
 

@@ -149,7 +149,8 @@ export const CONNECTION_COLUMNS =
 
 /**
  * One row of CONNECTION_COLUMNS as the app uses it: the view clicksend-connect returns, plus the
- * country the connection's national numbers are read in (as the server reads them).
+ * country the connection's national numbers are read in (as the server reads them) and how its
+ * replies arrive.
  */
 export const connectionRowSchema = connectionViewSchema
   .omit({ default_sender_id: true })
@@ -158,5 +159,6 @@ export const connectionRowSchema = connectionViewSchema
     ...row,
     default_sender_id: metadata.default_sender_id,
     default_country: countryOf(metadata),
+    replies_mode: repliesMode(metadata),
   }));
 export type Connection = z.output<typeof connectionRowSchema>;

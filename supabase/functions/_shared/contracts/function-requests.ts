@@ -122,3 +122,33 @@ export const agentWebhookBodySchema = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("remove"), agent_id: z.uuid() }),
 ]);
 export type AgentWebhookBody = z.infer<typeof agentWebhookBodySchema>;
+
+/** An agent's reply webhook as its owner sees it: never the secret, only its last characters. */
+export const agentWebhookViewSchema = z.object({
+  agent_id: z.string(),
+  url: z.string(),
+  secret_hint: z.string(),
+  secret_rotated_at: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type AgentWebhookView = z.infer<typeof agentWebhookViewSchema>;
+
+/** What agent-webhooks answers for "set" and "rotate_secret". */
+export const agentWebhookChangeSchema = z.object({
+  webhook: agentWebhookViewSchema,
+  /** The signing secret, only when a new one was made: shown once, kept nowhere else. */
+  secret: z.string().nullable(),
+});
+export type AgentWebhookChange = z.infer<typeof agentWebhookChangeSchema>;
+
+/** What agent-webhooks answers for "remove": false when the agent had no webhook. */
+export const agentWebhookRemovedSchema = z.object({ removed: z.boolean() });
+
+/** What clicksend-api's poll_replies answers. */
+export const pollRepliesResultSchema = z.object({
+  /** Replies found at ClickSend that were not stored yet (their push never arrived). */
+  stored: z.number().int(),
+  clicksend_requests: z.number().int(),
+});
+export type PollRepliesResult = z.infer<typeof pollRepliesResultSchema>;

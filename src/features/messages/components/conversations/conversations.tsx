@@ -17,7 +17,7 @@ import {
 import { ThreadView } from "@/features/messages/components/conversations/thread-view";
 import { useConversationView } from "@/features/messages/hooks/use-conversation-view";
 import { toApiError } from "@/lib/api-error";
-import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { cn } from "@/utils/cn";
 
 function ConversationsSkeleton() {
@@ -35,7 +35,7 @@ function ConversationsSkeleton() {
  * the thread with a way back). Opening it asks ClickSend once for replies whose push was lost;
  * after that only our own database is read, every few seconds while the tab is visible.
  */
-export function Conversations({ connection }: { connection: ConnectionWithReplies }) {
+export function Conversations({ connection }: { connection: Connection }) {
   const listHeadingId = useId();
   const view = useConversationView();
   const conversations = useConversations(connection.id);

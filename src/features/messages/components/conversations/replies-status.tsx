@@ -5,10 +5,10 @@ import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { textLinkClasses } from "@/components/ui/text-link-styles";
 import { paths } from "@/config/paths";
-import type { Polled } from "@/features/messages/api/poll-replies";
+import type { PollRepliesResult } from "@contracts/function-requests.ts";
 import { plural } from "@/features/messages/utils/format";
 import type { ApiError } from "@/lib/api-error";
-import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
+import type { Connection } from "@contracts/connection-schemas.ts";
 
 export function EnableRepliesLink() {
   return (
@@ -19,12 +19,12 @@ export function EnableRepliesLink() {
 }
 
 type RepliesStatusProps = {
-  connection: ConnectionWithReplies;
+  connection: Connection;
   /** Leaves how replies arrive to the empty state, which says it in its place. */
   hideMode: boolean;
   catchUp: {
     isPending: boolean;
-    data: Polled | undefined;
+    data: PollRepliesResult | undefined;
     error: ApiError | null;
     run: () => void;
   };

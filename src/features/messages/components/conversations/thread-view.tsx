@@ -12,10 +12,10 @@ import { ReplyBox } from "@/features/messages/components/conversations/reply-box
 import { ThreadLog } from "@/features/messages/components/conversations/thread-log";
 import { plural } from "@/features/messages/utils/format";
 import { toApiError } from "@/lib/api-error";
-import type { ConnectionWithReplies } from "@/lib/connections/get-connections";
+import type { Connection } from "@contracts/connection-schemas.ts";
 
 type ThreadViewProps = {
-  connection: ConnectionWithReplies;
+  connection: Connection;
   conversation: Conversation;
   agentNames: Record<string, string>;
   draft: string;
