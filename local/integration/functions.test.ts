@@ -179,6 +179,75 @@ describe("connecting ClickSend", () => {
     });
     expect(denied.status).toBe(403);
   });
+
+  it("reconnects a disconnected connection with a verified key, keeping its history; removing it deletes the history", async () => {
+    const user = await newUser();
+    const connectionId = await connect(user);
+    const agentId = await agentWithGrant(user, connectionId, ["sms"]);
+    const sent = await user.call("execute-agent-tool", "POST", {
+      agent_id: agentId,
+      tool: "clicksend_send_sms",
+      arguments: { to: ["+61411111111"], body: "Before the disconnect" },
+    });
+    expect(sent.status).toBe(200);
+    const history = async () => {
+      const { count } = await user.rest
+        .from("clicksend_messages")
+        .select("id", { count: "exact", head: true })
+        .eq("user_oauth_connection_id", connectionId);
+      return count;
+    };
+    const status = async () => {
+      const { data } = await user.rest
+        .from("user_oauth_connections")
+        .select("connection_status, credential_hint")
+        .eq("id", connectionId)
+        .single();
+      return data;
+    };
+    expect(
+      (await user.call("clicksend-connect", "DELETE", { connection_id: connectionId })).status,
+    ).toBe(200);
+
+    // A wrong key changes nothing: still disconnected, no key, the history as it was.
+    const wrong = await user.call("clicksend-connect", "PATCH", {
+      connection_id: connectionId,
+      api_key: "STILL-WRONG-1",
+    });
+    expect(wrong.status).toBe(400);
+    expect(await status()).toEqual({ connection_status: "revoked", credential_hint: null });
+    expect(await history()).toBe(1);
+
+    const reconnected = await user.call("clicksend-connect", "PATCH", {
+      connection_id: connectionId,
+      api_key: SANDBOX_API_KEY,
+    });
+    expect(reconnected.status).toBe(200);
+    expect(reconnected.body).toMatchObject({
+      connection: { id: connectionId, connection_status: "active", credential_hint: "89AB" },
+      account: { username: SANDBOX_USERNAME },
+    });
+    expect(await history()).toBe(1);
+    // The agent's grant stays off until the user grants it again.
+    const { data: grant } = await user.rest
+      .from("agent_integration_permissions")
+      .select("is_active")
+      .eq("agent_id", agentId)
+      .single();
+    expect(grant?.is_active).toBe(false);
+
+    // Removed for good (the app removes only disconnected ones): its messages go with it.
+    expect(
+      (await user.call("clicksend-connect", "DELETE", { connection_id: connectionId })).status,
+    ).toBe(200);
+    const { error, count } = await user.rest
+      .from("user_oauth_connections")
+      .delete({ count: "exact" })
+      .eq("id", connectionId)
+      .eq("connection_status", "revoked");
+    expect([error, count]).toEqual([null, 1]);
+    expect(await history()).toBe(0);
+  });
 });
 
 describe("agent tools", () => {

@@ -137,6 +137,18 @@ function fakeBackend({
     }),
     http.post(functionUrl("clicksend-connect"), async ({ request }) => {
       const body = connectBody.parse(await record(request, "clicksend-connect"));
+      const holder = state.connections.find(
+        (held) =>
+          held.connection_status === "active" &&
+          held.external_username?.toLowerCase() === body.username.toLowerCase(),
+      );
+      if (holder) {
+        return functionError(
+          409,
+          "already_connected",
+          `The ClickSend account ${body.username} is already connected as “${holder.connection_name}”. To use a new API key, rotate the key on that connection instead of connecting the account again.`,
+        );
+      }
       if (body.username !== SANDBOX.username || body.api_key !== SANDBOX.api_key) {
         return functionError(400, "invalid_credentials", AUTH_FAILED);
       }
@@ -157,6 +169,8 @@ function fakeBackend({
           return functionError(400, "invalid_credentials", AUTH_FAILED);
         }
         target.credential_hint = body.api_key.slice(-4);
+        // A new key on a disconnected connection reconnects it.
+        target.connection_status = "active";
       }
       if (body.connection_name !== undefined) target.connection_name = body.connection_name;
       if (body.enable_replies) {
@@ -184,6 +198,22 @@ function fakeBackend({
       for (const grant of revoked) grant.is_active = false;
       Object.assign(target, { connection_status: "revoked", credential_hint: null });
       return HttpResponse.json({ connection: view(target), revoked_grants: revoked.length });
+    }),
+    // RLS lets a user delete their own connection; the app removes only disconnected ones.
+    http.delete(restUrl("/user_oauth_connections"), ({ request }) => {
+      const params = new URL(request.url).searchParams;
+      const id = params.get("id")?.replace(/^eq\./, "");
+      const status = params.get("connection_status")?.replace(/^eq\./, "");
+      state.calls.push({ method: "DELETE", name: "user_oauth_connections", body: { id, status } });
+      const before = state.connections.length;
+      state.connections = state.connections.filter(
+        (held) => held.id !== id || held.connection_status !== status,
+      );
+      const removed = before - state.connections.length;
+      return new HttpResponse(null, {
+        status: 204,
+        headers: { "content-range": `*/${String(removed)}` },
+      });
     }),
     http.post(functionUrl("clicksend-api"), async ({ request }) => {
       const { connection_id } = idBody.parse(await record(request, "clicksend-api"));
@@ -443,7 +473,10 @@ describe("Integrations page", () => {
     await waitForDialogToClose();
     const card = within(connectionCard("Marketing"));
     expect(card.getByText("Disconnected")).toBeVisible();
-    expect(card.queryByRole("button")).not.toBeInTheDocument();
+    expect(card.getAllByRole("button").map((button) => button.textContent)).toEqual([
+      "Reconnect Marketing",
+      "Remove Marketing",
+    ]);
     expect(notifications().getByText("Marketing disconnected")).toBeVisible();
     expect(notifications().getByText("2 agents lost access.")).toBeVisible();
     expect(writes(backend).map((call) => [call.method, call.body])).toEqual([
@@ -653,5 +686,134 @@ describe("Integrations page: replies", () => {
     const card = within(connectionCard("Gone"));
     expect(card.queryByText("Replies")).not.toBeInTheDocument();
     expect(card.queryByRole("button", { name: /replies/ })).not.toBeInTheDocument();
+  });
+});
+
+describe("Integrations page: the connect dialog and disconnected connections", () => {
+  it("clears ClickSend's refusal as soon as a field changes", async () => {
+    fakeBackend();
+    const { user } = await openIntegrations();
+
+    await user.click(screen.getByRole("button", { name: "Connect ClickSend" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Connect ClickSend" }));
+    await user.type(dialog.getByLabelText("Username"), SANDBOX.username);
+    await user.type(dialog.getByLabelText("API key"), "WRONG-KEY-0000");
+    await user.click(dialog.getByRole("button", { name: "Connect" }));
+    expect(await dialog.findByRole("alert")).toHaveTextContent("Authorization failed.");
+
+    await user.type(dialog.getByLabelText("API key"), "1");
+    expect(dialog.queryByRole("alert")).not.toBeInTheDocument();
+    expect(dialog.queryByText("ClickSend account not connected")).not.toBeInTheDocument();
+  });
+
+  it("warns while the typed username is already connected, and offers to rotate that key instead", async () => {
+    const connection = row({ connection_name: "Marketing" });
+    const backend = fakeBackend({ connections: [connection] });
+    const { user } = await openIntegrations();
+
+    await user.click(screen.getByRole("button", { name: "Connect ClickSend" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Connect ClickSend" }));
+    await user.type(dialog.getByLabelText("Username"), SANDBOX.username.toUpperCase());
+    expect(dialog.getByText(/is already connected as “Marketing”/)).toBeVisible();
+    await user.click(dialog.getByRole("button", { name: "Rotate the key on Marketing instead" }));
+
+    expect(screen.queryByRole("dialog", { name: "Connect ClickSend" })).not.toBeInTheDocument();
+    const rotate = within(screen.getByRole("dialog", { name: "Rotate API key" }));
+    await user.type(rotate.getByLabelText("New API key"), "NEW-KEY-7777");
+    await user.click(rotate.getByRole("button", { name: "Rotate key" }));
+    await waitForDialogToClose();
+    expect(writes(backend).map((call) => [call.method, call.body])).toEqual([
+      ["PATCH", { connection_id: connection.id, api_key: "NEW-KEY-7777" }],
+    ]);
+  });
+
+  it("offers to rotate instead when the server answers that the account is already connected", async () => {
+    const backend = fakeBackend();
+    const { user } = await openIntegrations();
+    // Connected meanwhile in another tab: this screen's list does not have it yet.
+    backend.connections.push(row({ connection_name: "Front desk" }));
+
+    await user.click(screen.getByRole("button", { name: "Connect ClickSend" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Connect ClickSend" }));
+    await user.type(dialog.getByLabelText("Username"), SANDBOX.username);
+    await user.type(dialog.getByLabelText("API key"), SANDBOX.api_key);
+    await user.click(dialog.getByRole("button", { name: "Connect" }));
+
+    expect(
+      await dialog.findByRole("button", { name: "Rotate the key on Front desk instead" }),
+    ).toBeVisible();
+    expect(dialog.getByText(/is already connected as “Front desk”/)).toBeVisible();
+    expect(backend.connections).toHaveLength(1);
+  });
+
+  it("reconnects a disconnected connection with a key ClickSend accepts; a wrong key changes nothing", async () => {
+    const connection = row({
+      connection_name: "Old line",
+      connection_status: "revoked",
+      credential_hint: null,
+    });
+    const backend = fakeBackend({ connections: [connection] });
+    const { user } = await openIntegrations();
+
+    const card = within(connectionCard("Old line"));
+    await user.click(card.getByRole("button", { name: "Reconnect Old line" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Reconnect Old line" }));
+    expect(screen.getByRole("dialog", { name: "Reconnect Old line" })).toHaveTextContent(
+      "Its message history stays",
+    );
+    const field = dialog.getByLabelText("API key");
+    expect(field).toHaveAttribute("type", "password");
+    await user.type(field, "WRONG-KEY-1111");
+    await user.click(dialog.getByRole("button", { name: "Reconnect" }));
+    expect(await dialog.findByRole("alert")).toHaveTextContent("Authorization failed.");
+    expect(card.getByText("Disconnected")).toBeVisible();
+
+    await user.clear(field);
+    await user.type(field, "NEW-KEY-7777");
+    await user.click(dialog.getByRole("button", { name: "Reconnect" }));
+    await waitForDialogToClose();
+    expect(notifications().getByText("Reconnected")).toBeVisible();
+    expect(card.getByText("Active")).toBeVisible();
+    expect(card.getByText("7777")).toBeVisible();
+    expect(writes(backend).map((call) => [call.method, call.body])).toEqual([
+      ["PATCH", { connection_id: connection.id, api_key: "WRONG-KEY-1111" }],
+      ["PATCH", { connection_id: connection.id, api_key: "NEW-KEY-7777" }],
+    ]);
+    expect(screen.getByRole("heading", { level: 4, name: "Old line" })).toHaveFocus();
+  });
+
+  it("says the message history is deleted before removing a disconnected connection for good", async () => {
+    const connection = row({
+      connection_name: "Old line",
+      connection_status: "revoked",
+      credential_hint: null,
+    });
+    const backend = fakeBackend({ connections: [connection, row({ connection_name: "Live" })] });
+    const { user } = await openIntegrations();
+
+    await user.click(screen.getByRole("button", { name: "Remove Old line" }));
+    let dialog = screen.getByRole("dialog", { name: "Remove Old line?" });
+    expect(dialog).toHaveTextContent(
+      "Every message sent through this connection and every reply received on it are deleted, and cannot be recovered.",
+    );
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await waitForDialogToClose();
+    expect(connectionCard("Old line")).toBeVisible();
+    expect(backend.calls.filter((call) => call.method === "DELETE")).toEqual([]);
+
+    await user.click(screen.getByRole("button", { name: "Remove Old line" }));
+    dialog = screen.getByRole("dialog", { name: "Remove Old line?" });
+    await user.click(within(dialog).getByRole("button", { name: "Remove with its history" }));
+    await waitForDialogToClose();
+    expect(screen.queryByRole("article", { name: "Old line" })).not.toBeInTheDocument();
+    expect(notifications().getByText("Old line removed")).toBeVisible();
+    expect(backend.calls.filter((call) => call.method === "DELETE")).toEqual([
+      {
+        method: "DELETE",
+        name: "user_oauth_connections",
+        body: { id: connection.id, status: "revoked" },
+      },
+    ]);
+    expect(connectionCard("Live")).toBeVisible();
   });
 });

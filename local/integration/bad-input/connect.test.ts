@@ -144,6 +144,51 @@ describe("clicksend-connect with one field broken", () => {
   });
 });
 
+describe("clicksend-connect reconnecting a disconnected connection", () => {
+  // A reconnect is the rotate body (connection_id, api_key) on a revoked connection: a malformed
+  // key or an unknown field is a 400 that stores nothing, reaches no ClickSend and leaves the
+  // connection disconnected.
+  let token = "";
+  let revoked = "";
+  const asOwner = (method: string, body: unknown): Promise<Reply> =>
+    send("clicksend-connect", method, JSON.stringify(body), { token });
+
+  beforeAll(async () => {
+    const client = createTestClient(bad.stack.url, bad.stack.anonKey);
+    const { data, error } = await client.auth.signUp({
+      email: "reconnect@example.com",
+      password: "correct-horse-battery",
+    });
+    if (error || !data.session) throw new Error("sign-up failed");
+    token = data.session.access_token;
+    const connected = await asOwner("POST", {
+      username: SANDBOX_USERNAME,
+      api_key: SANDBOX_API_KEY,
+    });
+    expect(connected.status).toBe(201);
+    revoked = (JSON.parse(connected.text) as { connection: { id: string } }).connection.id;
+    expect((await asOwner("DELETE", { connection_id: revoked })).status).toBe(200);
+  });
+
+  it("PATCH (reconnect) with a bad key or an unknown field", async () => {
+    const badBody = fc.oneof(
+      apiKey
+        .filter((value) => value !== MISSING)
+        .map((value) => ({ connection_id: revoked, api_key: value })),
+      fc
+        .constantFrom("connection_status", "username", "user_id", "credential_hint")
+        .map((field) => ({ connection_id: revoked, api_key: SANDBOX_API_KEY, [field]: "x" })),
+    );
+    await fc.assert(
+      fc.asyncProperty(badBody, async (body) => {
+        const { reply } = await unchanged(() => asOwner("PATCH", body));
+        expectBadRequest(reply, ["invalid_request"]);
+      }),
+      runs(40),
+    );
+  });
+});
+
 describe("clicksend-connect once the user's verifications are limited", () => {
   // A user whose ClickSend key was refused three times in a row must wait (the database's
   // backoff): any well-formed connect or rotate is then 429 with Retry-After, reaches nothing and

@@ -3,7 +3,9 @@
 // Vault only; connect, rotate and "Enable replies" record the connection's push rules (receipts,
 // replies pushed, replies kept for polling; push-rules.test.ts has how each kind is ensured),
 // with null ids where a rule could not be made; rotate, rename and disconnect each touch only
-// what they must, and disconnect removes every rule of the connection with the stored key. The caller's client (RLS) and
+// what they must, and disconnect removes every rule of the connection with the stored key; a new
+// key on a disconnected connection reconnects that same row (verified, stored as its first key),
+// unless another connection holds the account. The caller's client (RLS) and
 // the service client are two fake backends; ClickSend is the fake's HTTP server, since the
 // module builds its clients from CLICKSEND_API_BASE.
 import { beforeEach, describe, expect, it } from "vitest";
@@ -589,6 +591,58 @@ describe("update", () => {
       status: 409,
       code: "already_connected",
     });
+  });
+
+  it("reconnects a disconnected connection: verifies the key again, stores it as the first key, makes its rules", async () => {
+    rows.set(
+      CONNECTION,
+      connectionRow({
+        connection_status: "revoked",
+        credential_hint: null,
+        connection_metadata: {},
+      }),
+    );
+    const result = await patch({ api_key: API_KEY });
+
+    expect(service.rpcArgs("clicksend_begin_verification")[0]).toMatchObject({
+      p_username: "shop_user",
+    });
+    expect(service.rpcArgs("clicksend_store_api_key")).toEqual([
+      { p_connection_id: CONNECTION, p_api_key: API_KEY },
+    ]);
+    expect(service.calls("clicksend_rotate_api_key")).toEqual([]);
+    expect(user.calls("user_oauth_connections").map((r) => r.method)).not.toContain("POST");
+    expect(result).toMatchObject({
+      connection: { id: CONNECTION },
+      account: { username: "shop_user" },
+    });
+    expect(metadataOf(CONNECTION)).toMatchObject({ receipt_rule_id: 40, inbound_rule_id: 50 });
+  });
+
+  it("refuses to reconnect with a wrong key: 400 invalid_credentials, nothing stored", async () => {
+    rows.set(CONNECTION, connectionRow({ connection_status: "revoked", credential_hint: null }));
+    clicksend.on("GET", "/account", { status: 401, message: "Authorization failed." });
+    expect(await rejection(patch({ api_key: API_KEY }))).toMatchObject({
+      status: 400,
+      code: "invalid_credentials",
+    });
+    expect(service.calls("clicksend_store_api_key")).toEqual([]);
+    expect(rows.get(CONNECTION)?.connection_status).toBe("revoked");
+  });
+
+  it("refuses to reconnect with 409 already_connected, before verifying, when another connection holds the account", async () => {
+    rows.set(CONNECTION, connectionRow({ connection_status: "revoked", credential_hint: null }));
+    rows.set(
+      CREATED,
+      connectionRow({ id: CREATED, connection_name: "Newer", external_username: "SHOP_USER" }),
+    );
+    expect(await rejection(patch({ api_key: API_KEY }))).toMatchObject({
+      status: 409,
+      code: "already_connected",
+      message: expect.stringContaining("“Newer”") as unknown,
+    });
+    expect(service.requests).toEqual([]);
+    expect(clicksend.calls).toEqual([]);
   });
 
   it("answers 404 connection_not_found for a connection the caller cannot see", async () => {

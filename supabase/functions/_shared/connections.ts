@@ -1,6 +1,7 @@
 // clicksend-connect's logic: verify credentials with ClickSend (server-side only), then store the
-// key in Vault and the connection under RLS; rotate, rename, disconnect. The key is never
-// returned, logged or put anywhere but Vault (at most a 4-character hint).
+// key in Vault and the connection under RLS; rotate, rename, disconnect, and reconnect (a new key on
+// a disconnected connection). The key is never returned, logged or put anywhere but Vault (at most
+// a 4-character hint).
 import { ClickSendClient } from "./clicksend/client.ts";
 import { z } from "zod";
 import { fromClickSend } from "./clicksend/api-error.ts";
@@ -221,6 +222,23 @@ function alreadyConnected(username: string, name?: string): ApiError {
   );
 }
 
+/** Another of the caller's live connections to this ClickSend account, if any. */
+async function activeHolder(
+  db: Db,
+  username: string,
+  exceptId: string,
+): Promise<{ connection_name: string } | undefined> {
+  const { data, error } = await db
+    .from("user_oauth_connections")
+    .select("id, connection_name, external_username")
+    .in("connection_status", ["active", "error", "expired"]);
+  if (error) throw dbFailure("load your connections", error);
+  return data.find(
+    (other) =>
+      other.id !== exceptId && other.external_username?.toLowerCase() === username.toLowerCase(),
+  );
+}
+
 export async function connect(
   env: FunctionEnv,
   db: Db,
@@ -310,20 +328,28 @@ export async function update(
         "no_username",
         "This connection has no ClickSend username; reconnect it.",
       );
+    // A disconnected connection is reconnected: the same row (and so its history) comes back.
+    const reconnecting = row.connection_status === "revoked";
+    if (reconnecting) {
+      const holder = await activeHolder(db, row.external_username, row.id);
+      if (holder) throw alreadyConnected(row.external_username, holder.connection_name);
+    }
     account = await verify(env, service, requester, row.external_username, body.api_key);
-    const { error } = await service.rpc("clicksend_rotate_api_key", {
-      p_connection_id: row.id,
-      p_api_key: body.api_key,
-    });
+    const { error } = await service.rpc(
+      reconnecting ? "clicksend_store_api_key" : "clicksend_rotate_api_key",
+      { p_connection_id: row.id, p_api_key: body.api_key },
+    );
     if (error?.code === "23505") throw alreadyConnected(row.external_username);
     if (error)
       throw new ApiError(
         500,
         "vault_error",
-        "Could not store the new API key; the old key is still in use.",
+        reconnecting
+          ? "Could not store the API key; the connection is still disconnected. Try again."
+          : "Could not store the new API key; the old key is still in use.",
         true,
       );
-    // A rotate also repairs the pushes (a missing rule, or stale ones left behind).
+    // A rotate or reconnect also repairs the pushes (a missing rule, or stale ones left behind).
     const client = clientFor(env, row.external_username, body.api_key);
     await recordPushRules(db, row.id, await ensurePushRules(env, service, row.id, client));
     row = await ownConnection(db, row.id);

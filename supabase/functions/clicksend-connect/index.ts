@@ -1,4 +1,4 @@
-// POST connect, PATCH rotate/rename, DELETE disconnect a ClickSend account (see _shared/connections.ts).
+// POST connect, PATCH rotate/rename/reconnect, DELETE disconnect a ClickSend account (see _shared/connections.ts).
 import {
   connectBodySchema,
   deleteBodySchema,

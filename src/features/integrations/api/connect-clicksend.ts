@@ -41,5 +41,9 @@ export function useConnectClickSend() {
     onSuccess: async ({ connection, account }) => {
       await refreshConnections(queryClient, { connectionId: connection.id, account });
     },
+    onError: async (error) => {
+      // The account is held by a connection this screen may not know yet (another tab).
+      if (error.code === "already_connected") await refreshConnections(queryClient);
+    },
   });
 }

@@ -1,5 +1,7 @@
 import { useState } from "react";
 
+import type { Connection } from "@contracts/connection-schemas.ts";
+
 import { QueryError } from "@/components/errors/query-error";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -10,11 +12,14 @@ import { useSandboxInfo } from "@/features/integrations/api/get-sandbox-info";
 import { ConnectDialog } from "@/features/integrations/components/connect-dialog";
 import { ConnectionList } from "@/features/integrations/components/connection-list";
 import { ProviderDetails } from "@/features/integrations/components/provider-details";
+import { RotateKeyDialog } from "@/features/integrations/components/rotate-key-dialog";
 import { useConnections } from "@/lib/connections/get-connections";
 
 /** The ClickSend card: the provider, the sandbox notice, the user's connections, setup help. */
 export function ClickSendCard({ provider }: { provider: Provider }) {
   const [connectOpen, setConnectOpen] = useState(false);
+  // The connection whose key the connect dialog offered to rotate instead of connecting it again.
+  const [rotating, setRotating] = useState<Connection | null>(null);
   const connections = useConnections();
   // Only decides the badge and the test credentials; if it fails, the rest still works.
   const sandbox = useSandboxInfo();
@@ -83,7 +88,21 @@ export function ClickSendCard({ provider }: { provider: Provider }) {
           setConnectOpen(false);
         }}
         sandboxAccount={sandboxAccount}
+        connections={connections.data ?? []}
+        onRotateInstead={(connection) => {
+          setConnectOpen(false);
+          setRotating(connection);
+        }}
       />
+      {rotating ? (
+        <RotateKeyDialog
+          connection={rotating}
+          open
+          onClose={() => {
+            setRotating(null);
+          }}
+        />
+      ) : null}
     </section>
   );
 }

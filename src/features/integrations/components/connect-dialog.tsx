@@ -1,6 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 
+import type { Connection } from "@contracts/connection-schemas.ts";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
@@ -16,15 +17,33 @@ import {
 } from "@/features/integrations/api/connect-clicksend";
 import type { SandboxInfo } from "@/features/integrations/api/get-sandbox-info";
 import { asSentence, formatMoney } from "@/features/integrations/utils/format";
+import type { ApiError } from "@/lib/api-error";
 
 type ConnectDialogProps = {
   open: boolean;
   onClose: () => void;
   sandboxAccount: SandboxInfo["sandbox_account"];
+  /** The user's connections, to warn before connecting an account that already is. */
+  connections: Connection[];
+  /** Closes this dialog and opens the rotate dialog of the connection holding the account. */
+  onRotateInstead: (connection: Connection) => void;
 };
 
+/** The statuses that hold an account: the server refuses a second connection to it (409). */
+const HOLDS_ACCOUNT: ReadonlySet<Connection["connection_status"]> = new Set([
+  "active",
+  "error",
+  "expired",
+]);
+
 /** "Connect ClickSend": the server verifies the credentials with ClickSend before saving. */
-export function ConnectDialog({ open, onClose, sandboxAccount }: ConnectDialogProps) {
+export function ConnectDialog({
+  open,
+  onClose,
+  sandboxAccount,
+  connections,
+  onRotateInstead,
+}: ConnectDialogProps) {
   const connect = useConnectClickSend();
   const toast = useToast();
 
@@ -59,7 +78,24 @@ export function ConnectDialog({ open, onClose, sandboxAccount }: ConnectDialogPr
         onSubmit={submit}
         onCancel={close}
         pending={connect.isPending}
-        errorMessage={connect.error?.message}
+        error={connect.error}
+        onEdit={() => {
+          // A refusal is about the values sent; once they change it no longer applies.
+          if (connect.error) connect.reset();
+        }}
+        holderOf={(username) => {
+          const typed = username.trim().toLowerCase();
+          if (typed === "") return undefined;
+          return connections.find(
+            (connection) =>
+              HOLDS_ACCOUNT.has(connection.connection_status) &&
+              connection.external_username?.toLowerCase() === typed,
+          );
+        }}
+        onRotateInstead={(connection) => {
+          connect.reset();
+          onRotateInstead(connection);
+        }}
         sandboxAccount={sandboxAccount}
       />
     </Dialog>
@@ -71,7 +107,12 @@ type ConnectFormProps = {
   onCancel: () => void;
   pending: boolean;
   /** Why the server or ClickSend refused, e.g. ClickSend's "Authorization failed.". */
-  errorMessage: string | undefined;
+  error: ApiError | null;
+  /** Any field changed. */
+  onEdit: () => void;
+  /** The user's connection that already holds this ClickSend username, if any. */
+  holderOf: (username: string) => Connection | undefined;
+  onRotateInstead: (connection: Connection) => void;
   sandboxAccount: SandboxInfo["sandbox_account"];
 };
 
@@ -80,19 +121,32 @@ function ConnectForm({
   onSubmit,
   onCancel,
   pending,
-  errorMessage,
+  error,
+  onEdit,
+  holderOf,
+  onRotateInstead,
   sandboxAccount,
 }: ConnectFormProps) {
   const {
     register,
     handleSubmit,
     setValue,
+    control,
     formState: { errors },
   } = useForm<ConnectFormValues, unknown, ConnectInput>({
     resolver: zodResolver(connectInputSchema),
     mode: "onTouched",
     defaultValues: { username: "", api_key: "", connection_name: "", default_sender_id: "" },
   });
+  // Every field tells the dialog it changed, so a refusal of the old values disappears.
+  const field = {
+    onChange: () => {
+      onEdit();
+    },
+  };
+  const holder = holderOf(useWatch({ control, name: "username" }));
+  // The server's 409 says the same as the warning: one of them is enough.
+  const serverError = error?.code === "already_connected" && holder ? null : error;
 
   return (
     <form
@@ -118,6 +172,7 @@ function ConnectForm({
                 const options = { shouldValidate: true, shouldDirty: true, shouldTouch: true };
                 setValue("username", sandboxAccount.username, options);
                 setValue("api_key", sandboxAccount.api_key, options);
+                onEdit();
               }}
             >
               Use sandbox credentials
@@ -129,11 +184,31 @@ function ConnectForm({
             autoComplete="off"
             autoCapitalize="none"
             spellCheck={false}
-            {...register("username")}
+            {...register("username", field)}
           />
         </Field>
+        {holder ? (
+          <Alert tone="warning" title="Already connected">
+            <p>
+              The ClickSend account{" "}
+              <span className="wrap-anywhere">{holder.external_username}</span> is already connected
+              as “{holder.connection_name}”. To use a new API key, rotate the key on that connection
+              instead of connecting the account again.
+            </p>
+            <Button
+              variant="secondary"
+              size="sm"
+              className="mt-2"
+              onClick={() => {
+                onRotateInstead(holder);
+              }}
+            >
+              Rotate the key on {holder.connection_name} instead
+            </Button>
+          </Alert>
+        ) : null}
         <Field label="API key" error={asSentence(errors.api_key?.message)}>
-          <PasswordInput autoComplete="off" {...register("api_key")} />
+          <PasswordInput autoComplete="off" {...register("api_key", field)} />
         </Field>
         <Field
           label="Connection name"
@@ -141,7 +216,7 @@ function ConnectForm({
           description="How this account appears here and on the Agents page."
           error={asSentence(errors.connection_name?.message)}
         >
-          <Input autoComplete="off" {...register("connection_name")} />
+          <Input autoComplete="off" {...register("connection_name", field)} />
         </Field>
         <Field
           label="Default sender ID"
@@ -149,12 +224,12 @@ function ConnectForm({
           description="An E.164 number such as +61411111111, or 3–11 letters and digits."
           error={asSentence(errors.default_sender_id?.message)}
         >
-          <Input autoComplete="off" spellCheck={false} {...register("default_sender_id")} />
+          <Input autoComplete="off" spellCheck={false} {...register("default_sender_id", field)} />
         </Field>
       </fieldset>
-      {errorMessage ? (
+      {serverError ? (
         <Alert tone="error" title="ClickSend account not connected" className="mt-4">
-          {errorMessage}
+          {serverError.message}
         </Alert>
       ) : null}
       <DialogActions>

@@ -6,19 +6,22 @@ import { Button } from "@/components/ui/button";
 import { ConnectionBalance } from "@/features/integrations/components/connection-balance";
 import { ConnectionReplies } from "@/features/integrations/components/connection-replies";
 import { DisconnectDialog } from "@/features/integrations/components/disconnect-dialog";
+import { ReconnectDialog } from "@/features/integrations/components/reconnect-dialog";
+import { RemoveDialog } from "@/features/integrations/components/remove-dialog";
 import { RenameDialog } from "@/features/integrations/components/rename-dialog";
 import { RotateKeyDialog } from "@/features/integrations/components/rotate-key-dialog";
 import { formatDate, statusDisplay } from "@/features/integrations/utils/format";
 import { cn } from "@/utils/cn";
 
-type OpenDialog = "rotate" | "rename" | "disconnect" | null;
+type OpenDialog = "rotate" | "rename" | "disconnect" | "reconnect" | "remove" | null;
 
 const statusNotes: Partial<Record<Connection["connection_status"], string>> = {
   inactive:
     "Setting up this connection did not finish. Disconnect it and connect the account again.",
   error: "ClickSend no longer accepts the stored key. Rotate the key to restore access.",
   expired: "The stored key has expired. Rotate the key to restore access.",
-  revoked: "Disconnected: the key was deleted and no agent can use this account.",
+  revoked:
+    "Disconnected: the key was deleted and no agent can use this account. Reconnect it with a key to use it again, or remove it with its message history.",
 };
 
 /** One connection: its ClickSend account, balance and status, and what can be done with it. */
@@ -31,7 +34,7 @@ export function ConnectionItem({ connection }: { connection: Connection }) {
   const revoked = connection.connection_status === "revoked";
   const note = statusNotes[connection.connection_status];
 
-  // After a disconnect its button is gone, so the dialog cannot return focus to it.
+  // After a disconnect or reconnect its button is gone, so the dialog cannot return focus to it.
   useEffect(() => {
     if (dialog !== null || !focusHeadingOnClose.current) return;
     focusHeadingOnClose.current = false;
@@ -107,7 +110,29 @@ export function ConnectionItem({ connection }: { connection: Connection }) {
           ) : null}
         </dl>
         {note ? <p className="mt-3 text-sm text-slate-600 dark:text-slate-300">{note}</p> : null}
-        {revoked ? null : (
+        {revoked ? (
+          <div className="mt-4 flex flex-wrap gap-2">
+            <Button
+              variant="secondary"
+              size="sm"
+              onClick={() => {
+                setDialog("reconnect");
+              }}
+            >
+              Reconnect{name}
+            </Button>
+            <Button
+              variant="secondary"
+              size="sm"
+              className="text-red-700 dark:text-red-400"
+              onClick={() => {
+                setDialog("remove");
+              }}
+            >
+              Remove{name}
+            </Button>
+          </div>
+        ) : (
           <div className="mt-4 flex flex-wrap gap-2">
             {connection.connection_status === "inactive" ? null : (
               <Button
@@ -144,6 +169,16 @@ export function ConnectionItem({ connection }: { connection: Connection }) {
       </article>
       <RotateKeyDialog connection={connection} open={dialog === "rotate"} onClose={close} />
       <RenameDialog connection={connection} open={dialog === "rename"} onClose={close} />
+      <ReconnectDialog
+        connection={connection}
+        open={dialog === "reconnect"}
+        onClose={() => {
+          // Reconnected, its button is gone; cancelled, the heading is next to it anyway.
+          focusHeadingOnClose.current = true;
+          close();
+        }}
+      />
+      <RemoveDialog connection={connection} open={dialog === "remove"} onClose={close} />
       <DisconnectDialog
         connection={connection}
         open={dialog === "disconnect"}
