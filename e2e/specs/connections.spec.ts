@@ -9,7 +9,7 @@ test("a user rotates the key, renames the connection, and disconnects it, and th
   await connectClickSend(page, PRIVATE_ACCOUNT, "Support line");
   const card = page.getByRole("article", { name: "Support line" });
   await expect(card).toContainText(PRIVATE_ACCOUNT.apiKey.slice(-4));
-  await expect(card).toContainText(/AUD\s10\.00/);
+  await expect(card).toContainText("10.00 AUD");
 
   await createAgent(page, "Reminders");
   await setScope(page, "Send SMS", true);

@@ -705,7 +705,9 @@ describe("Messages page: composer", () => {
     const toasts = screen.getByRole("status", { name: "Notifications" });
     expect(await within(toasts).findByText("SMS not sent")).toBeInTheDocument();
     expect(
-      screen.getByText("+61412345678: ClickSend refused it (INSUFFICIENT_CREDIT)"),
+      screen.getByText(
+        "+61412345678: the ClickSend balance does not cover it; top up the account, then send again",
+      ),
     ).toBeInTheDocument();
     expect(screen.getByLabelText("Message")).toHaveValue("Top up first");
 

@@ -16,8 +16,9 @@ import {
   type ConnectInput,
 } from "@/features/integrations/api/connect-clicksend";
 import type { SandboxInfo } from "@/features/integrations/api/get-sandbox-info";
-import { asSentence, formatMoney } from "@/features/integrations/utils/format";
+import { asSentence } from "@/features/integrations/utils/format";
 import type { ApiError } from "@/lib/api-error";
+import { formatMoney } from "@/lib/format-money";
 
 type ConnectDialogProps = {
   open: boolean;

@@ -1,8 +1,8 @@
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatMoney } from "@/features/integrations/utils/format";
 import { toApiError } from "@/lib/api-error";
 import { useBalance } from "@/lib/connections/get-balance";
+import { formatMoney } from "@/lib/format-money";
 
 type ConnectionBalanceProps = {
   connectionId: string;

@@ -1,20 +1,6 @@
 import type { ConnectionStatus } from "@contracts/connection-schemas.ts";
 import type { BadgeTone } from "@/components/ui/badge";
 
-/** An amount with its ISO currency code, e.g. "AUD 12.34"; the code is always shown. */
-export function formatMoney(amount: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat(undefined, {
-      style: "currency",
-      currency,
-      currencyDisplay: "code",
-    }).format(amount);
-  } catch {
-    // Not an ISO 4217 code Intl knows: still show the figure and what ClickSend called it.
-    return `${amount.toFixed(2)} ${currency}`;
-  }
-}
-
 export function formatDate(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;

@@ -4,8 +4,8 @@ import { QueryError } from "@/components/errors/query-error";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
-import { formatMoney } from "@/features/messages/utils/format";
 import { useBalance } from "@/lib/connections/get-balance";
+import { formatMoney } from "@/lib/format-money";
 
 /** Below this (in the account's currency) the dashboard warns; ClickSend's own default is 5.00. */
 const LOW_BALANCE_THRESHOLD = 5;

@@ -38,22 +38,6 @@ export function unixToIso(seconds: number | null): string {
   return seconds === null || seconds <= 0 ? "" : new Date(seconds * 1000).toISOString();
 }
 
-/**
- * An amount with its currency code, e.g. "25.00 AUD". Message prices are fractions of a cent,
- * so `precise` keeps up to 4 decimals.
- */
-export function formatMoney(
-  amount: number,
-  currency: string | null,
-  { precise = false }: { precise?: boolean } = {},
-): string {
-  const number = new Intl.NumberFormat(undefined, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: precise ? 4 : 2,
-  }).format(amount);
-  return currency ? `${number} ${currency}` : number;
-}
-
 export function formatPercent(ratio: number): string {
   return new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 }).format(
     ratio,

@@ -11,7 +11,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { useToast } from "@/components/ui/toast/use-toast";
-import type { PriceSmsInput } from "@/features/messages/api/price-sms";
+import { usePriceSms, type PriceSmsInput } from "@/features/messages/api/price-sms";
 import type { SendOutcome } from "@/features/messages/api/send-message";
 import { ChannelChoice } from "@/features/messages/components/composer/channel-choice";
 import {
@@ -24,6 +24,7 @@ import {
   COMPOSER_FIRST_FIELD_ID,
   COMPOSER_ID,
 } from "@/features/messages/components/composer/composer-link";
+import { creditProblem } from "@/features/messages/components/composer/credit-check";
 import { countryOptions } from "@/features/messages/components/composer/country-options";
 import { MediaPicker } from "@/features/messages/components/composer/media-picker";
 import { PricePreview } from "@/features/messages/components/composer/price-preview";
@@ -34,6 +35,7 @@ import { useSendComposed } from "@/features/messages/hooks/use-send-composed";
 import { MMS_SUBJECT_MAX, UNCONFIRMED_SEND_STATUS } from "@/features/messages/utils/backend";
 import { plural } from "@/features/messages/utils/format";
 import { useDebouncedValue } from "@/hooks/use-debounced-value";
+import { useBalance } from "@/lib/connections/get-balance";
 
 const PRICE_DEBOUNCE_MS = 600;
 
@@ -42,6 +44,7 @@ export function Composer({ connection }: { connection: Connection }) {
   const toast = useToast();
   const headingId = useId();
   const counterId = useId();
+  const creditId = useId();
   const sender = useSendComposed(connection.id);
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string>();
@@ -68,9 +71,9 @@ export function Composer({ connection }: { connection: Connection }) {
     resolver: zodResolver(composeFormSchema),
     defaultValues: defaults,
   });
-  const [channel, to, country, from, body, scheduled] = useWatch({
+  const [channel, to, country, from, subject, body, scheduled] = useWatch({
     control,
-    name: ["channel", "to", "country", "from", "body", "scheduled"],
+    name: ["channel", "to", "country", "from", "subject", "body", "scheduled"],
   });
 
   const recipients = useMemo(() => checkRecipients(to, country), [to, country]);
@@ -85,8 +88,23 @@ export function Composer({ connection }: { connection: Connection }) {
     };
   }, [channel, recipients, body, from, country]);
   const debouncedPriceInput = useDebouncedValue(priceInput, PRICE_DEBOUNCE_MS);
+  const price = usePriceSms(connection.id, debouncedPriceInput);
+  const balance = useBalance(connection.id);
+  const quote =
+    debouncedPriceInput !== null && price.isSuccess && !price.isPlaceholderData
+      ? price.data
+      : undefined;
+  // Sending what the balance cannot pay for only ends in ClickSend's refusal: say so instead.
+  const noCredit = creditProblem(channel, quote, balance.data);
+  const subjectLength = subject.trim().length;
+  const subjectError =
+    errors.subject?.message ??
+    (subjectLength > MMS_SUBJECT_MAX
+      ? `${String(subjectLength - MMS_SUBJECT_MAX)} characters too many: a subject can be at most ${String(MMS_SUBJECT_MAX)} characters.`
+      : undefined);
 
   async function submit(values: ComposeValues) {
+    if (noCredit !== null) return;
     const message = composedMessage(values);
     if (message.channel === "mms" && !file) {
       setFileError("Choose an image for the MMS.");
@@ -201,9 +219,18 @@ export function Composer({ connection }: { connection: Connection }) {
           <Field
             label="Subject"
             description={`At most ${String(MMS_SUBJECT_MAX)} characters.`}
-            error={errors.subject?.message}
+            error={subjectError}
           >
-            <Input maxLength={MMS_SUBJECT_MAX} autoComplete="off" {...register("subject")} />
+            <Input autoComplete="off" {...register("subject")} />
+            <p
+              className={
+                subjectLength > MMS_SUBJECT_MAX
+                  ? "text-sm font-medium text-red-700 dark:text-red-400"
+                  : "text-sm text-slate-600 dark:text-slate-300"
+              }
+            >
+              {`${String(subjectLength)}/${String(MMS_SUBJECT_MAX)}`}
+            </p>
           </Field>
         ) : null}
 
@@ -233,7 +260,7 @@ export function Composer({ connection }: { connection: Connection }) {
         />
 
         {channel === "sms" ? (
-          <PricePreview connectionId={connection.id} input={debouncedPriceInput} />
+          <PricePreview input={debouncedPriceInput} price={price} />
         ) : (
           <p className="text-sm text-slate-600 dark:text-slate-300">
             ClickSend prices MMS when it is sent; the cost shows in the result and in history.
@@ -258,7 +285,33 @@ export function Composer({ connection }: { connection: Connection }) {
           </Alert>
         ) : null}
 
-        <Button type="submit" busy={busy}>
+        {noCredit !== null ? (
+          <div id={creditId}>
+            <Alert
+              tone="warning"
+              title="Not enough credit to send"
+              action={
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  busy={balance.isFetching}
+                  onClick={() => void balance.refetch()}
+                >
+                  Check the balance again
+                </Button>
+              }
+            >
+              {noCredit} Top up the ClickSend account, then check the balance again.
+            </Alert>
+          </div>
+        ) : null}
+
+        <Button
+          type="submit"
+          busy={busy}
+          disabled={noCredit !== null}
+          aria-describedby={noCredit !== null ? creditId : undefined}
+        >
           {`${scheduled ? "Schedule" : "Send"} ${channel.toUpperCase()}`}
         </Button>
 

@@ -1,18 +1,19 @@
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
-import { usePriceSms, type PriceSmsInput } from "@/features/messages/api/price-sms";
-import { formatMoney, plural } from "@/features/messages/utils/format";
+import type { PriceSmsInput, usePriceSms } from "@/features/messages/api/price-sms";
+import { refusalReason } from "@/features/messages/components/composer/credit-check";
+import { plural } from "@/features/messages/utils/format";
+import { formatMoney } from "@/lib/format-money";
 
 type PricePreviewProps = {
-  connectionId: string;
   /** The SMS to price (already debounced); null while there is nothing valid to price. */
   input: PriceSmsInput | null;
+  /** The composer's price query for `input`. */
+  price: ReturnType<typeof usePriceSms>;
 };
 
 /** What ClickSend would charge for the composed SMS, updated as the user types. */
-export function PricePreview({ connectionId, input }: PricePreviewProps) {
-  const price = usePriceSms(connectionId, input);
-
+export function PricePreview({ input, price }: PricePreviewProps) {
   let content;
   if (input === null) {
     content = <span>Enter a valid number and a message to see the price.</span>;
@@ -43,7 +44,7 @@ export function PricePreview({ connectionId, input }: PricePreviewProps) {
         {parts === null ? "" : ` of ${plural(parts, "part")}`}.
         {blocked.length > 0
           ? ` ${plural(blocked.length, "number")} cannot be sent: ${blocked
-              .map((message) => `${message.to} (${message.status})`)
+              .map((message) => `${message.to} (${refusalReason(message.status)})`)
               .join(", ")}.`
           : null}
       </span>

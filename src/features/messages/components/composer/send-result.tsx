@@ -1,7 +1,9 @@
 import { Alert } from "@/components/ui/alert";
 import type { SendOutcome } from "@/features/messages/api/send-message";
+import { refusalReason } from "@/features/messages/components/composer/credit-check";
 import { UNCONFIRMED_SEND_STATUS as UNCONFIRMED } from "@/features/messages/utils/backend";
-import { formatMoney, plural } from "@/features/messages/utils/format";
+import { plural } from "@/features/messages/utils/format";
+import { formatMoney } from "@/lib/format-money";
 
 type SendResultProps = {
   outcome: SendOutcome;
@@ -45,7 +47,7 @@ export function SendResult({ outcome, scheduled }: SendResultProps) {
         ))}
         {refused.map((message) => (
           <li key={message.to}>
-            {message.to}: ClickSend refused it ({message.status})
+            {message.to}: {refusalReason(message.status)}
           </li>
         ))}
         {outcome.invalid_numbers.map((invalid) => (

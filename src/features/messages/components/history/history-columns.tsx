@@ -4,9 +4,10 @@ import type { MessageRow } from "@/features/messages/api/get-message-history";
 import type { DataColumn } from "@/features/messages/components/history/data-table";
 import { StatusBadge } from "@/features/messages/components/history/status-badge";
 import type { CsvColumn } from "@/features/messages/utils/csv";
-import { formatMoney, formatUnixTime, unixToIso } from "@/features/messages/utils/format";
+import { formatUnixTime, unixToIso } from "@/features/messages/utils/format";
 import { describeStatus } from "@/features/messages/utils/status";
 import { textLinkClasses } from "@/components/ui/text-link-styles";
+import { formatMoney } from "@/lib/format-money";
 
 const failureDetail = (row: MessageRow) => row.errorText ?? null;
 

@@ -1,5 +1,6 @@
 import type { AgentUsage } from "@/features/messages/utils/usage";
-import { formatMoney, formatPercent } from "@/features/messages/utils/format";
+import { formatPercent } from "@/features/messages/utils/format";
+import { formatMoney } from "@/lib/format-money";
 
 export function successRateText(usage: AgentUsage): string {
   return usage.successRate === null ? "—" : formatPercent(usage.successRate);
