@@ -844,19 +844,31 @@ describe("Messages page: usage by agent", () => {
       within(within(table).getByRole("row", { name: new RegExp(name) }))
         .getAllByRole("cell")
         .map((cell) => cell.textContent);
-    expect(cells("Support bot")).toEqual(["Support bot", "4", "2", "1", "75%", "0.308 AUD"]);
-    expect(cells("Reminder bot")).toEqual(["Reminder bot", "2", "0", "1", "0%", "0.00"]);
+    // Messages, delivered, failed, pending, cancelled, success rate (delivered / final), cost.
+    expect(cells("Support bot")).toEqual([
+      "Support bot",
+      "4",
+      "2",
+      "1",
+      "1",
+      "0",
+      "67%",
+      "0.308 AUD",
+    ]);
+    expect(cells("Reminder bot")).toEqual(["Reminder bot", "2", "0", "1", "1", "0", "0%", "0.00"]);
     expect(cells("Sent from this dashboard")).toEqual([
       "Sent from this dashboard",
       "1",
       "1",
+      "0",
+      "0",
       "0",
       "100%",
       "0.154 AUD",
     ]);
 
     const chart = within(section).getByRole("figure", { name: "Messages per agent, by outcome" });
-    expect(within(chart).getByText("4 messages · 75% success")).toBeInTheDocument();
+    expect(within(chart).getByText("4 messages · 67% success")).toBeInTheDocument();
     expect(within(chart).getByText("2 messages · 0% success")).toBeInTheDocument();
   });
 

@@ -14,6 +14,7 @@ import {
 import { ComposerLink } from "@/features/messages/components/composer/composer-link";
 import { DataTable, type DataColumn } from "@/features/messages/components/history/data-table";
 import { UsageChart } from "@/features/messages/components/usage/usage-chart";
+import { UsageDefinitions } from "@/features/messages/components/usage/usage-definitions";
 import { costText, successRateText } from "@/features/messages/components/usage/usage-format";
 import { plural } from "@/features/messages/utils/format";
 import type { AgentUsage as AgentUsageRow } from "@/features/messages/utils/usage";
@@ -23,6 +24,8 @@ const columns: DataColumn<AgentUsageRow>[] = [
   { header: "Messages", cell: (row) => row.messages },
   { header: "Delivered", cell: (row) => row.delivered },
   { header: "Failed", cell: (row) => row.failed },
+  { header: "Pending", cell: (row) => row.pending },
+  { header: "Cancelled", cell: (row) => row.cancelled },
   { header: "Success rate", cell: (row) => successRateText(row) },
   {
     header: "Cost",
@@ -68,7 +71,7 @@ export function AgentUsage() {
     );
   } else {
     body = (
-      <div className="grid gap-6 lg:grid-cols-[2fr_3fr]">
+      <div className="space-y-6">
         <UsageChart agents={usage.data.agents} />
         <div className="space-y-2">
           <DataTable
@@ -78,12 +81,12 @@ export function AgentUsage() {
             rowKey={(row) => row.agentId ?? "dashboard"}
           />
           <p className="text-xs text-slate-600 dark:text-slate-300">
-            {plural(usage.data.total, "message")} across all your connections. Success rate is
-            delivered or accepted against failed; pending and cancelled messages are not counted.
+            {plural(usage.data.total, "message")} across all your connections.
             {usage.data.truncated
               ? ` Only the latest ${String(USAGE_ROW_LIMIT)} messages are counted.`
               : ""}
           </p>
+          <UsageDefinitions />
         </div>
       </div>
     );

@@ -3,13 +3,19 @@ import { useId } from "react";
 import type { AgentUsage } from "@/features/messages/utils/usage";
 import { plural } from "@/features/messages/utils/format";
 import { successRateText } from "@/features/messages/components/usage/usage-format";
+import { USAGE_FIGURES, type UsageFigure } from "@/features/messages/utils/usage-figures";
 
-const SEGMENTS = [
-  { key: "delivered", label: "Delivered", className: "bg-green-600 dark:bg-green-500" },
-  { key: "accepted", label: "Accepted, no receipt yet", className: "bg-blue-600 dark:bg-blue-400" },
-  { key: "failed", label: "Failed", className: "bg-red-600 dark:bg-red-500" },
-  { key: "other", label: "Pending or cancelled", className: "bg-slate-400 dark:bg-slate-500" },
-] as const;
+const SEGMENT_CLASSES: Record<UsageFigure, string> = {
+  delivered: "bg-green-600 dark:bg-green-500",
+  failed: "bg-red-600 dark:bg-red-500",
+  pending: "bg-blue-600 dark:bg-blue-400",
+  cancelled: "bg-slate-400 dark:bg-slate-500",
+};
+const SEGMENTS = USAGE_FIGURES.map(({ figure, label }) => ({
+  key: figure,
+  label,
+  className: SEGMENT_CLASSES[figure],
+}));
 
 /**
  * Messages per agent as horizontal stacked bars (plain CSS, no chart library). Each bar carries
@@ -30,7 +36,10 @@ export function UsageChart({ agents }: { agents: readonly AgentUsage[] }) {
             <div className="flex flex-wrap items-baseline justify-between gap-x-3 text-sm">
               <span className="min-w-0 font-medium wrap-break-word">{agent.name}</span>
               <span className="text-slate-600 tabular-nums dark:text-slate-300">
-                {plural(agent.messages, "message")} · {successRateText(agent)} success
+                {plural(agent.messages, "message")} ·{" "}
+                {agent.successRate === null
+                  ? "no final outcome yet"
+                  : `${successRateText(agent)} success`}
               </span>
             </div>
             <div
