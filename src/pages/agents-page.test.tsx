@@ -530,7 +530,10 @@ describe("Agents page: permissions", () => {
     await user.click(sms);
 
     expect(sms).toBeChecked();
-    expect(await within(notifications()).findByText("Permissions saved")).toBeInTheDocument();
+    await waitFor(() => {
+      expect(sms).toHaveAccessibleDescription("Unlocks clicksend_send_sms Saved");
+    });
+    expect(within(notifications()).queryByText("Permissions saved")).not.toBeInTheDocument();
     expect(grantWrites).toHaveLength(1);
     const write = grantWrites[0];
     expect(write?.method).toBe("POST");
@@ -557,14 +560,44 @@ describe("Agents page: permissions", () => {
       await within(await findPermissions()).findByRole("switch", { name: "Check balance" }),
     );
 
-    await within(notifications()).findByText("Permissions saved");
+    await within(permissions()).findByText("Saved");
     expect(grantWrites[0]?.body).toMatchObject({ allowed_scopes: ["sms", "balance"] });
     expect(
       await screen.findByText("2 tools: clicksend_send_sms, clicksend_get_balance."),
     ).toBeInTheDocument();
   });
 
-  it("a failed save shows the switch on at once, then sets it back with an error toast", async () => {
+  it("toggling four switches quickly saves each, says so on each switch, and stacks no toasts", async () => {
+    seedDemoAgents();
+    const { user } = await openAgentsPage();
+    await screen.findByText(/^No tools:/);
+    const labels = ["Send SMS", "Send MMS", "Check balance", "Read message history"];
+    const group = await within(await findPermissions()).findByRole("group", {
+      name: "ClickSend (sandbox_user)",
+    });
+
+    for (const label of labels)
+      await user.click(within(group).getByRole("switch", { name: label }));
+
+    expect(await screen.findByText(/^5 tools:/)).toBeInTheDocument();
+    expect(grantWrites).toHaveLength(4);
+    expect(grantWrites.at(-1)?.body).toMatchObject({
+      allowed_scopes: ["sms", "mms", "balance", "history"],
+    });
+    expect(within(notifications()).queryAllByText("Permissions saved").length).toBeLessThanOrEqual(
+      1,
+    );
+    await waitFor(() => {
+      expect(within(group).getAllByText("Saved")).toHaveLength(4);
+    });
+    for (const label of labels) {
+      expect(within(group).getByRole("switch", { name: label })).toHaveAccessibleDescription(
+        /Saved$/,
+      );
+    }
+  });
+
+  it("a failed save shows the switch on at once, then sets it back and says so on the switch and in a toast", async () => {
     seedDemoAgents();
     let fail: () => void = () => undefined;
     const failing = new Promise<void>((resolve) => {
@@ -581,14 +614,16 @@ describe("Agents page: permissions", () => {
     const sms = await within(await findPermissions()).findByRole("switch", { name: "Send SMS" });
     await user.click(sms);
     expect(sms).toBeChecked();
+    expect(sms).toHaveAccessibleDescription("Unlocks clicksend_send_sms Saving…");
 
     fail();
     await waitFor(() => {
       expect(sms).not.toBeChecked();
     });
+    expect(sms).toHaveAccessibleDescription("Unlocks clicksend_send_sms Not saved — try again");
     const toast = await within(notifications()).findByText("Could not save permissions");
     expect(toast.parentElement).toHaveTextContent(
-      "You are not allowed to do that. The switch was set back.",
+      "Send SMS on ClickSend (sandbox_user): You are not allowed to do that. The switch was set back.",
     );
     expect(grants).toHaveLength(0);
   });
@@ -604,7 +639,7 @@ describe("Agents page: permissions", () => {
     await user.click(sms);
 
     expect(sms).not.toBeChecked();
-    await within(notifications()).findByText("Permissions saved");
+    await within(permissions()).findByText("Saved");
     expect(grantWrites).toHaveLength(1);
     const write = grantWrites[0];
     expect(write?.method).toBe("PATCH");

@@ -9,6 +9,8 @@ type SwitchProps = {
   label: ReactNode;
   /** Read with the switch, e.g. the tools a scope unlocks. */
   description?: ReactNode;
+  /** A short word beside the switch, e.g. "Saved"; announced politely when it changes. */
+  status?: ReactNode;
   disabled?: boolean;
   id?: string;
   className?: string;
@@ -20,6 +22,7 @@ export function Switch({
   onCheckedChange,
   label,
   description,
+  status,
   disabled = false,
   id,
   className,
@@ -27,6 +30,7 @@ export function Switch({
   const generatedId = useId();
   const switchId = id ?? generatedId;
   const descriptionId = `${switchId}-description`;
+  const statusId = `${switchId}-status`;
 
   return (
     <div className={cn("flex items-start justify-between gap-4", className)}>
@@ -43,28 +47,41 @@ export function Switch({
           </div>
         ) : null}
       </div>
-      <button
-        id={switchId}
-        type="button"
-        role="switch"
-        aria-checked={checked}
-        aria-describedby={description ? descriptionId : undefined}
-        disabled={disabled}
-        onClick={() => {
-          onCheckedChange(!checked);
-        }}
-        className={cn(
-          "group relative inline-flex h-6 w-11 shrink-0 items-center rounded-full border-2 border-transparent transition-colors",
-          "bg-slate-400 aria-checked:bg-blue-600 dark:bg-slate-600 dark:aria-checked:bg-blue-500",
-          "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:focus-visible:outline-blue-400",
-          "disabled:cursor-not-allowed disabled:opacity-60",
-        )}
-      >
+      <div className="flex shrink-0 items-center gap-2">
         <span
-          aria-hidden="true"
-          className="pointer-events-none size-5 translate-x-0 rounded-full bg-white shadow transition-transform group-aria-checked:translate-x-5 motion-reduce:transition-none"
-        />
-      </button>
+          id={statusId}
+          aria-live="polite"
+          className="text-xs text-slate-600 dark:text-slate-300"
+        >
+          {status}
+        </span>
+        <button
+          id={switchId}
+          type="button"
+          role="switch"
+          aria-checked={checked}
+          aria-describedby={
+            [description ? descriptionId : null, status == null ? null : statusId]
+              .filter(Boolean)
+              .join(" ") || undefined
+          }
+          disabled={disabled}
+          onClick={() => {
+            onCheckedChange(!checked);
+          }}
+          className={cn(
+            "group relative inline-flex h-6 w-11 shrink-0 items-center rounded-full border-2 border-transparent transition-colors",
+            "bg-slate-400 aria-checked:bg-blue-600 dark:bg-slate-600 dark:aria-checked:bg-blue-500",
+            "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:focus-visible:outline-blue-400",
+            "disabled:cursor-not-allowed disabled:opacity-60",
+          )}
+        >
+          <span
+            aria-hidden="true"
+            className="pointer-events-none size-5 translate-x-0 rounded-full bg-white shadow transition-transform group-aria-checked:translate-x-5 motion-reduce:transition-none"
+          />
+        </button>
+      </div>
     </div>
   );
 }

@@ -6,6 +6,11 @@ export type ToastOptions = {
   title: string;
   description?: string;
   tone?: ToastTone;
+  /**
+   * What kind of event it reports (the title unless given): a new toast of a kind replaces the
+   * one showing, so four quick saves leave one "Permissions saved", not four.
+   */
+  kind?: string;
   /** Milliseconds before it disappears: 5 s by default, 10 s for errors; Infinity to stay. */
   durationMs?: number;
 };

@@ -8,7 +8,7 @@ import {
 } from "@/components/ui/toast/toast-context";
 import { ToastViewport } from "@/components/ui/toast/toast-viewport";
 
-const MAX_TOASTS = 4;
+const MAX_TOASTS = 3;
 const DEFAULT_DURATION_MS = 5_000;
 const ERROR_DURATION_MS = 10_000;
 
@@ -30,10 +30,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       title: options.title,
       description: options.description,
       tone,
+      kind: options.kind ?? options.title,
       durationMs:
         options.durationMs ?? (tone === "error" ? ERROR_DURATION_MS : DEFAULT_DURATION_MS),
     };
-    setToasts((current) => [...current, toast].slice(-MAX_TOASTS));
+    setToasts((current) =>
+      [...current.filter((shown) => shown.kind !== toast.kind), toast].slice(-MAX_TOASTS),
+    );
     return toast.id;
   }, []);
 

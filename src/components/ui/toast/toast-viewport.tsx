@@ -11,7 +11,8 @@ type ToastViewportProps = {
 };
 
 /**
- * One polite live region, present from the start so additions are announced. Timers pause while
+ * One polite live region, present from the start so additions are announced: full width along the
+ * bottom of a phone, a narrow column in the bottom-right corner above that. Timers pause while
  * the pointer or keyboard focus is on a toast, so nobody loses a message they are reading.
  */
 export function ToastViewport({ toasts, onDismiss }: ToastViewportProps) {
@@ -21,7 +22,7 @@ export function ToastViewport({ toasts, onDismiss }: ToastViewportProps) {
   return createPortal(
     <div
       {...{ [KEEP_INTERACTIVE_ATTRIBUTE]: "" }}
-      className="pointer-events-none fixed inset-x-4 bottom-4 z-50 flex justify-end sm:left-auto sm:w-96"
+      className="pointer-events-none fixed inset-x-2 bottom-2 z-50 flex justify-end sm:inset-x-auto sm:right-4 sm:bottom-4 sm:w-80"
     >
       <div
         role="status"

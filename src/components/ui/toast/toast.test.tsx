@@ -70,6 +70,23 @@ describe("toasts", () => {
     expect(screen.queryByText("Permissions saved")).not.toBeInTheDocument();
   });
 
+  it("replaces a toast of the same kind instead of stacking a second", async () => {
+    const user = userEvent.setup();
+    render(
+      <ToastProvider>
+        <SaveButton durationMs={Infinity} />
+      </ToastProvider>,
+    );
+    const region = screen.getByRole("status", { name: "Notifications" });
+
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(within(region).getAllByText("Permissions saved")).toHaveLength(1);
+    expect(within(region).getAllByRole("button", { name: "Dismiss notification" })).toHaveLength(1);
+  });
+
   it("refuses to be used outside its provider, saying where it belongs", () => {
     expect(() => render(<SaveButton />)).toThrow("useToast must be used inside <ToastProvider>.");
   });

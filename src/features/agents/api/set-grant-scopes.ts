@@ -13,6 +13,8 @@ type SetGrantScopesInput = {
   scopes: Scope[];
   /** The expiry to keep (null for none); an expired grant turned back on starts afresh. */
   expiresAt: string | null;
+  /** The switch this save is for, so that switch can show whether it was saved. */
+  changed: Scope;
 };
 
 /**

@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useId, useState } from "react";
 import { Link } from "react-router";
 
 import { QueryError } from "@/components/errors/query-error";
@@ -12,7 +12,7 @@ import type { Agent } from "@/features/agents/api/get-agents";
 import { useRevokeAgentGrants } from "@/features/agents/api/revoke-agent-grants";
 import { useSetGrantScopes } from "@/features/agents/api/set-grant-scopes";
 import { SCOPES, SCOPE_LABELS, type Scope } from "@/features/agents/catalog";
-import { ConnectionScopes } from "@/features/agents/components/connection-scopes";
+import { ConnectionScopes, type SaveState } from "@/features/agents/components/connection-scopes";
 import { RevokeAllButton } from "@/features/agents/components/revoke-all-button";
 import { connectionTitle, useActiveConnections } from "@/lib/connections/get-connections";
 
@@ -60,20 +60,26 @@ export function AgentPermissions({ agent }: { agent: Agent }) {
     const connection = connections.data?.find((candidate) => candidate.id === connectionId);
     return connection ? connectionTitle(connection) : "ClickSend";
   };
+  // Each switch says whether its own save went through, so successes need no toast.
+  const [saveStates, setSaveStates] = useState<Record<string, SaveState>>({});
+  const markSave = (connectionId: string, scope: Scope, state: SaveState) => {
+    setSaveStates((current) => ({ ...current, [`${connectionId}:${scope}`]: state }));
+  };
   const setScopes = useSetGrantScopes(agent.id, {
-    onSuccess: ({ connectionId, scopes }) => {
-      const allowed = scopes.map((scope) => SCOPE_LABELS[scope]).join(", ");
-      toast.success(
-        "Permissions saved",
-        `${agent.name} on ${titleOf(connectionId)}: ${allowed || "no access"}.`,
-      );
+    onSuccess: ({ connectionId, changed }) => {
+      markSave(connectionId, changed, "saved");
     },
-    onError: (error) => {
-      toast.error("Could not save permissions", `${error.message} The switch was set back.`);
+    onError: (error, { connectionId, changed }) => {
+      markSave(connectionId, changed, "failed");
+      toast.error(
+        "Could not save permissions",
+        `${SCOPE_LABELS[changed]} on ${titleOf(connectionId)}: ${error.message} The switch was set back.`,
+      );
     },
   });
   const revokeAll = useRevokeAgentGrants(agent.id, {
     onSuccess: () => {
+      setSaveStates({});
       toast.success("All permissions revoked", `${agent.name} can no longer use any tool.`);
     },
     onError: (error) => {
@@ -113,7 +119,8 @@ export function AgentPermissions({ agent }: { agent: Agent }) {
       );
       const expiresAt =
         grantList.find((grant) => grant.connectionId === connectionId)?.expiresAt ?? null;
-      setScopes.mutate({ agentId: agent.id, connectionId, scopes, expiresAt });
+      markSave(connectionId, scope, "saving");
+      setScopes.mutate({ agentId: agent.id, connectionId, scopes, expiresAt, changed: scope });
     };
     body = (
       <div className="space-y-4">
@@ -125,6 +132,7 @@ export function AgentPermissions({ agent }: { agent: Agent }) {
               connection={connection}
               scopes={grant?.scopes ?? []}
               expiresAt={grant?.expiresAt ?? null}
+              saveStateOf={(scope) => saveStates[`${connection.id}:${scope}`]}
               onToggle={(scope, on) => {
                 toggle(connection.id, scope, on);
               }}

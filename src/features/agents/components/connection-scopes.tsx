@@ -2,12 +2,23 @@ import type { Connection } from "@contracts/connection-schemas.ts";
 import { Switch } from "@/components/ui/switch";
 import { SCOPES, SCOPE_LABELS, TOOL_CATALOG, type Scope } from "@/features/agents/catalog";
 import { connectionTitle } from "@/lib/connections/get-connections";
+import { cn } from "@/utils/cn";
+
+export type SaveState = "saving" | "saved" | "failed";
+
+const SAVE_STATE_TEXT: Record<SaveState, string> = {
+  saving: "Saving…",
+  saved: "Saved",
+  failed: "Not saved — try again",
+};
 
 type ConnectionScopesProps = {
   connection: Connection;
   /** The scopes in force on this connection. */
   scopes: readonly Scope[];
   expiresAt: string | null;
+  /** How the last change of a switch went; undefined until it is changed. */
+  saveStateOf: (scope: Scope) => SaveState | undefined;
   onToggle: (scope: Scope, on: boolean) => void;
 };
 
@@ -26,11 +37,28 @@ function ToolsUnlocked({ scope }: { scope: Scope }) {
   );
 }
 
+/** Nothing until the switch is changed, so its description stays as it was. */
+function saveStatus(state: SaveState | undefined) {
+  if (state === undefined) return undefined;
+  return (
+    <span
+      className={cn(
+        "whitespace-nowrap",
+        state === "failed" && "font-medium text-red-700 dark:text-red-300",
+        state === "saved" && "text-green-700 dark:text-green-300",
+      )}
+    >
+      {SAVE_STATE_TEXT[state]}
+    </span>
+  );
+}
+
 /** One switch per scope for the agent on one connection, each naming the tools it unlocks. */
 export function ConnectionScopes({
   connection,
   scopes,
   expiresAt,
+  saveStateOf,
   onToggle,
 }: ConnectionScopesProps) {
   return (
@@ -51,6 +79,7 @@ export function ConnectionScopes({
             label={SCOPE_LABELS[scope]}
             description={<ToolsUnlocked scope={scope} />}
             checked={scopes.includes(scope)}
+            status={saveStatus(saveStateOf(scope))}
             onCheckedChange={(on) => {
               onToggle(scope, on);
             }}
