@@ -26,7 +26,7 @@ type Rule = {
  * refusing the send (INVALID_RECIPIENT, INSUFFICIENT_CREDIT, COUNTRY_NOT_ENABLED, …): failed,
  * nothing charged.
  */
-export const USAGE_RULES: readonly Rule[] = [
+const USAGE_RULES: readonly Rule[] = [
   { figure: "cancelled", statuses: ["Cancelled", "CancelledAfterReview"], charged: false },
   { figure: "delivered", statusCodes: ["201"], charged: true },
   { figure: "failed", statusCodes: ["300", "301", "302"], charged: true },
