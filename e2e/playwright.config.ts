@@ -21,8 +21,12 @@ const chromium = {
   ],
 };
 
+// `npm run shots` points Playwright at e2e/shots: scripts that only take the before/after
+// screenshots an issue asks for. They are not tests and are not part of `npm test`.
+const shots = process.env.E2E_SHOTS === "1";
+
 export default defineConfig({
-  testDir: "./specs",
+  testDir: shots ? "./shots" : "./specs",
   outputDir: "./.artifacts/test-results",
   // The specs share one database and one sandbox, and reset them before each test.
   workers: 1,
