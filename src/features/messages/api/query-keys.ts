@@ -9,6 +9,12 @@ export const messagesKeys = {
     [...messagesKeys.connection(connectionId), "history"] as const,
   history: (connectionId: string, channel: "sms" | "mms", params: object) =>
     [...messagesKeys.histories(connectionId), channel, params] as const,
+  /**
+   * Everything read from our own database for one connection (the rows the receipt webhook and
+   * the sends keep up to date). The live poll invalidates this prefix as soon as the stored
+   * messages change, so a DB-backed query placed under it follows new receipts and sends at once.
+   */
+  stored: (connectionId: string) => [...messagesKeys.connection(connectionId), "stored"] as const,
   receipts: (connectionId: string, params: object) =>
     [...messagesKeys.connection(connectionId), "receipts", params] as const,
   price: (connectionId: string, params: object) =>
