@@ -13,7 +13,26 @@ import { RotateKeyDialog } from "@/features/integrations/components/rotate-key-d
 import { formatDate, statusDisplay } from "@/features/integrations/utils/format";
 import { cn } from "@/utils/cn";
 
-type OpenDialog = "rotate" | "rename" | "disconnect" | "reconnect" | "remove" | null;
+type Action = { dialog: "rotate" | "rename" | "disconnect" | "reconnect" | "remove" };
+type OpenDialog = Action["dialog"] | null;
+
+/** What a card offers in each state: a disconnected one can only come back or go for good. */
+function actionsFor(
+  status: Connection["connection_status"],
+): (Action & { label: string; danger?: boolean })[] {
+  if (status === "revoked") {
+    return [
+      { dialog: "reconnect", label: "Reconnect" },
+      { dialog: "remove", label: "Remove", danger: true },
+    ];
+  }
+  return [
+    // A connection whose setup never finished has no key to rotate.
+    ...(status === "inactive" ? [] : [{ dialog: "rotate" as const, label: "Rotate key" }]),
+    { dialog: "rename", label: "Rename" },
+    { dialog: "disconnect", label: "Disconnect", danger: true },
+  ];
+}
 
 const statusNotes: Partial<Record<Connection["connection_status"], string>> = {
   inactive:
@@ -110,62 +129,22 @@ export function ConnectionItem({ connection }: { connection: Connection }) {
           ) : null}
         </dl>
         {note ? <p className="mt-3 text-sm text-slate-600 dark:text-slate-300">{note}</p> : null}
-        {revoked ? (
-          <div className="mt-4 flex flex-wrap gap-2">
+        <div className="mt-4 flex flex-wrap gap-2">
+          {actionsFor(connection.connection_status).map((action) => (
             <Button
+              key={action.dialog}
               variant="secondary"
               size="sm"
+              className={action.danger ? "text-red-700 dark:text-red-400" : undefined}
               onClick={() => {
-                setDialog("reconnect");
+                setDialog(action.dialog);
               }}
             >
-              Reconnect{name}
+              {action.label}
+              {name}
             </Button>
-            <Button
-              variant="secondary"
-              size="sm"
-              className="text-red-700 dark:text-red-400"
-              onClick={() => {
-                setDialog("remove");
-              }}
-            >
-              Remove{name}
-            </Button>
-          </div>
-        ) : (
-          <div className="mt-4 flex flex-wrap gap-2">
-            {connection.connection_status === "inactive" ? null : (
-              <Button
-                variant="secondary"
-                size="sm"
-                onClick={() => {
-                  setDialog("rotate");
-                }}
-              >
-                Rotate key{name}
-              </Button>
-            )}
-            <Button
-              variant="secondary"
-              size="sm"
-              onClick={() => {
-                setDialog("rename");
-              }}
-            >
-              Rename{name}
-            </Button>
-            <Button
-              variant="secondary"
-              size="sm"
-              className="text-red-700 dark:text-red-400"
-              onClick={() => {
-                setDialog("disconnect");
-              }}
-            >
-              Disconnect{name}
-            </Button>
-          </div>
-        )}
+          ))}
+        </div>
       </article>
       <RotateKeyDialog connection={connection} open={dialog === "rotate"} onClose={close} />
       <RenameDialog connection={connection} open={dialog === "rename"} onClose={close} />
