@@ -1,5 +1,5 @@
 -- =====================================================================================
--- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..7)
+-- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..8)
 -- =====================================================================================
 -- Removes every object those migrations add and every Vault secret they stored, leaving the
 -- platform base (20250910000000) in place. Run it in one transaction:
@@ -75,6 +75,10 @@ drop function if exists private.assert_clicksend_service_call(uuid);
 drop function if exists private.assert_clicksend_api_key(text);
 drop table if exists public.clicksend_messages;
 
+-- 2b. An agent's default ClickSend connection (20250911000008): the column, with its foreign key
+-- and index.
+alter table if exists public.agents drop column if exists default_connection_id;
+
 -- 3. The view, the helper and validation functions, the connection policies.
 drop view if exists public.clicksend_connections;
 drop function if exists public.get_user_clicksend_connection(uuid);
@@ -109,7 +113,8 @@ begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
     delete from supabase_migrations.schema_migrations
      where version in ('20250911000001', '20250911000002', '20250911000003', '20250911000004',
-                       '20250911000005', '20250911000006');
+                       '20250911000005', '20250911000006', '20250911000007',
+                       '20250911000008');
   end if;
 end
 $$;

@@ -1,7 +1,7 @@
 -- The rollback script: apply (done by the runner), roll back, nothing ClickSend remains, apply
 -- again. All inside this test's transaction, which is rolled back at the end.
 begin;
-select plan(21);
+select plan(23);
 -- The scripts' NOTICEs ("does not exist, skipping") are expected; keep the TAP output readable.
 set local client_min_messages = warning;
 
@@ -19,6 +19,7 @@ insert into public.clicksend_messages (user_id, user_oauth_connection_id, recipi
 values (tests.get_supabase_uid('owner'), :'connection', '+61411111111', 'SUCCESS');
 select public.clicksend_store_polled_replies(:'connection', '[{"message_id": "IN-RB", "from": "+61411111111", "body": "Reply"}]');
 select public.agent_webhook_set(tests.get_supabase_uid('owner'), :'agent', 'https://owner.example.test/hook') is not null;
+update public.agents set default_connection_id = :'connection' where id = :'agent';
 
 -- Acting as the migration runner
 select tests.clear_authentication();
@@ -81,6 +82,8 @@ select is(
 );
 select hasnt_schema('private', 'the private schema, empty now, is dropped');
 select has_table('public', 'user_oauth_connections', 'the platform base stays in place');
+select hasnt_column('public', 'agents', 'default_connection_id',
+  'rollback removes the agents'' default connection (with its foreign key and index)');
 select is(
   (select count(*)::integer from pg_trigger where tgname ilike '%clicksend%'),
   0, 'no ClickSend trigger remains'
@@ -131,6 +134,9 @@ select ok(
          join public.service_providers sp on sp.id = ic.integration_id where sp.name = 'clicksend_sms') = 7,
   're-applying the later migrations restores replies, webhooks, the conversations view and the seventh capability'
 );
+\ir ../../migrations/20250911000008_agent_default_account.sql
+select has_column('public', 'agents', 'default_connection_id',
+  're-applying migration 8 restores the agents'' default connection');
 
 select * from finish();
 rollback;

@@ -159,6 +159,7 @@ export type Database = {
           description: string | null
           created_at: string
           updated_at: string
+          default_connection_id: string | null
         }
         Insert: {
           id?: string
@@ -167,6 +168,7 @@ export type Database = {
           description?: string | null
           created_at?: string
           updated_at?: string
+          default_connection_id?: string | null
         }
         Update: {
           id?: string
@@ -175,8 +177,17 @@ export type Database = {
           description?: string | null
           created_at?: string
           updated_at?: string
+          default_connection_id?: string | null
         }
-        Relationships: []
+        Relationships: [
+          {
+            foreignKeyName: "agents_default_connection_fk"
+            columns: ["default_connection_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "user_oauth_connections"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
       }
       clicksend_inbound_messages: {
         Row: {
