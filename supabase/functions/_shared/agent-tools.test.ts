@@ -16,6 +16,7 @@ import {
 } from "./testing/fake-clicksend.ts";
 import {
   AGENT,
+  ACCOUNT,
   CONNECTION,
   prepareSendOf,
   readyAnswer,
@@ -124,7 +125,11 @@ describe("executeTool: reads", () => {
 
     expect(outcome).toEqual({
       status: 200,
-      body: { ok: true, result: { username: "shop_user", balance: 12, currency: "AUD" } },
+      body: {
+        ok: true,
+        account: ACCOUNT,
+        result: { username: "shop_user", balance: 12, currency: "AUD" },
+      },
       headers: {},
     });
     expect(backend.rpcArgs("clicksend_prepare_call")).toEqual([
@@ -182,6 +187,7 @@ describe("executeTool: reads", () => {
 
     expect(outcome.body).toEqual({
       ok: true,
+      account: ACCOUNT,
       result: {
         untrusted_content_warning: UNTRUSTED_REPLY_WARNING,
         replies: [
@@ -232,6 +238,7 @@ describe("executeTool: reads", () => {
       status: 404,
       body: {
         error: { code: "not_found", message: "Receipt record not found.", retryable: false },
+        account: ACCOUNT,
       },
     });
     expect(audits()).toMatchObject([{ success: false, error_code: "not_found", http_status: 404 }]);
@@ -300,7 +307,13 @@ describe("executeTool: refusals", () => {
     ],
     [
       "rate_limited",
-      { outcome: "rate_limited", user_id: USER, connection_id: CONNECTION, retry_after_seconds: 9 },
+      {
+        outcome: "rate_limited",
+        user_id: USER,
+        connection_id: CONNECTION,
+        account: ACCOUNT,
+        retry_after_seconds: 9,
+      },
       429,
       "This ClickSend connection is at its request limit; try again in 9 s.",
       CONNECTION,
@@ -308,7 +321,12 @@ describe("executeTool: refusals", () => {
     ],
     [
       "connection_unusable",
-      { outcome: "connection_unusable", user_id: USER, connection_id: CONNECTION },
+      {
+        outcome: "connection_unusable",
+        user_id: USER,
+        connection_id: CONNECTION,
+        account: ACCOUNT,
+      },
       409,
       "The ClickSend connection has no usable credentials; reconnect it.",
       CONNECTION,
@@ -319,9 +337,13 @@ describe("executeTool: refusals", () => {
     async (code, outcome, status, message, connectionId, headers) => {
       refusing(outcome);
       const result = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+      // Refused before a connection was chosen: no account; after: the account it would have used.
       expect(result).toEqual({
         status,
-        body: { error: { code, message, retryable: status === 429 } },
+        body: {
+          error: { code, message, retryable: status === 429 },
+          ...(connectionId === null ? {} : { account: ACCOUNT }),
+        },
         headers,
       });
       expect(audits()).toMatchObject([
@@ -368,6 +390,7 @@ describe("executeTool: sends", () => {
     expect(outcome.status).toBe(200);
     expect(outcome.body).toMatchObject({
       ok: true,
+      account: ACCOUNT,
       result: { accepted: 1, clicksend_requests: 1 },
     });
     expect(backend.rpcArgs("clicksend_prepare_call")[0]).toMatchObject({
@@ -396,6 +419,7 @@ describe("executeTool: sends", () => {
       outcome: "replay",
       user_id: USER,
       connection_id: CONNECTION,
+      account: ACCOUNT,
       rows: [
         {
           id: "row-0",
@@ -416,6 +440,7 @@ describe("executeTool: sends", () => {
     );
     expect(outcome.body).toMatchObject({
       ok: true,
+      account: ACCOUNT,
       result: { idempotent_replay: true, accepted: 1 },
     });
     expect(backend.rpcArgs("clicksend_finish_call")).toMatchObject([
@@ -430,7 +455,10 @@ describe("executeTool: sends", () => {
     const outcome = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
 
     expect(outcome.status).toBe(502);
-    expect(outcome.body).toMatchObject({ error: { code: "upstream_timeout", retryable: false } });
+    expect(outcome.body).toMatchObject({
+      error: { code: "upstream_timeout", retryable: false },
+      account: ACCOUNT,
+    });
     expect(clicksend.calls).toHaveLength(1);
     const [finish] = backend.rpcArgs("clicksend_finish_call");
     expect(finish).toMatchObject({

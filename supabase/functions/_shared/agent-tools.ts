@@ -28,6 +28,7 @@ import { redactText, redactValue } from "./redact.ts";
 import { scopeSchema } from "./contracts/scopes.ts";
 import type { Db } from "./supabase.ts";
 import type { ExecuteBody } from "./contracts/function-requests.ts";
+import type { ToolAccount } from "./contracts/tool-account.ts";
 import {
   isToolName,
   toolArgumentSchemas,
@@ -172,16 +173,26 @@ export async function executeTool(
     httpStatus: httpStatus(error),
     latencyMs: Date.now() - started,
   });
-  const failure = (error: ApiError): ExecuteOutcome => ({
+  // Once a connection is chosen, the answer names its account (contracts/tool-account.ts), so
+  // an agent granted on several accounts always knows which one it used.
+  const failure = (error: ApiError, account?: ToolAccount): ExecuteOutcome => ({
     status: httpStatus(error),
-    body: { error: { code: error.code, message: error.message, retryable: error.retryable } },
+    body: {
+      error: { code: error.code, message: error.message, retryable: error.retryable },
+      ...(account === undefined ? {} : { account }),
+    },
     headers: error.headers,
+  });
+  const success = (account: ToolAccount, result: unknown): ExecuteOutcome => ({
+    status: 200,
+    body: { ok: true, account, result },
+    headers: {},
   });
   /** Logs a refused call against its agent (found first when not yet known) and answers it. */
   const refuse = async (
     error: ApiError,
     userId: string | null,
-    connectionId: string | null,
+    account: ToolAccount | null,
   ): Promise<ExecuteOutcome> => {
     let owner = userId;
     if (owner === null) {
@@ -193,8 +204,11 @@ export async function executeTool(
       if (agent.outcome !== "agent_only") throw agentNotFound();
       owner = agent.userId;
     }
-    await finishCall(service, { callIds: [], log: audit(owner, connectionId, error) });
-    return failure(error);
+    await finishCall(service, {
+      callIds: [],
+      log: audit(owner, account?.connection_id ?? null, error),
+    });
+    return failure(error, account ?? undefined);
   };
 
   const checked = validate(body);
@@ -207,7 +221,7 @@ export async function executeTool(
     return refuse(
       refusalError(prepared, tool),
       prepared.userId,
-      "connectionId" in prepared ? prepared.connectionId : null,
+      "account" in prepared ? prepared.account : null,
     );
   };
 
@@ -227,16 +241,16 @@ export async function executeTool(
         callIds: [],
         log: audit(staged.userId, staged.connectionId, null),
       });
-      return { status: 200, body: { ok: true, result: staged.result }, headers: {} };
+      return success(staged.account, staged.result);
     }
     const { call } = staged;
     try {
       const result = await completeSend(env, service, base, staged, request, (error) =>
         audit(call.userId, call.connectionId, error),
       );
-      return { status: 200, body: { ok: true, result }, headers: {} };
+      return success(call.account, result);
     } catch (error) {
-      if (error instanceof ApiError) return failure(error);
+      if (error instanceof ApiError) return failure(error, call.account);
       throw error;
     }
   }
@@ -262,6 +276,6 @@ export async function executeTool(
     callIds: prepared.callIds,
     log: audit(prepared.userId, prepared.connectionId, "error" in answer ? answer.error : null),
   }).catch(() => undefined);
-  if ("error" in answer) return failure(answer.error);
-  return { status: 200, body: { ok: true, result: answer.result }, headers: {} };
+  if ("error" in answer) return failure(answer.error, prepared.account);
+  return success(prepared.account, answer.result);
 }

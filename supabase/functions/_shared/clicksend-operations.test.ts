@@ -28,6 +28,7 @@ import {
 } from "./testing/fake-clicksend.ts";
 import {
   AGENT,
+  ACCOUNT,
   CONNECTION,
   prepareSendOf,
   readyAnswer,
@@ -283,6 +284,7 @@ describe("prepareSend", () => {
         outcome: "replay",
         user_id: USER,
         connection_id: CONNECTION,
+        account: ACCOUNT,
         rows: [
           {
             id: "row-0",

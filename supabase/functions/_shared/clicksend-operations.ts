@@ -29,6 +29,7 @@ import { agentReplies, pollReplies } from "./inbound.ts";
 import type { Db } from "./supabase.ts";
 import type { AccountBalance } from "./contracts/connection-schemas.ts";
 import type { PollRepliesResult } from "./contracts/function-requests.ts";
+import type { ToolAccount } from "./contracts/tool-account.ts";
 import type { ToolArguments } from "./contracts/tool-catalog.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -179,7 +180,14 @@ export type CallPath = Omit<PrepareRequest, "requests" | "send">;
 
 export type PreparedSend =
   | { outcome: "ready"; plan: SendPlan; call: ReadyCall }
-  | { outcome: "replay"; plan: SendPlan; userId: string; connectionId: string; result: SendOutcome }
+  | {
+      outcome: "replay";
+      plan: SendPlan;
+      userId: string;
+      connectionId: string;
+      account: ToolAccount;
+      result: SendOutcome;
+    }
   | { outcome: "refused"; prepared: Refused };
 
 /**
@@ -212,6 +220,7 @@ export async function prepareSend(
       plan,
       userId: prepared.userId,
       connectionId: prepared.connectionId,
+      account: prepared.account,
       result: summarise(prepared.rows, true, plan.invalid, 0),
     };
   }

@@ -10,6 +10,7 @@ import type { FunctionEnv } from "./env.ts";
 import { fakeBackend, reply, type FakeBackend } from "./testing/fake-backend.ts";
 import { acceptEverySend, sendData, type FakeClickSend } from "./testing/fake-clicksend.ts";
 import {
+  ACCOUNT,
   CONNECTION,
   readyAnswer,
   readyCall,
@@ -312,6 +313,7 @@ describe("deliver", () => {
             outcome: "rate_limited",
             user_id: USER,
             connection_id: CONNECTION,
+            account: ACCOUNT,
             retry_after_seconds: 5,
           }
         : undefined,

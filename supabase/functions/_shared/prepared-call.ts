@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ClickSendClient } from "./clicksend/client.ts";
 import type { Json } from "./contracts/database.types.ts";
+import { toolAccountSchema, type ToolAccount } from "./contracts/tool-account.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";
@@ -30,6 +31,7 @@ const prepareResultSchema = z.discriminatedUnion("outcome", [
     outcome: z.literal("ready"),
     user_id: z.string(),
     connection_id: z.string(),
+    account: toolAccountSchema,
     username: z.string(),
     api_key: z.string(),
     country: z.string(),
@@ -40,6 +42,7 @@ const prepareResultSchema = z.discriminatedUnion("outcome", [
     outcome: z.literal("replay"),
     user_id: z.string(),
     connection_id: z.string(),
+    account: toolAccountSchema,
     rows: z.array(messageRowSchema),
   }),
   z.object({ outcome: z.literal("agent_not_found") }),
@@ -50,11 +53,13 @@ const prepareResultSchema = z.discriminatedUnion("outcome", [
     outcome: z.literal("connection_unusable"),
     user_id: z.string(),
     connection_id: z.string(),
+    account: toolAccountSchema,
   }),
   z.object({
     outcome: z.literal("rate_limited"),
     user_id: z.string(),
     connection_id: z.string(),
+    account: toolAccountSchema,
     retry_after_seconds: z.number().int(),
   }),
 ]);
@@ -93,6 +98,8 @@ export interface ReadyCall {
   outcome: "ready";
   userId: string;
   connectionId: string;
+  /** The account the call uses (the agent path may choose among several). */
+  account: ToolAccount;
   client: ClickSendClient;
   /** The account's country, for national numbers. */
   country: string;
@@ -102,13 +109,25 @@ export interface ReadyCall {
 
 export type Prepared =
   | ReadyCall
-  | { outcome: "replay"; userId: string; connectionId: string; rows: MessageRow[] }
+  | {
+      outcome: "replay";
+      userId: string;
+      connectionId: string;
+      account: ToolAccount;
+      rows: MessageRow[];
+    }
   | { outcome: "agent_not_found" }
   | { outcome: "agent_only"; userId: string }
   | { outcome: "permission_denied"; userId: string }
   | { outcome: "connection_not_found" }
-  | { outcome: "connection_unusable"; userId: string; connectionId: string }
-  | { outcome: "rate_limited"; userId: string; connectionId: string; retryAfterSeconds: number };
+  | { outcome: "connection_unusable"; userId: string; connectionId: string; account: ToolAccount }
+  | {
+      outcome: "rate_limited";
+      userId: string;
+      connectionId: string;
+      account: ToolAccount;
+      retryAfterSeconds: number;
+    };
 
 /** A database failure: 503 from an overloaded backend is worth a retry soon, the rest is ours. */
 export function databaseError(status: number, message: string): ApiError {
@@ -127,6 +146,7 @@ function toPrepared(env: FunctionEnv, result: PrepareResult): Prepared {
         outcome: "ready",
         userId: result.user_id,
         connectionId: result.connection_id,
+        account: result.account,
         client: new ClickSendClient({
           username: result.username,
           apiKey: result.api_key,
@@ -142,6 +162,7 @@ function toPrepared(env: FunctionEnv, result: PrepareResult): Prepared {
         outcome: "replay",
         userId: result.user_id,
         connectionId: result.connection_id,
+        account: result.account,
         rows: result.rows,
       };
     case "agent_only":
@@ -152,12 +173,14 @@ function toPrepared(env: FunctionEnv, result: PrepareResult): Prepared {
         outcome: "connection_unusable",
         userId: result.user_id,
         connectionId: result.connection_id,
+        account: result.account,
       };
     case "rate_limited":
       return {
         outcome: "rate_limited",
         userId: result.user_id,
         connectionId: result.connection_id,
+        account: result.account,
         retryAfterSeconds: result.retry_after_seconds,
       };
     case "agent_not_found":

@@ -13,6 +13,8 @@ import { startFakeClickSend, type FakeClickSend } from "./fake-clicksend.ts";
 export const USER = "5f1d8a0e-3c2b-4e7f-9a61-2b8c4d6e0f13";
 export const CONNECTION = "0b7e1c52-7d0a-4c59-9a51-3d2f6f1a9e01";
 export const AGENT = "9c3e5a71-1b2d-4f60-8e94-7a0b1c2d3e4f";
+/** CONNECTION's ClickSend account, as clicksend_prepare_call names it. */
+export const ACCOUNT = { connection_id: CONNECTION, name: "Shop", username: "shop_user" };
 
 /** The functions' env for the fake backend, with ClickSend at `clicksendApiBase` (300 ms timeout). */
 export function testEnv(clicksendApiBase: string): FunctionEnv {
@@ -92,6 +94,7 @@ export const readyAnswer = (extra: Record<string, unknown> = {}) => ({
   outcome: "ready",
   user_id: USER,
   connection_id: CONNECTION,
+  account: ACCOUNT,
   username: "shop_user",
   api_key: "API-KEY-1234",
   country: "AU",
@@ -117,6 +120,7 @@ export const readyCall = (client: ClickSendClient, extra: Partial<ReadyCall> = {
   outcome: "ready",
   userId: USER,
   connectionId: CONNECTION,
+  account: ACCOUNT,
   client,
   country: "AU",
   callIds: [1],
