@@ -178,7 +178,8 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
       help: violation.help,
       nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
     }));
-  expect(serious, `axe: serious or critical violations on ${what}`).toEqual([]);
+  // Soft: the test goes on, so one run lists every page's findings, and still fails at the end.
+  expect.soft(serious, `axe: serious or critical violations on ${what}`).toEqual([]);
 }
 
 /** A full-page screenshot kept as an artifact: e2e/.artifacts/screenshots/<project>/<name>.png. */
@@ -190,12 +191,30 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise
   await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
-/** Checks and records a page or dialog: axe, no horizontal scroll, a screenshot. */
+/**
+ * Shows the page in one colour scheme, as the OS would ask for it, and waits until the app has
+ * applied it: with the default theme ("system") the app follows prefers-color-scheme live.
+ */
+export async function showScheme(page: Page, scheme: "light" | "dark"): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
+}
+
+/**
+ * Checks and records a page or dialog in light and in dark: axe in both schemes (a colour that
+ * reads in one can fail in the other), no horizontal scroll, a screenshot of each
+ * (<name>.png and <name>-dark.png). Leaves the page in light, as the suite runs.
+ */
 export async function review(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow, `${name} scrolls horizontally`).toBeLessThanOrEqual(0);
-  await screenshot(page, testInfo, name);
+  for (const scheme of ["light", "dark"] as const) {
+    await showScheme(page, scheme);
+    const what = scheme === "light" ? name : `${name} (dark)`;
+    await expectAccessible(page, what);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, `${what} scrolls horizontally`).toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, scheme === "light" ? name : `${name}-dark`);
+  }
+  await showScheme(page, "light");
 }

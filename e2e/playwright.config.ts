@@ -33,7 +33,9 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: process.env.CI !== undefined,
   retries: 0,
-  timeout: 120_000,
+  // review() checks every page and dialog twice (light and dark), which adds about a minute to the
+  // longest journey on the phone project.
+  timeout: 180_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { outputFolder: "./.artifacts/report", open: "never" }]],
   use: {

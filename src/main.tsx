@@ -2,8 +2,12 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { StartupError } from "@/app/startup-error";
+import { startTheme } from "@/lib/theme";
 
 import "./index.css";
+
+// Follows the stored theme, and the OS live when it is "system" (index.html applied it already).
+startTheme();
 
 const container = document.getElementById("root");
 if (!container) throw new Error('index.html must contain <div id="root"> for the app to mount in.');

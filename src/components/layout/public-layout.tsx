@@ -1,6 +1,7 @@
 import { Outlet } from "react-router";
 
 import { SkipLink } from "@/components/layout/skip-link";
+import { ThemeControl } from "@/components/layout/theme-control";
 import { PRODUCT_NAME } from "@/config/product";
 
 const MAIN_ID = "main-content";
@@ -11,8 +12,9 @@ export function PublicLayout() {
     <div className="flex min-h-dvh flex-col">
       <SkipLink targetId={MAIN_ID} />
       <header className="border-b border-slate-200 dark:border-slate-800">
-        <div className="mx-auto max-w-5xl px-4 py-3">
+        <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
           <p className="py-1 text-lg font-semibold tracking-tight">{PRODUCT_NAME}</p>
+          <ThemeControl />
         </div>
       </header>
       <main

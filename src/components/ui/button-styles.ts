@@ -14,12 +14,13 @@ const sizes: Record<ButtonSize, string> = {
 };
 
 const variants: Record<ButtonVariant, string> = {
-  // The same in both schemes: white text has 4.5:1 on blue-600 and darker, not on blue-500.
+  // The same in both schemes: white text has 4.5:1 on blue-600 and red-600 and darker, not on
+  // their 500s (about 3.7:1 and 3.3:1).
   primary: "bg-blue-600 text-white hover:bg-blue-700",
   secondary:
     "border border-slate-300 bg-white text-slate-900 hover:bg-slate-100 " +
     "dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800",
-  danger: "bg-red-600 text-white hover:bg-red-700 dark:bg-red-500 dark:hover:bg-red-400",
+  danger: "bg-red-600 text-white hover:bg-red-700",
   ghost:
     "text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800 " +
     "disabled:hover:bg-transparent",

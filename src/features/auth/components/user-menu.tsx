@@ -1,9 +1,10 @@
+import { ThemeControl } from "@/components/layout/theme-control";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useSignOut } from "@/features/auth/api/sign-out";
 import { useAuth } from "@/features/auth/hooks/use-auth";
 
-/** The signed-in email and a "Sign out" button, for the header. */
+/** The signed-in email, the theme control and a "Sign out" button, for the header. */
 export function UserMenu() {
   const auth = useAuth();
   const signOut = useSignOut();
@@ -18,6 +19,7 @@ export function UserMenu() {
         <span className="sr-only">Signed in as </span>
         {email}
       </p>
+      <ThemeControl className="ml-auto sm:ml-0" />
       <Button
         variant="secondary"
         size="sm"
