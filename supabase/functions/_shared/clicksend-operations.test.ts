@@ -69,7 +69,7 @@ describe("refusalError", () => {
       "This agent is not allowed to do that.",
     ],
     [
-      { outcome: "connection_unusable", userId: USER, connectionId: CONNECTION },
+      { outcome: "connection_unusable", userId: USER, connectionId: CONNECTION, account: ACCOUNT },
       409,
       "connection_unusable",
       "The ClickSend connection has no usable credentials; reconnect it.",
@@ -94,6 +94,7 @@ describe("refusalError", () => {
         outcome: "rate_limited",
         userId: USER,
         connectionId: CONNECTION,
+        account: ACCOUNT,
         retryAfterSeconds: seconds,
       });
     expect(limited(12)).toMatchObject({
