@@ -56,6 +56,17 @@ let receipts: ReceiptRow[];
 let usageRows: UsageRow[];
 let agents: { id: string; name: string }[];
 let calls: ApiCall[];
+/**
+ * What the live poll reads of clicksend_messages: how many rows, the newest updated_at, and the
+ * recent rows still open (no final receipt). A test changes it as a send or receipt would.
+ */
+let stored: {
+  total: number;
+  lastChange: string | null;
+  open: { status: string; status_code: string | null; scheduled_for: string | null }[];
+};
+/** The live poll's reads of our database (not ClickSend). */
+let storedReads: number;
 /** Answers one action differently (an error, say) while set. */
 let overrides: Partial<Record<string, (call: ApiCall) => Response>>;
 
@@ -205,7 +216,22 @@ function clickSendApi(call: ApiCall): Response {
 const handlers = [
   unreadRepliesCount(),
   http.get(restUrl("/user_oauth_connections"), () => HttpResponse.json(connections)),
-  http.get(restUrl("/clicksend_messages"), () => HttpResponse.json(usageRows)),
+  http.get(restUrl("/clicksend_messages"), ({ request }) => {
+    // The live poll's two reads, told apart from usage by the columns they select.
+    switch (new URL(request.url).searchParams.get("select")) {
+      case "updated_at":
+        storedReads += 1;
+        return HttpResponse.json(stored.lastChange ? [{ updated_at: stored.lastChange }] : [], {
+          headers: {
+            "content-range": `${stored.lastChange ? "0-0" : "*"}/${String(stored.total)}`,
+          },
+        });
+      case "status,status_code,scheduled_for":
+        return HttpResponse.json(stored.open);
+      default:
+        return HttpResponse.json(usageRows);
+    }
+  }),
   http.get(restUrl("/agents"), () => HttpResponse.json(agents)),
   http.post(functionUrl("clicksend-api"), async ({ request }) => {
     const call = apiCallSchema.parse(await request.json());
@@ -224,6 +250,8 @@ beforeEach(() => {
   usageRows = [];
   agents = [];
   calls = [];
+  stored = { total: 0, lastChange: null, open: [] };
+  storedReads = 0;
   overrides = {};
   server.use(...handlers);
 });
@@ -929,5 +957,164 @@ describe("Messages page: connections", () => {
     });
     await historyTable();
     expect(lastCallOf("get_sms_history")?.connection_id).toBe(second.id);
+  });
+});
+
+describe("Messages page: live statuses", { timeout: 30_000 }, () => {
+  // Fake clocks that still move with real time, so the page's own waits (MSW, React) proceed.
+  beforeEach(() => {
+    vi.useFakeTimers({
+      shouldAdvanceTime: true,
+      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+    });
+  });
+  afterEach(() => {
+    setTabHidden(false);
+    vi.useRealTimers();
+  });
+
+  /** The row of the message with this text (by text: naming every row by role is slow). */
+  function rowOf(table: HTMLElement, body: string): HTMLElement {
+    const row = within(table).getByText(body).closest<HTMLElement>('[role="row"]');
+    if (!row) throw new Error(`no row for ${body}`);
+    return row;
+  }
+
+  /** ClickSend actions asked for since `from` (an index into `calls`). */
+  const actionsSince = (from: number) => calls.slice(from).map((call) => call.action);
+
+  function setTabHidden(hidden: boolean) {
+    Object.defineProperty(document, "visibilityState", {
+      configurable: true,
+      get: () => (hidden ? "hidden" : "visible"),
+    });
+    document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+  }
+
+  /** A receipt stored by the webhook: our database changes, and so will ClickSend's history. */
+  function storeReceipt(index: number, statusCode: string) {
+    const row = smsRows[index - 1];
+    if (!row) throw new Error(`no SMS row ${String(index)}`);
+    Object.assign(row, { statusCode, statusText: null });
+    stored = { total: stored.total, lastChange: new Date().toISOString(), open: [] };
+  }
+
+  /** One message sent a minute ago that still waits for its receipt. */
+  function awaitingOne(index: number) {
+    smsRows[index - 1] = smsRow(index, { status: "Sent", statusCode: null, statusText: null });
+    stored = {
+      total: 1,
+      lastChange: new Date(Date.now() - 60_000).toISOString(),
+      open: [{ status: "SUCCESS", status_code: null, scheduled_for: null }],
+    };
+  }
+
+  it("an idle open dashboard asks ClickSend nothing in a minute, even as the user comes and goes", async () => {
+    awaitingOne(1);
+    await openMessagesPage();
+    await historyTable();
+    await screen.findByText("25.00 AUD");
+    const settled = calls.length;
+    const readsBefore = storedReads;
+
+    // Away and back every 10 s: each return is a window focus, which once refetched stale data.
+    for (let second = 0; second < 60; second += 10) {
+      setTabHidden(true);
+      await vi.advanceTimersByTimeAsync(5_000);
+      setTabHidden(false);
+      await vi.advanceTimersByTimeAsync(5_000);
+    }
+
+    expect(actionsSince(settled)).toEqual([]);
+    // It kept reading our own database instead.
+    expect(storedReads).toBeGreaterThan(readsBefore);
+    expect(screen.getByText(/^Live · updated 1 min ago$/)).toBeInTheDocument();
+  });
+
+  it("shows a stored receipt within 30 s, keeping the filters, the page and the focus", async () => {
+    awaitingOne(30);
+    const { router } = await openMessagesPage("/messages?status=Sent&page=2");
+    const table = await historyTable(/SMS history, page 2/);
+    expect(
+      within(rowOf(table, "Message number 30")).getByText("Sent to network"),
+    ).toBeInTheDocument();
+    const settled = calls.length;
+    const next = screen.getByRole("button", { name: "Next page" });
+    next.focus();
+
+    await vi.advanceTimersByTimeAsync(7_000);
+    storeReceipt(30, "201");
+    // The next read of our database (every 5 s while something waits) sees it at once…
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(
+      await screen.findByText(/^New statuses arrived · updating in \d+ s$/),
+    ).toBeInTheDocument();
+    // …but ClickSend is asked again only 30 s after the first load.
+    expect(actionsSince(settled)).toEqual([]);
+
+    await vi.advanceTimersByTimeAsync(20_000);
+    await waitFor(() => {
+      expect(
+        within(rowOf(table, "Message number 30")).getByText("Delivered to handset"),
+      ).toBeInTheDocument();
+    });
+    expect(actionsSince(settled).sort()).toEqual(["get_balance", "get_sms_history"]);
+    expect(lastCallOf("get_sms_history")?.params).toEqual({ page: 2, limit: 25, status: "Sent" });
+    // The same view, in place: URL, filter, table and focus.
+    expect(router.state.location.search).toBe("?status=Sent&page=2");
+    expect(
+      within(screen.getByRole("form", { name: "Filter SMS history" })).getByLabelText("Status"),
+    ).toHaveValue("Sent");
+    expect(screen.getByRole("table", { name: /SMS history, page 2/ })).toBe(table);
+    expect(next).toHaveFocus();
+    expect(screen.getByText(/^Live · updated just now$/)).toBeInTheDocument();
+  });
+
+  it("asks ClickSend nothing while the tab is hidden, and catches up when it is shown", async () => {
+    awaitingOne(1);
+    await openMessagesPage();
+    const table = await historyTable();
+    await screen.findByText("25.00 AUD");
+    const settled = calls.length;
+
+    setTabHidden(true);
+    const readsWhileShown = storedReads;
+    storeReceipt(1, "301");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(actionsSince(settled)).toEqual([]);
+    // Not even our database is read for a tab nobody sees.
+    expect(storedReads).toBe(readsWhileShown);
+
+    setTabHidden(false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await waitFor(() => {
+      expect(within(rowOf(table, "Message number 1")).getByText("Failed")).toBeInTheDocument();
+    });
+    expect(actionsSince(settled).sort()).toEqual(["get_balance", "get_sms_history"]);
+  });
+
+  it("asks ClickSend at most every 30 s however often the database changes", async () => {
+    awaitingOne(1);
+    const times: number[] = [];
+    overrides.get_sms_history = (call) => {
+      times.push(Date.now());
+      return clickSendApi(call);
+    };
+    await openMessagesPage();
+    await historyTable();
+    times.length = 0;
+
+    // A send or receipt stored every 5 s for two minutes.
+    for (let second = 0; second < 120; second += 5) {
+      stored = { ...stored, total: stored.total + 1, lastChange: new Date().toISOString() };
+      await vi.advanceTimersByTimeAsync(5_000);
+    }
+
+    expect(times.length).toBeGreaterThanOrEqual(3);
+    expect(times.length).toBeLessThanOrEqual(4);
+    for (const [index, time] of times.entries()) {
+      if (index > 0) expect(time - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(30_000);
+    }
+    expect(callsOf("get_balance").length).toBeLessThanOrEqual(times.length + 1);
   });
 });

@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 
 import { accountBalanceSchema, type AccountBalance } from "@contracts/connection-schemas.ts";
+import { CLICKSEND_STALE_MS } from "@/lib/clicksend-freshness";
 import { connectionKeys } from "@/lib/connections/query-keys";
 import { invokeFunction } from "@/lib/functions";
 
@@ -21,6 +22,8 @@ function balanceQueryOptions(connectionId: string) {
   return queryOptions({
     queryKey: connectionKeys.balance(connectionId),
     queryFn: ({ signal }) => getBalance(connectionId, signal),
+    // ClickSend allows 20 /account calls a minute per account, shared with every other reader.
+    staleTime: CLICKSEND_STALE_MS,
   });
 }
 

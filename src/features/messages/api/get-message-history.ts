@@ -4,6 +4,7 @@ import { z } from "zod";
 import { callClickSendApi } from "@/features/messages/api/call-clicksend-api";
 import { messagesKeys } from "@/features/messages/api/query-keys";
 import { toolArgumentSchemas, type HistoryRow } from "@/features/messages/utils/backend";
+import { CLICKSEND_STALE_MS } from "@/lib/clicksend-freshness";
 
 export type Channel = "sms" | "mms";
 
@@ -67,6 +68,8 @@ function messageHistoryQueryOptions(connectionId: string, channel: Channel, para
     queryFn: ({ signal }) => getMessageHistory(connectionId, channel, params, signal),
     // Keep the current page on screen while the next one loads.
     placeholderData: keepPreviousData,
+    // A ClickSend call: the live poll says when it changed (useLiveMessages).
+    staleTime: CLICKSEND_STALE_MS,
   });
 }
 

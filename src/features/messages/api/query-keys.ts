@@ -15,6 +15,15 @@ export const messagesKeys = {
    * messages change, so a DB-backed query placed under it follows new receipts and sends at once.
    */
   stored: (connectionId: string) => [...messagesKeys.connection(connectionId), "stored"] as const,
+  /**
+   * A cheap fingerprint of the connection's stored messages, which the live poll reads often;
+   * outside `stored` so that invalidating `stored` does not read it again.
+   */
+  storedSignature: (connectionId: string) =>
+    [...messagesKeys.connection(connectionId), "stored-signature"] as const,
+  /** Every page and lookup of delivery receipts asked of ClickSend. */
+  allReceipts: (connectionId: string) =>
+    [...messagesKeys.connection(connectionId), "receipts"] as const,
   receipts: (connectionId: string, params: object) =>
     [...messagesKeys.connection(connectionId), "receipts", params] as const,
   price: (connectionId: string, params: object) =>

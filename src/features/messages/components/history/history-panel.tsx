@@ -21,8 +21,10 @@ import {
   historyCsvColumns,
 } from "@/features/messages/components/history/history-columns";
 import { HistoryFiltersForm } from "@/features/messages/components/history/history-filters";
+import { LiveIndicator } from "@/features/messages/components/history/live-indicator";
 import { Pager } from "@/features/messages/components/history/pager";
 import { NO_FILTERS, type HistoryFilters } from "@/features/messages/hooks/use-history-view";
+import type { LiveMessages } from "@/features/messages/hooks/use-live-messages";
 import { localToday, startOfLocalDay } from "@/features/messages/utils/dates";
 import { formatUnixTime, plural } from "@/features/messages/utils/format";
 import { HISTORY_STATUSES, MMS_ONLY_STATUSES } from "@/features/messages/utils/status";
@@ -30,6 +32,7 @@ import { HISTORY_STATUSES, MMS_ONLY_STATUSES } from "@/features/messages/utils/s
 type HistoryPanelProps = {
   connection: Connection;
   channel: Channel;
+  live: LiveMessages;
   filters: HistoryFilters;
   page: number;
   onFiltersChange: (filters: HistoryFilters) => void;
@@ -52,6 +55,7 @@ function historyParams(filters: HistoryFilters, page: number): HistoryParams {
 export function HistoryPanel({
   connection,
   channel,
+  live,
   filters,
   page,
   onFiltersChange,
@@ -161,7 +165,8 @@ export function HistoryPanel({
           label={`${name} history pages`}
           page={page}
           lastPage={lastPage}
-          disabled={history.isFetching}
+          // Only while another page loads: a background refresh keeps the buttons (and focus).
+          disabled={history.isPlaceholderData}
           onPageChange={onPageChange}
         />
       </div>
@@ -177,7 +182,7 @@ export function HistoryPanel({
         defaultCountry={connection.default_country}
         onApply={onFiltersChange}
       />
-      <div className="flex flex-wrap gap-2">
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-3">
         <Button
           variant="secondary"
           size="sm"
@@ -193,6 +198,9 @@ export function HistoryPanel({
           columns={historyCsvColumns(channel)}
           filename={`${channel}-history-page-${String(page)}-${localToday()}.csv`}
         />
+        <div className="basis-full sm:ms-auto sm:basis-auto">
+          <LiveIndicator live={live} updatedAt={history.dataUpdatedAt} />
+        </div>
       </div>
       {body}
       <CancelScheduledDialog

@@ -5,11 +5,16 @@ import { Tab, TabList, TabPanel, Tabs } from "@/components/ui/tabs";
 import { HistoryPanel } from "@/features/messages/components/history/history-panel";
 import { ReceiptsPanel } from "@/features/messages/components/history/receipts-panel";
 import { useHistoryView } from "@/features/messages/hooks/use-history-view";
+import { useLiveMessages } from "@/features/messages/hooks/use-live-messages";
 
-/** SMS history, MMS history and delivery receipts, one tab each; the view lives in the URL. */
+/**
+ * SMS history, MMS history and delivery receipts, one tab each; the view lives in the URL. All of
+ * it (and the balance and usage) follows new sends and receipts by itself: see useLiveMessages.
+ */
 export function MessageHistory({ connection }: { connection: Connection }) {
   const headingId = useId();
   const view = useHistoryView();
+  const live = useLiveMessages(connection.id);
 
   return (
     <section aria-labelledby={headingId} className="space-y-3">
@@ -27,6 +32,7 @@ export function MessageHistory({ connection }: { connection: Connection }) {
             <HistoryPanel
               connection={connection}
               channel={channel}
+              live={live}
               filters={view.filters}
               page={view.page}
               onFiltersChange={view.setFilters}
