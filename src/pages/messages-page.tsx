@@ -1,11 +1,48 @@
+import { useState, type MouseEvent } from "react";
+import { flushSync } from "react-dom";
+
 import { PageHeader } from "@/components/layout/page-header";
+import { Button } from "@/components/ui/button";
 import { BalanceCard } from "@/features/messages/components/balance-card";
 import { Composer } from "@/features/messages/components/composer/composer";
+import {
+  COMPOSER_FIRST_FIELD_ID,
+  COMPOSER_ID,
+} from "@/features/messages/components/composer/composer-link";
 import { ConnectionGate } from "@/features/messages/components/connection-gate";
 import { MessageHistory } from "@/features/messages/components/history/message-history";
 import { AgentUsage } from "@/features/messages/components/usage/agent-usage";
+import { cn } from "@/utils/cn";
 
+const COMPOSER_PANEL_ID = "composer-panel";
+
+/**
+ * Balance, composer, history and usage. From lg up the balance and the composer share the first
+ * row, as always. Below lg a phone would scroll past the whole composer to reach the history, so
+ * the composer folds behind a "New message" button at the top (a disclosure: it stays mounted,
+ * so a draft survives closing it) and the history comes first.
+ */
 export function MessagesPage() {
+  const [composerOpen, setComposerOpen] = useState(false);
+
+  function openComposer() {
+    // Shown synchronously, so its first field can take focus (and scroll into view) at once.
+    flushSync(() => {
+      setComposerOpen(true);
+    });
+    document.getElementById(COMPOSER_FIRST_FIELD_ID)?.focus();
+  }
+
+  /** Links to the composer elsewhere on the page (e.g. history's empty state) open it first. */
+  function openForComposerLinks(event: MouseEvent<HTMLDivElement>) {
+    if (!(event.target instanceof Element)) return;
+    if (event.target.closest(`a[href="#${COMPOSER_ID}"]`) && !composerOpen) {
+      flushSync(() => {
+        setComposerOpen(true);
+      });
+    }
+  }
+
   return (
     <>
       <PageHeader title="Messages">
@@ -13,10 +50,26 @@ export function MessagesPage() {
       </PageHeader>
       <ConnectionGate>
         {(connection) => (
-          <div className="space-y-10">
+          <div className="space-y-10" onClickCapture={openForComposerLinks}>
             <div className="grid gap-6 lg:grid-cols-[1fr_2fr] lg:items-start">
               <BalanceCard connectionId={connection.id} />
-              <Composer connection={connection} />
+              <div className="lg:hidden">
+                <Button
+                  variant={composerOpen ? "secondary" : "primary"}
+                  className="w-full sm:w-auto"
+                  aria-expanded={composerOpen}
+                  aria-controls={COMPOSER_PANEL_ID}
+                  onClick={() => {
+                    if (composerOpen) setComposerOpen(false);
+                    else openComposer();
+                  }}
+                >
+                  {composerOpen ? "Close the composer" : "New message"}
+                </Button>
+              </div>
+              <div id={COMPOSER_PANEL_ID} className={cn(!composerOpen && "max-lg:hidden")}>
+                <Composer connection={connection} />
+              </div>
             </div>
             <MessageHistory connection={connection} />
             <AgentUsage />
