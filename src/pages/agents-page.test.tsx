@@ -20,7 +20,13 @@ import { functionUrl, restUrl } from "@/testing/msw/urls";
 // to the contracts it relies on: PostgREST filters and upsert, the non-empty allowed_scopes
 // constraint, discovery from grants in force, and a permission check on every tool call.
 
-type AgentRow = { id: string; name: string; description: string | null; created_at: string };
+type AgentRow = {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+  default_connection_id: string | null;
+};
 type GrantRow = {
   id: string;
   agent_id: string;
@@ -29,6 +35,7 @@ type GrantRow = {
   is_active: boolean;
   revoked_at: string | null;
   expires_at: string | null;
+  granted_at: string;
 };
 /** A user_oauth_connections row, as the app selects it. */
 type ConnectionRow = {
@@ -58,6 +65,7 @@ let agents: AgentRow[];
 let grants: GrantRow[];
 let connections: ConnectionRow[];
 let grantWrites: Recorded[];
+let agentWrites: Recorded[];
 let toolCalls: unknown[];
 type WebhookRow = {
   agent_id: string;
@@ -90,18 +98,25 @@ function agent(name: string, description: string | null = null): AgentRow {
     name,
     description,
     created_at: new Date(Date.UTC(2025, 0, agents.length + 1)).toISOString(),
+    default_connection_id: null,
   };
 }
 
-function grant(agentId: string, scopes: Scope[]): GrantRow {
+function grant(
+  agentId: string,
+  scopes: Scope[],
+  connectionId = CONNECTION.id,
+  grantedAt = "2025-02-01T00:00:00.000Z",
+): GrantRow {
   return {
     id: crypto.randomUUID(),
     agent_id: agentId,
-    user_oauth_connection_id: CONNECTION.id,
+    user_oauth_connection_id: connectionId,
     allowed_scopes: scopes,
     is_active: true,
     revoked_at: null,
     expires_at: null,
+    granted_at: grantedAt,
   };
 }
 
@@ -137,7 +152,9 @@ const handlers = [
   http.get(restUrl("/agents"), ({ request }) =>
     answer(
       request,
-      [...agents].sort((a, b) => a.created_at.localeCompare(b.created_at)),
+      agents
+        .filter((row) => matches(row, new URL(request.url)))
+        .sort((a, b) => a.created_at.localeCompare(b.created_at)),
     ),
   ),
   http.post(restUrl("/agents"), async ({ request }) => {
@@ -149,6 +166,12 @@ const handlers = [
   http.patch(restUrl("/agents"), async ({ request }) => {
     const url = new URL(request.url);
     const changes = (await request.json()) as Partial<AgentRow>;
+    agentWrites.push({ method: "PATCH", url, body: changes });
+    // The composite foreign key: a default must be one of the user's own connections.
+    const target = changes.default_connection_id;
+    if (typeof target === "string" && !connections.some((row) => row.id === target)) {
+      return postgrestError(409, "23503", "violates foreign key constraint");
+    }
     const updated = agents.filter((row) => matches(row, url));
     for (const row of updated) Object.assign(row, changes);
     return answer(request, updated);
@@ -170,7 +193,8 @@ const handlers = [
   }),
   http.post(restUrl("/agent_integration_permissions"), async ({ request }) => {
     const url = new URL(request.url);
-    const body = (await request.json()) as Omit<GrantRow, "id">;
+    // granted_at is the database's default (now), never sent by the app.
+    const body = (await request.json()) as Omit<GrantRow, "id" | "granted_at">;
     grantWrites.push({ method: "POST", url, body });
     if (body.allowed_scopes.length === 0) {
       return postgrestError(400, "23514", "violates check constraint on allowed_scopes");
@@ -184,7 +208,7 @@ const handlers = [
       return postgrestError(409, "23505", "duplicate key value violates unique constraint");
     }
     if (existing) Object.assign(existing, body);
-    else grants.push({ id: crypto.randomUUID(), ...body });
+    else grants.push({ id: crypto.randomUUID(), granted_at: new Date().toISOString(), ...body });
     return new HttpResponse(null, { status: 201 });
   }),
   http.patch(restUrl("/agent_integration_permissions"), async ({ request }) => {
@@ -274,6 +298,7 @@ beforeEach(() => {
   grants = [];
   connections = [CONNECTION];
   grantWrites = [];
+  agentWrites = [];
   toolCalls = [];
   webhooks = [];
   deliveries = [];
@@ -678,6 +703,120 @@ describe("Agents page: permissions", () => {
     ]);
     expect(await screen.findByText(/^No tools:/)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Revoke all" })).toBeDisabled();
+  });
+});
+
+describe("Agents page: sending account", () => {
+  const SECOND: ConnectionRow = {
+    ...CONNECTION,
+    id: "c0000000-0000-4000-8000-000000000003",
+    connection_name: "Second",
+    external_username: "second_user",
+  };
+  const QUESTION = "Which ClickSend account does Support assistant send from?";
+  const radioGroup = () => screen.findByRole("radiogroup", { name: QUESTION });
+
+  it("with one granted account, names it instead of asking", async () => {
+    const { support } = seedDemoAgents();
+    connections = [CONNECTION, SECOND];
+    grants.push(grant(support.id, ["sms"]));
+    await openAgentsPage();
+
+    const note = await within(await findPermissions()).findByText(
+      /the only ClickSend account it is granted on/,
+    );
+    expect(note).toHaveTextContent(
+      "Support assistant sends from ClickSend (sandbox_user), the only ClickSend account it is granted on.",
+    );
+    expect(screen.queryByRole("radiogroup")).not.toBeInTheDocument();
+  });
+
+  it("asks which of two granted accounts the agent sends from, says which it uses until then, and saves the choice", async () => {
+    const { support } = seedDemoAgents();
+    connections = [CONNECTION, SECOND];
+    grants.push(
+      grant(support.id, ["sms", "balance"], CONNECTION.id, "2025-02-01T00:00:00.000Z"),
+      grant(support.id, ["sms"], SECOND.id, "2025-03-01T00:00:00.000Z"),
+    );
+    const { user } = await openAgentsPage();
+
+    const group = await radioGroup();
+    const first = within(group).getByRole("radio", { name: "ClickSend (sandbox_user)" });
+    const second = within(group).getByRole("radio", { name: "Second (second_user)" });
+    expect(first).not.toBeChecked();
+    expect(second).not.toBeChecked();
+    expect(group).toHaveAccessibleDescription(
+      /^Not chosen yet: it sends from Second \(second_user\), the account granted most recently\./,
+    );
+
+    await user.click(first);
+    expect(first).toBeChecked();
+    await within(group).findByText("Saved");
+    expect(agents.find((row) => row.id === support.id)?.default_connection_id).toBe(CONNECTION.id);
+    expect(agentWrites).toHaveLength(1);
+    expect(agentWrites[0]?.url.searchParams.get("id")).toBe(`eq.${support.id}`);
+    expect(agentWrites[0]?.body).toEqual({ default_connection_id: CONNECTION.id });
+    expect(group).not.toHaveAccessibleDescription(/Not chosen yet/);
+
+    // Keyboard: arrows move the choice within the group, and each choice is saved.
+    await user.keyboard("{ArrowDown}");
+    await waitFor(() => {
+      expect(second).toBeChecked();
+    });
+    await waitFor(() => {
+      expect(agents.find((row) => row.id === support.id)?.default_connection_id).toBe(SECOND.id);
+    });
+    expect(within(group).getByText("Saved")).toBeInTheDocument();
+    expect(notifications()).not.toHaveTextContent("Could not choose the account");
+  });
+
+  it("shows the stored choice, and sets it back and says so when a save fails", async () => {
+    const { support } = seedDemoAgents();
+    support.default_connection_id = SECOND.id;
+    connections = [CONNECTION, SECOND];
+    grants.push(grant(support.id, ["sms"], CONNECTION.id), grant(support.id, ["sms"], SECOND.id));
+    server.use(
+      http.patch(restUrl("/agents"), () =>
+        postgrestError(403, "42501", "new row violates row-level security policy"),
+      ),
+    );
+    const { user } = await openAgentsPage();
+
+    const group = await radioGroup();
+    const first = within(group).getByRole("radio", { name: "ClickSend (sandbox_user)" });
+    const second = within(group).getByRole("radio", { name: "Second (second_user)" });
+    await waitFor(() => {
+      expect(second).toBeChecked();
+    });
+    await user.click(first);
+    await within(group).findByText("Not saved — try again");
+    expect(second).toBeChecked();
+    expect(first).not.toBeChecked();
+    const toast = await within(notifications()).findByText("Could not choose the account");
+    expect(toast.parentElement).toHaveTextContent(
+      "ClickSend (sandbox_user): You are not allowed to do that. The choice was set back.",
+    );
+    expect(support.default_connection_id).toBe(SECOND.id);
+  });
+
+  it("says when the chosen account cannot send SMS", async () => {
+    const { support } = seedDemoAgents();
+    connections = [CONNECTION, SECOND];
+    grants.push(
+      grant(support.id, ["sms"], CONNECTION.id),
+      grant(support.id, ["history"], SECOND.id),
+    );
+    await openAgentsPage();
+
+    const group = await radioGroup();
+    expect(
+      within(group).getByRole("radio", { name: /^Second \(second_user\)/ }),
+    ).toHaveAccessibleName(
+      /^Second \(second_user\)\s*Cannot send SMS here: its permissions do not include Send SMS\.$/,
+    );
+    expect(group).toHaveAccessibleDescription(
+      /^Not chosen yet: it sends from ClickSend \(sandbox_user\)/,
+    );
   });
 });
 

@@ -14,6 +14,7 @@ import { useSetGrantScopes } from "@/features/agents/api/set-grant-scopes";
 import { SCOPES, SCOPE_LABELS, type Scope } from "@/features/agents/catalog";
 import { ConnectionScopes, type SaveState } from "@/features/agents/components/connection-scopes";
 import { RevokeAllButton } from "@/features/agents/components/revoke-all-button";
+import { SendingAccount } from "@/features/agents/components/sending-account";
 import { connectionTitle, useActiveConnections } from "@/lib/connections/get-connections";
 
 function PermissionsSkeleton() {
@@ -124,6 +125,7 @@ export function AgentPermissions({ agent }: { agent: Agent }) {
     };
     body = (
       <div className="space-y-4">
+        <SendingAccount agent={agent} connections={connections.data} grants={grantList} />
         {connections.data.map((connection) => {
           const grant = grantList.find((candidate) => candidate.connectionId === connection.id);
           return (
