@@ -404,6 +404,53 @@ const mutations: Mutation[] = [
     property: "deleting a webhook (or its agent) deletes its Vault secret",
     sql: "drop trigger agent_webhook_secrets_vault on private.agent_webhook_secrets;",
   },
+  {
+    property: "an agent's default connection is one of its owner's own",
+    sql: `alter table public.agents drop constraint agents_default_connection_fk;
+          alter table public.agents add constraint agents_default_connection_fk
+            foreign key (default_connection_id) references public.user_oauth_connections (id)
+            on delete set null;`,
+  },
+  {
+    property: "deleting an agent's default connection clears the default and keeps the agent",
+    sql: `alter table public.agents drop constraint agents_default_connection_fk;
+          alter table public.agents add constraint agents_default_connection_fk
+            foreign key (default_connection_id, user_id)
+            references public.user_oauth_connections (id, user_id) on delete cascade;`,
+  },
+  {
+    property: "only an agent's owner changes its default connection",
+    sql: `drop policy "Users can update own agents" on public.agents;
+          create policy "Users can update own agents" on public.agents for update to authenticated
+            using (true) with check (true);
+          drop policy "Users can view own agents" on public.agents;
+          create policy "Users can view own agents" on public.agents for select to authenticated
+            using (true);`,
+  },
+  {
+    property: "an agent sends from its default connection when that grant allows the tool",
+    sql: patchFunction(
+      PREPARE,
+      "\\(uoc\\.id is not distinct from a_default\\.default_connection_id\\) desc,",
+      "",
+    ),
+  },
+  {
+    property: "an agent's default is used only when its grant allows the tool",
+    sql: patchFunction(
+      PREPARE,
+      "and aip\\.allowed_scopes \\? p_scope\\s+order by",
+      "and (aip.allowed_scopes ? p_scope or uoc.id = a_default.default_connection_id) order by",
+    ),
+  },
+  {
+    property: "a send stays on the account that holds it when the default changes",
+    sql: patchFunction(
+      PREPARE,
+      "order by \\(p_send is not null and exists \\([^)]*\\)\\) desc,",
+      "order by",
+    ),
+  },
 ];
 
 async function main(): Promise<void> {
