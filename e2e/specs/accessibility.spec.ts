@@ -1,12 +1,18 @@
 // The pages and dialogs the journeys do not open, checked with axe and photographed, plus a check
 // that the secret watch itself catches a leak.
-import { expect, review, SANDBOX, test } from "../fixtures.ts";
+import { expect, review, SANDBOX, showScheme, test } from "../fixtures.ts";
 import { connectSandbox, createAgent, newEmail, openPage, setScope, signUp } from "./helpers.ts";
 
 test("every other page and dialog has no serious accessibility violations", async ({
   page,
 }, testInfo) => {
   await signUp(page, newEmail("a11y"));
+
+  await test.step("home's checklist for a new user", async () => {
+    await expect(page.getByRole("region", { name: "Get started" })).toBeVisible();
+    await expect(page.locator("li[aria-current=step]")).toContainText("Connect ClickSend");
+    await review(page, testInfo, "home-new-user");
+  });
 
   await test.step("messages before any connection", async () => {
     await openPage(page, "Messages");
@@ -17,6 +23,13 @@ test("every other page and dialog has no serious accessibility violations", asyn
   });
 
   await connectSandbox(page);
+
+  await test.step("home's checklist once connected", async () => {
+    await page.getByRole("link", { name: "ClickSend for Agents" }).click();
+    await expect(page.locator("li[aria-current=step]")).toContainText("Create an agent");
+    await review(page, testInfo, "home-connected");
+  });
+
   await createAgent(page, "Night shift");
 
   await test.step("agent dialogs", async () => {
@@ -82,6 +95,49 @@ test("every other page and dialog has no serious accessibility violations", asyn
     await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
     await review(page, testInfo, "not-found");
   });
+});
+
+test("the theme chosen in the header outlasts a reload, and System follows the OS", async ({
+  page,
+}) => {
+  await signUp(page, newEmail("theme"));
+  const html = page.locator("html");
+  const theme = page.getByRole("group", { name: "Theme" });
+  // The radios are drawn as icon buttons: a pointer presses the label that wraps each one.
+  const pick = (name: string) => theme.locator("label").filter({ hasText: name }).click();
+  await showScheme(page, "light");
+  await expect(theme.getByRole("radio", { name: "System" })).toBeChecked();
+
+  // By keyboard, as a radio group: from System, ArrowLeft reaches Dark.
+  await theme.getByRole("radio", { name: "System" }).focus();
+  await page.keyboard.press("ArrowLeft");
+  await expect(theme.getByRole("radio", { name: "Dark" })).toBeChecked();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  // Dark from the first paint (the OS still says light) and the control says so.
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await expect(theme.getByRole("radio", { name: "Dark" })).toBeChecked();
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).not.toBe("rgb(255, 255, 255)");
+
+  await pick("Light");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(html).toHaveAttribute("data-theme", "light");
+  await pick("System");
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect(html).toHaveAttribute("data-theme", "light");
+
+  // Signed out, the same control and the same stored choice.
+  await pick("Dark");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await expect(
+    page.getByRole("group", { name: "Theme" }).getByRole("radio", { name: "Dark" }),
+  ).toBeChecked();
 });
 
 test("canary, marked as expected to fail: the secret watch fails a test whose page logs an API key", async ({

@@ -29,7 +29,7 @@ const AGENT = {
 
 let connections: (typeof CONNECTION)[];
 let agents: (typeof AGENT)[];
-let grants: { id: string }[];
+let grants: { expires_at: string | null }[];
 let toolRuns: { id: string }[];
 let messages: { id: string }[];
 /** The query string of the last grants read, to check it asks only for grants in force. */
@@ -131,15 +131,30 @@ describe("Home checklist", () => {
     expect(
       within(nextStep(steps) as HTMLElement).getByRole("link", { name: "Choose permissions" }),
     ).toHaveAttribute("href", `/agents?agent=${AGENT.id}`);
-    // Only active grants that have not expired count.
+    // Only active grants count (the server filters), and only those that have not expired.
     expect(grantsQuery?.get("is_active")).toBe("eq.true");
-    expect(grantsQuery?.get("or")).toMatch(/^\(expires_at\.is\.null,expires_at\.gt\./);
+  });
+
+  it("an expired grant does not count; one expiring later does", async () => {
+    connections = [CONNECTION];
+    agents = [AGENT];
+    grants = [{ expires_at: "2020-01-01T00:00:00.000Z" }];
+    const first = await checklist();
+    expect(stepStates(first.steps)[2]).toBe("Grant it a permission: next");
+    first.unmount();
+
+    grants = [
+      { expires_at: "2020-01-01T00:00:00.000Z" },
+      { expires_at: new Date(Date.now() + 86_400_000).toISOString() },
+    ];
+    const second = await checklist();
+    expect(stepStates(second.steps)[2]).toBe("Grant it a permission: done");
   });
 
   it("granted: trying it is next", async () => {
     connections = [CONNECTION];
     agents = [AGENT];
-    grants = [{ id: "g1" }];
+    grants = [{ expires_at: null }];
     const { steps } = await checklist();
 
     expect(stepStates(steps)).toEqual([
@@ -161,7 +176,7 @@ describe("Home checklist", () => {
   ])("all done once $what: no next step, and it says so", async ({ runs, sent }) => {
     connections = [CONNECTION];
     agents = [AGENT];
-    grants = [{ id: "g1" }];
+    grants = [{ expires_at: null }];
     toolRuns = runs;
     messages = sent;
     const { steps, section } = await checklist();

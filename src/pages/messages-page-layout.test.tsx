@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -27,8 +27,17 @@ const CONNECTION = {
 const callSchema = z.object({ action: z.string() });
 const ok = (result: unknown) => HttpResponse.json({ ok: true, result });
 
+/** What our database holds of this connection's messages (read with select=id, limit 1). */
+let stored: { id: string }[];
+
 beforeEach(() => {
+  stored = [{ id: "m0000000-0000-4000-8000-000000000001" }];
   server.use(
+    http.get(restUrl("/clicksend_messages"), ({ request }) => {
+      const select = new URL(request.url).searchParams.get("select");
+      // Only the "anything sent yet?" read asks for ids alone; the rest read as empty.
+      return HttpResponse.json(select === "id" ? stored : []);
+    }),
     unreadRepliesCount(),
     http.get(restUrl("/user_oauth_connections"), () => HttpResponse.json([CONNECTION])),
     // History, usage and the live poll read our tables: nothing was sent yet.
@@ -47,14 +56,21 @@ beforeEach(() => {
 async function renderMessages() {
   const view = await renderRoute("/messages");
   const history = await screen.findByRole("heading", { level: 2, name: "Message history" });
-  const toggle = screen.getByRole("button", { name: "New message" });
+  const toggle = await screen.findByRole("button", { name: "New message" });
   const composer = screen.getByRole("region", { name: "Send a message" });
   const panel = document.getElementById(toggle.getAttribute("aria-controls") ?? "");
   return { ...view, history, toggle, composer, panel };
 }
 
+async function renderFirstVisit() {
+  stored = [];
+  const view = await renderRoute("/messages");
+  await screen.findByRole("heading", { level: 2, name: "Message history" });
+  return view;
+}
+
 describe("Messages page below lg", () => {
-  it("opens with the composer folded behind New message, which comes before the history", async () => {
+  it("once something was sent, opens with the composer folded behind New message, before the history", async () => {
     const { history, toggle, composer, panel } = await renderMessages();
 
     expect(toggle).toHaveAttribute("aria-expanded", "false");
@@ -84,6 +100,23 @@ describe("Messages page below lg", () => {
     expect(panel).toHaveClass("max-lg:hidden");
     await user.click(screen.getByRole("button", { name: "New message" }));
     expect(within(composer).getByLabelText("To")).toHaveValue("+61412345678");
+  });
+
+  it("with nothing sent yet, starts with the composer open, and stays open once a message is stored", async () => {
+    const { queryClient } = await renderFirstVisit();
+    const toggle = await screen.findByRole("button", { name: "Close the composer" });
+    expect(toggle).toHaveAttribute("aria-expanded", "true");
+    const panel = document.getElementById(toggle.getAttribute("aria-controls") ?? "");
+    expect(panel).not.toHaveClass("max-lg:hidden");
+
+    // The first send is stored and every query is read again: the result must stay in view.
+    stored = [{ id: "m0000000-0000-4000-8000-000000000002" }];
+    await queryClient.invalidateQueries();
+    await waitFor(() => {
+      expect(queryClient.isFetching()).toBe(0);
+    });
+    expect(toggle).toHaveAttribute("aria-expanded", "true");
+    expect(panel).not.toHaveClass("max-lg:hidden");
   });
 
   it("opens the composer from the history's link to it", async () => {

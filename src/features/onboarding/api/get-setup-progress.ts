@@ -16,20 +16,20 @@ export const onboardingKeys = {
   tried: () => [...onboardingKeys.all, "tried"] as const,
 };
 
-const grantRowsSchema = z.array(z.object({ id: z.string() }));
+const grantRowsSchema = z.array(z.object({ expires_at: z.string().nullable() }));
 
 /** True when some agent holds a grant in force: active, not expired, with at least one scope. */
 async function hasGrantInForce(): Promise<boolean> {
-  const now = new Date().toISOString();
   const { data, error, status } = await supabase
     .from("agent_integration_permissions")
-    .select("id")
-    .eq("is_active", true)
     // allowed_scopes is never empty (a check constraint): an active row grants something.
-    .or(`expires_at.is.null,expires_at.gt.${now}`)
-    .limit(1);
+    .select("expires_at")
+    .eq("is_active", true);
   if (error) throw toApiError(error, status);
-  return parseResponse(grantRowsSchema, data, "your agents' permissions").length > 0;
+  const now = Date.now();
+  return parseResponse(grantRowsSchema, data, "your agents' permissions").some(
+    (grant) => grant.expires_at === null || Date.parse(grant.expires_at) > now,
+  );
 }
 
 const idRowsSchema = z.array(z.object({ id: z.string() }));
@@ -64,5 +64,28 @@ export function useHasGrantInForce() {
 export function useHasTriedIt() {
   return useQuery(
     queryOptions({ queryKey: onboardingKeys.tried(), queryFn: hasTriedIt, staleTime: 0 }),
+  );
+}
+
+/**
+ * Whether this connection has sent anything through the app yet (our database, not ClickSend).
+ * Messages opens its composer for a first message and folds it once there is history to read.
+ */
+async function hasSentFrom(connectionId: string): Promise<boolean> {
+  const { data, error, status } = await supabase
+    .from("clicksend_messages")
+    .select("id")
+    .eq("user_oauth_connection_id", connectionId)
+    .limit(1);
+  if (error) throw toApiError(error, status);
+  return parseResponse(idRowsSchema, data, "your messages").length > 0;
+}
+
+export function useHasSentFrom(connectionId: string) {
+  return useQuery(
+    queryOptions({
+      queryKey: [...onboardingKeys.all, "sent-from", connectionId] as const,
+      queryFn: () => hasSentFrom(connectionId),
+    }),
   );
 }
