@@ -59,6 +59,8 @@ const INBOUND_PUSH = "public.clicksend_inbound_push(text, jsonb)";
 const STORE_REPLIES = "private.clicksend_store_replies(uuid, jsonb, text)";
 const WEBHOOK_SET = "public.agent_webhook_set(uuid, uuid, text, boolean)";
 const WEBHOOK_TARGET = "public.agent_webhook_target(uuid)";
+const APPLY_RECEIPT =
+  "public.clicksend_apply_receipt(uuid, text, text, text, timestamptz, text, text, text)";
 
 const mutations: Mutation[] = [
   {
@@ -174,6 +176,35 @@ const mutations: Mutation[] = [
               update public.clicksend_messages m set status = p_status, status_code = p_status_code, status_updated_at = p_received_at
                where m.user_oauth_connection_id = p_connection_id and m.message_id = p_message_id returning 1)
             select exists (select 1 from updated) $$;`,
+  },
+  {
+    property: "receipt events readable by their owner only",
+    sql: `drop policy "Users can view own receipt events" on public.clicksend_receipt_events;
+          create policy "Users can view own receipt events" on public.clicksend_receipt_events
+            for select to authenticated using (true);`,
+  },
+  {
+    property: "signed-in users cannot write receipt events",
+    sql: `grant insert, update, delete on public.clicksend_receipt_events to authenticated;
+          create policy "Users can write own receipt events" on public.clicksend_receipt_events
+            for all to authenticated
+            using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));`,
+  },
+  {
+    property: "a repeated identical receipt is stored once",
+    sql: "drop index public.clicksend_receipt_events_once;",
+  },
+  {
+    property: "a final receipt is not replaced by a late pending one (with the receipt's error)",
+    sql: patchFunction(
+      APPLY_RECEIPT,
+      "\\(coalesce\\(v_message\\.status_code, ''\\) not in \\('201', '301'\\) or p_status_code in \\('201', '301'\\)\\)",
+      "true",
+    ),
+  },
+  {
+    property: "the receipts view runs with the caller's rights",
+    sql: "alter view public.clicksend_message_receipts set (security_invoker = false);",
   },
   {
     property: "idempotency keys are unique per connection",

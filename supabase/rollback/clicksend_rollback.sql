@@ -29,6 +29,11 @@ $$;
 delete from vault.secrets where name like 'agent-webhook:%';
 
 -- 2. Executor bookkeeping, credentials, messages and their functions.
+-- The receipt timeline (20250911000009) first: its view reads the messages.
+drop view if exists public.clicksend_message_receipts;
+drop function if exists public.clicksend_receipt_push(text, text, text, text, timestamptz, text, text, text);
+drop function if exists public.clicksend_apply_receipt(uuid, text, text, text, timestamptz, text, text, text);
+drop table if exists public.clicksend_receipt_events;
 drop trigger if exists user_oauth_connections_push_token on public.user_oauth_connections;
 drop function if exists private.clicksend_connection_inactive();
 drop function if exists public.clicksend_store_polled_replies(uuid, jsonb);
@@ -114,7 +119,7 @@ begin
     delete from supabase_migrations.schema_migrations
      where version in ('20250911000001', '20250911000002', '20250911000003', '20250911000004',
                        '20250911000005', '20250911000006', '20250911000007',
-                       '20250911000008');
+                       '20250911000008', '20250911000009');
   end if;
 end
 $$;

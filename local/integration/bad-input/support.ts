@@ -119,6 +119,7 @@ const CHECKED_TABLES = [
   "private.clicksend_webhook_tokens",
   "private.clicksend_verification_attempts",
   "public.clicksend_inbound_messages",
+  "public.clicksend_receipt_events",
   "public.agent_webhooks",
   "public.agent_webhook_deliveries",
   "private.agent_webhook_secrets",

@@ -22,7 +22,17 @@ const bad = useBadInputStack();
 const { send, unchanged } = bad;
 
 const formKeys = fc.oneof(
-  fc.constantFrom("message_id", "messageid", "status", "status_code", "timestamp", "custom_string"),
+  fc.constantFrom(
+    "message_id",
+    "messageid",
+    "status",
+    "status_code",
+    "status_text",
+    "error_code",
+    "error_text",
+    "timestamp",
+    "custom_string",
+  ),
   fc.string({ unit: "binary", maxLength: 12 }),
 );
 const formValues = fc.oneof(
@@ -121,6 +131,14 @@ describe("clicksend-webhook", () => {
           withNul("Delivered").map((value) => ({ field: "status", value })),
           tooLong(100).map((value) => ({ field: "status", value })),
           withNul(bad.pendingMessageId).map((value) => ({ field: "message_id", value })),
+          badCode.map((value) => ({ field: "error_code", value })),
+          withNul("Absent subscriber").map((value) => ({ field: "error_text", value })),
+          tooLong(500).map((value) => ({ field: "error_text", value })),
+          withNul("Success: Message received on handset.").map((value) => ({
+            field: "status_text",
+            value,
+          })),
+          tooLong(500).map((value) => ({ field: "status_text", value })),
         ),
         async ({ field, value }) => {
           const push = { ...valid(), [field]: value };

@@ -47,8 +47,29 @@ describe("applyReceiptPush", () => {
         p_status: "Delivered",
         p_status_code: "201",
         p_received_at: "2025-06-15T15:07:40.000Z",
+        p_status_text: "",
+        p_error_code: "",
+        p_error_text: "",
       },
     ]);
+  });
+
+  it("passes the status text and the gateway error on for the message's timeline", async () => {
+    await push({
+      message_id: "M-1",
+      status: "Failed",
+      status_code: "301",
+      status_text: "Failed: Absent subscriber.",
+      error_code: "12",
+      error_text: "Absent subscriber: the handset was off or out of range.",
+      timestamp: "1750000060",
+    });
+    expect(backend.rpcArgs("clicksend_receipt_push")[0]).toMatchObject({
+      p_status_code: "301",
+      p_status_text: "Failed: Absent subscriber.",
+      p_error_code: "12",
+      p_error_text: "Absent subscriber: the handset was off or out of range.",
+    });
   });
 
   it("reads ClickSend's legacy messageid when message_id is missing or empty", async () => {
@@ -120,6 +141,15 @@ describe("applyReceiptPush", () => {
       ],
       [{ message_id: "M".repeat(65) }, "message_id: at most 64 characters"],
       [{ messageid: "M-1", status: "x".repeat(101) }, "status: at most 100 characters"],
+      [
+        { message_id: "M-1", error_code: "twelve" },
+        "error_code: a ClickSend error code is a number such as 8 or 12",
+      ],
+      [{ message_id: "M-1", error_text: "x".repeat(501) }, "error_text: at most 500 characters"],
+      [
+        { message_id: "M-1", status_text: "Sent\u0000" },
+        "status_text: must not contain a NUL character",
+      ],
     ])("%j is 400 naming the field, once its token is known", async (fields, message) => {
       const error = await rejection(push(fields));
       expect(error).toMatchObject({ status: 400, code: "invalid_receipt", message });

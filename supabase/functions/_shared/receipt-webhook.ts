@@ -1,6 +1,7 @@
 // ClickSend's delivery-receipt push: form-encoded, with legacy duplicate keys (messageid,
 // customstring), authenticated by the connection's secret token in the URL. Duplicates and
-// out-of-order pushes are harmless: clicksend_apply_receipt never moves a message backwards.
+// out-of-order pushes are harmless: clicksend_apply_receipt never moves a message backwards, and
+// records each receipt once as an event of the message's timeline.
 import { z } from "zod";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";
@@ -29,6 +30,15 @@ const receiptPushSchema = z
       .regex(/^\d{0,5}$/, "a ClickSend status code is a number such as 200, 201 or 301")
       .optional()
       .transform((value) => (value === undefined || value === "" ? null : value)),
+    // What the code means in ClickSend's words, and for a failure its gateway error (1-20, see
+    // clicksend-api.md §2.14) with ClickSend's text: kept with the receipt for its timeline.
+    status_text: formText(500).optional(),
+    error_code: z
+      .string()
+      .regex(/^\d{0,5}$/, "a ClickSend error code is a number such as 8 or 12")
+      .optional()
+      .transform((value) => (value === undefined || value === "" ? null : value)),
+    error_text: formText(500).optional(),
     timestamp: z.string().optional(),
   })
   .loose()
@@ -44,6 +54,9 @@ const receiptPushSchema = z
       messageId,
       status: push.status ?? "",
       statusCode: push.status_code,
+      statusText: push.status_text ?? "",
+      errorCode: push.error_code,
+      errorText: push.error_text ?? "",
       receivedAt: new Date(
         Number.isFinite(milliseconds) && milliseconds > 0 && milliseconds <= MAX_DATE_MS
           ? milliseconds
@@ -88,6 +101,9 @@ export async function applyReceiptPush(
     p_status: receipt.status,
     p_status_code: receipt.statusCode ?? "",
     p_received_at: receipt.receivedAt,
+    p_status_text: receipt.statusText,
+    p_error_code: receipt.errorCode ?? "",
+    p_error_text: receipt.errorText,
   });
   if (error) {
     // 503: the backend shed the request before running it; ClickSend retries a non-200.

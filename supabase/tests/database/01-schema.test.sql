@@ -11,12 +11,13 @@ select tables_are(
   array[
     'service_providers', 'integration_capabilities', 'user_oauth_connections', 'agents',
     'agent_integration_permissions', 'tool_execution_logs', 'clicksend_messages',
-    'clicksend_inbound_messages', 'agent_webhooks', 'agent_webhook_deliveries'
+    'clicksend_inbound_messages', 'agent_webhooks', 'agent_webhook_deliveries',
+    'clicksend_receipt_events'
   ],
   'public holds exactly the platform and ClickSend tables'
 );
-select views_are('public', array['clicksend_connections', 'clicksend_conversations'],
-  'public holds exactly two views, clicksend_connections and clicksend_conversations');
+select views_are('public', array['clicksend_connections', 'clicksend_conversations', 'clicksend_message_receipts'],
+  'public holds exactly three views, clicksend_connections, clicksend_conversations and clicksend_message_receipts');
 select has_table('private', 'clicksend_credentials', 'the Vault reference table lives in the private schema');
 select has_table('private', 'agent_webhook_secrets', 'the webhook secrets'' Vault references live in the private schema');
 select tests.rls_enabled('public');

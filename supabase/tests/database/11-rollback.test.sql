@@ -1,7 +1,7 @@
 -- The rollback script: apply (done by the runner), roll back, nothing ClickSend remains, apply
 -- again. All inside this test's transaction, which is rolled back at the end.
 begin;
-select plan(23);
+select plan(24);
 -- The scripts' NOTICEs ("does not exist, skipping") are expected; keep the TAP output readable.
 set local client_min_messages = warning;
 
@@ -17,6 +17,9 @@ select tests.authenticate_as_service_role();
 select public.clicksend_store_api_key(:'connection', 'ROLLBACK-TEST-KEY-0001');
 insert into public.clicksend_messages (user_id, user_oauth_connection_id, recipient, status)
 values (tests.get_supabase_uid('owner'), :'connection', '+61411111111', 'SUCCESS');
+insert into public.clicksend_messages (user_id, user_oauth_connection_id, recipient, status, message_id)
+values (tests.get_supabase_uid('owner'), :'connection', '+61411111112', 'SUCCESS', 'RB-RECEIPT');
+select public.clicksend_apply_receipt(:'connection', 'RB-RECEIPT', 'Sent', '201', now(), 'Delivered', null, null);
 select public.clicksend_store_polled_replies(:'connection', '[{"message_id": "IN-RB", "from": "+61411111111", "body": "Reply"}]');
 select public.agent_webhook_set(tests.get_supabase_uid('owner'), :'agent', 'https://owner.example.test/hook') is not null;
 update public.agents set default_connection_id = :'connection' where id = :'agent';
@@ -137,6 +140,15 @@ select ok(
 \ir ../../migrations/20250911000008_agent_default_account.sql
 select has_column('public', 'agents', 'default_connection_id',
   're-applying migration 8 restores the agents'' default connection');
+
+\ir ../../migrations/20250911000009_receipt_timeline.sql
+select ok(
+  to_regclass('public.clicksend_receipt_events') is not null
+  and to_regprocedure('public.clicksend_receipt_push(text, text, text, text, timestamptz, text, text, text)') is not null
+  and (select 'security_invoker=true' = any (c.reloptions) from pg_class c
+        where c.oid = 'public.clicksend_message_receipts'::regclass),
+  're-applying migration 9 restores the receipt events, the eight-argument push and the receipts view (security_invoker)'
+);
 
 select * from finish();
 rollback;

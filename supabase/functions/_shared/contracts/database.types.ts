@@ -346,6 +346,66 @@ export type Database = {
           },
         ]
       }
+      clicksend_receipt_events: {
+        Row: {
+          id: number
+          message_row_id: string
+          user_id: string
+          user_oauth_connection_id: string
+          status_code: string | null
+          status: string | null
+          status_text: string | null
+          error_code: string | null
+          error_text: string | null
+          receipt_at: string
+          received_at: string
+          applied: boolean
+        }
+        Insert: {
+          id?: number
+          message_row_id: string
+          user_id: string
+          user_oauth_connection_id: string
+          status_code?: string | null
+          status?: string | null
+          status_text?: string | null
+          error_code?: string | null
+          error_text?: string | null
+          receipt_at: string
+          received_at?: string
+          applied: boolean
+        }
+        Update: {
+          id?: number
+          message_row_id?: string
+          user_id?: string
+          user_oauth_connection_id?: string
+          status_code?: string | null
+          status?: string | null
+          status_text?: string | null
+          error_code?: string | null
+          error_text?: string | null
+          receipt_at?: string
+          received_at?: string
+          applied?: boolean
+        }
+        Relationships: [
+          {
+            foreignKeyName: "clicksend_receipt_events_connection_fk"
+            columns: ["user_oauth_connection_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "user_oauth_connections"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "clicksend_receipt_events_message_row_id_fkey"
+            columns: ["message_row_id"]
+            isOneToOne: false
+            referencedRelation: "clicksend_messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       integration_capabilities: {
         Row: {
           id: string
@@ -582,6 +642,32 @@ export type Database = {
         }
         Relationships: []
       }
+      clicksend_message_receipts: {
+        Row: {
+          id: string | null
+          user_id: string | null
+          user_oauth_connection_id: string | null
+          message_id: string | null
+          channel: string | null
+          recipient: string | null
+          body_excerpt: string | null
+          body_length: number | null
+          agent_id: string | null
+          agent_name: string | null
+          status: string | null
+          status_code: string | null
+          status_text: string | null
+          error_code: string | null
+          error_text: string | null
+          price: number | null
+          currency: string | null
+          created_at: string | null
+          scheduled_for: string | null
+          status_updated_at: string | null
+          receipts: number | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
       agent_tool_scopes: {
@@ -618,16 +704,30 @@ export type Database = {
           retry_after_seconds: number
         }[]
       }
-      clicksend_apply_receipt: {
-        Args: {
-          p_connection_id: string
-          p_message_id: string
-          p_status: string
-          p_status_code: string
-          p_received_at: string
+      clicksend_apply_receipt:
+        | {
+          Args: {
+            p_connection_id: string
+            p_message_id: string
+            p_status: string
+            p_status_code: string
+            p_received_at: string
+          }
+          Returns: boolean
         }
-        Returns: boolean
-      }
+        | {
+          Args: {
+            p_connection_id: string
+            p_message_id: string
+            p_status: string
+            p_status_code: string
+            p_received_at: string
+            p_status_text: string
+            p_error_code: string
+            p_error_text: string
+          }
+          Returns: boolean
+        }
       clicksend_begin_verification: {
         Args: {
           p_user_id: string
@@ -701,16 +801,30 @@ export type Database = {
         }
         Returns: string
       }
-      clicksend_receipt_push: {
-        Args: {
-          p_token: string
-          p_message_id: string
-          p_status: string
-          p_status_code: string
-          p_received_at: string
+      clicksend_receipt_push:
+        | {
+          Args: {
+            p_token: string
+            p_message_id: string
+            p_status: string
+            p_status_code: string
+            p_received_at: string
+            p_status_text: string
+            p_error_code: string
+            p_error_text: string
+          }
+          Returns: string
         }
-        Returns: string
-      }
+        | {
+          Args: {
+            p_token: string
+            p_message_id: string
+            p_status: string
+            p_status_code: string
+            p_received_at: string
+          }
+          Returns: string
+        }
       clicksend_release_call_slot: {
         Args: {
           p_call_id: number
