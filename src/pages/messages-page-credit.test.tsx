@@ -117,9 +117,11 @@ describe("Composer: credit", { timeout: 15_000 }, () => {
 
     await user.click(send);
     expect(
-      await within(composer).findByText(/the ClickSend balance does not cover it; top up/),
+      await within(composer).findByText(/The ClickSend balance does not cover it; top up/),
     ).toBeVisible();
-    expect(composer).not.toHaveTextContent("INSUFFICIENT_CREDIT");
+    expect(within(composer).getByText("Refused: not enough credit.")).toBeVisible();
+    // ClickSend's own code only inside the folded raw answer.
+    expect(within(composer).getByText(/INSUFFICIENT_CREDIT/)).not.toBeVisible();
   });
 });
 

@@ -3,6 +3,8 @@
 // connection is theirs, takes its call slots and reads the key, clicksend_finish_call frees
 // the slots and records a send: one database call before ClickSend and one after.
 import { fromClickSend } from "./clicksend/api-error.ts";
+import { MAX_MESSAGES_PER_REQUEST } from "./clicksend/client.ts";
+import type { SendResult } from "./contracts/clicksend-types.ts";
 import { completeSend, prepareSend, refusalError, runRead } from "./clicksend-operations.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
@@ -77,6 +79,31 @@ async function withConnection<T>(
   }
 }
 
+/** The recipients a price asks about: the valid ones in E.164, at most one ClickSend request's. */
+function priceableRecipients(inputs: string[], country: string): string[] {
+  const valid = inputs.flatMap((input) => {
+    const result = toE164(input, country);
+    return result.ok ? [result.e164] : [];
+  });
+  if (valid.length === 0)
+    throw new ApiError(400, "invalid_arguments", "No valid recipient to price.");
+  return valid.slice(0, MAX_MESSAGES_PER_REQUEST);
+}
+
+/** What price_sms and price_mms answer: the total and each recipient's parts, price and status. */
+function priceView(priced: SendResult) {
+  return {
+    total_price: priced.totalPrice,
+    currency: priced.currency,
+    messages: priced.messages.map((message) => ({
+      to: message.to,
+      parts: message.parts,
+      price: message.price,
+      status: message.status,
+    })),
+  };
+}
+
 export async function runDashboardAction(
   env: FunctionEnv,
   service: Db,
@@ -111,27 +138,19 @@ export async function runDashboardAction(
     case "price_sms": {
       const p = body.params;
       return connection(async ({ client, country }) => {
-        const numbers = p.to.map((input) => toE164(input, p.default_country ?? country));
-        const valid = numbers.flatMap((result) => (result.ok ? [result.e164] : []));
-        if (valid.length === 0)
-          throw new ApiError(400, "invalid_arguments", "No valid recipient to price.");
-        const priced = await client.priceSms(
-          valid.slice(0, 1000).map((to) => ({
-            to,
-            body: p.body,
-            ...(p.from !== undefined ? { from: p.from } : {}),
-          })),
-        );
-        return {
-          total_price: priced.totalPrice,
-          currency: priced.currency,
-          messages: priced.messages.map((message) => ({
-            to: message.to,
-            parts: message.parts,
-            price: message.price,
-            status: message.status,
-          })),
-        };
+        const to = priceableRecipients(p.to, p.default_country ?? country);
+        const from = p.from !== undefined ? { from: p.from } : {};
+        return priceView(await client.priceSms(to.map((n) => ({ to: n, body: p.body, ...from }))));
+      });
+    }
+    case "price_mms": {
+      const p = body.params;
+      checkComposerMediaUrl(env, p.media_url);
+      return connection(async ({ client, country }) => {
+        const to = priceableRecipients(p.to, p.default_country ?? country);
+        const from = p.from !== undefined ? { from: p.from } : {};
+        const messages = to.map((n) => ({ to: n, subject: p.subject, body: p.body, ...from }));
+        return priceView(await client.priceMms(p.media_url, messages));
       });
     }
     case "upload_media": {

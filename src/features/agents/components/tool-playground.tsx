@@ -130,7 +130,13 @@ export function ToolPlayground({ agentId }: { agentId: string }) {
       </form>
       <div aria-live="polite" className="min-w-0">
         {execute.data ? <ToolRunResult run={execute.data} /> : null}
-        {execute.error ? <ToolRunFailure error={execute.error} /> : null}
+        {execute.error ? (
+          <ToolRunFailure
+            error={execute.error}
+            tool={execute.variables.tool}
+            args={execute.variables.arguments}
+          />
+        ) : null}
       </div>
     </section>
   );

@@ -1,14 +1,86 @@
-import { Alert } from "@/components/ui/alert";
-import type { ToolRun } from "@/features/agents/api/execute-agent-tool";
-import { SCOPE_LABELS, toolByName } from "@/features/agents/catalog";
-import { JsonBlock } from "@/features/agents/components/json-block";
-import { errorTitle, retryAfterHint, type ApiError } from "@/lib/api-error";
+import { Link } from "react-router";
 
-/** "Allowed" with the result, or "Denied" with the reason and the switch that would allow it. */
-export function ToolRunResult({ run }: { run: ToolRun }) {
+import { sendOutcomeSchema } from "@contracts/send-outcome.ts";
+import { SendOutcomeReport, type SendAccount } from "@/components/send-outcome-report";
+import { Alert } from "@/components/ui/alert";
+import { buttonClasses } from "@/components/ui/button-styles";
+import { JsonBlock } from "@/components/ui/json-block";
+import type { ToolRun } from "@/features/agents/api/execute-agent-tool";
+import { SCOPE_LABELS, toolByName, type ToolName } from "@/features/agents/catalog";
+import { errorTitle, retryAfterHint, type ApiError } from "@/lib/api-error";
+import { messageHistoryHref, sendMayHaveGoneOut } from "@/lib/send-failure";
+
+const SEND_CHANNELS: Partial<Record<ToolName, "sms" | "mms">> = {
+  clicksend_send_sms: "sms",
+  clicksend_send_mms: "mms",
+};
+
+/** The recipients a send's arguments name, for a history link filtered to one of them. */
+function recipientsOf(args: Record<string, unknown> | undefined): string[] {
+  const to = args?.to;
+  return Array.isArray(to) ? to.filter((item): item is string => typeof item === "string") : [];
+}
+
+function HistoryLink({ channel, recipients }: { channel: "sms" | "mms"; recipients: string[] }) {
+  return (
+    <Link
+      to={messageHistoryHref(channel, recipients)}
+      className={buttonClasses("secondary", undefined, "sm")}
+    >
+      Check history
+    </Link>
+  );
+}
+
+function AccountLine({ account }: { account: SendAccount }) {
+  return (
+    <p className="wrap-anywhere">
+      ClickSend account <strong className="font-semibold">{account.name}</strong>
+      {account.username ? ` (${account.username})` : null}
+    </p>
+  );
+}
+
+type ToolRunResultProps = {
+  run: ToolRun;
+  /** The account the call used, when the executor named it. */
+  account?: SendAccount;
+};
+
+/**
+ * What a run did. A send reads like the composer's result: each recipient sent, scheduled,
+ * refused (and why) or not confirmed, the account, ClickSend's answer behind a disclosure, so a
+ * refusal never shows as a green "Allowed". Another tool: "Allowed" with its result. Denied: the
+ * reason and the switch that would allow it.
+ */
+export function ToolRunResult({ run, account }: ToolRunResultProps) {
   if (run.outcome === "allowed") {
+    const channel = SEND_CHANNELS[run.tool];
+    const sent = channel ? sendOutcomeSchema.safeParse(run.result) : undefined;
+    if (channel && sent?.success) {
+      return (
+        <div className="space-y-2">
+          <p className="text-sm wrap-anywhere text-slate-700 dark:text-slate-200">
+            The agent may use <code className="font-mono text-xs">{run.tool}</code>. ClickSend
+            answered:
+          </p>
+          <SendOutcomeReport
+            outcome={sent.data}
+            account={account}
+            raw={run.result}
+            checkHistory={
+              <HistoryLink
+                channel={channel}
+                recipients={sent.data.messages.map((message) => message.to)}
+              />
+            }
+          />
+        </div>
+      );
+    }
     return (
       <Alert tone="success" title="Allowed" role="none">
+        {account ? <AccountLine account={account} /> : null}
         <p className="wrap-anywhere">
           The agent may use <code className="font-mono text-xs">{run.tool}</code>; ClickSend
           answered:
@@ -36,11 +108,42 @@ function failureHint(error: ApiError): string {
   return error.retryable ? "Try again in a moment." : "";
 }
 
-/** A call that was neither allowed nor denied: bad arguments, rate limit, ClickSend failure. */
-export function ToolRunFailure({ error }: { error: ApiError }) {
+type ToolRunFailureProps = {
+  error: ApiError;
+  tool: ToolName;
+  /** The arguments of the failed run, to filter the history by its recipient. */
+  args?: Record<string, unknown>;
+  account?: SendAccount;
+};
+
+/**
+ * A call that was neither allowed nor denied: bad arguments, rate limit, ClickSend failure. A
+ * send that may still have gone out says so and points to the history: running it again would
+ * be a new send.
+ */
+export function ToolRunFailure({ error, tool, args, account }: ToolRunFailureProps) {
+  const channel = SEND_CHANNELS[tool];
+  if (channel && sendMayHaveGoneOut(error)) {
+    return (
+      <Alert
+        tone="warning"
+        title="Not known whether it was sent"
+        role="none"
+        action={<HistoryLink channel={channel} recipients={recipientsOf(args)} />}
+      >
+        {account ? <AccountLine account={account} /> : null}
+        <p className="wrap-anywhere">{error.message}</p>
+        <p className="mt-1">
+          ClickSend may have accepted it. Look in the history before running it again: another run
+          is a new send.
+        </p>
+      </Alert>
+    );
+  }
   const hint = failureHint(error);
   return (
     <Alert tone="error" title={failureTitle(error)} role="none">
+      {account ? <AccountLine account={account} /> : null}
       <p className="wrap-anywhere">{error.message}</p>
       {hint ? <p className="mt-1">{hint}</p> : null}
     </Alert>

@@ -13,8 +13,11 @@ export const STORED_POLL_AWAITING_MS = 5_000;
 export const STORED_POLL_IDLE_MS = 20_000;
 /** ClickSend sends receipts for up to 72 hours; an older message is not waited for. */
 const RECEIPT_WINDOW_MS = 72 * 3_600_000;
-/** Enough to tell that something is waiting; the number shown is "at least". */
-const AWAITING_LIMIT = 100;
+/**
+ * The most recently changed messages looked at for one still waiting. One waiting behind this
+ * many newer changes is still followed, at the idle pace.
+ */
+const RECENT_LIMIT = 50;
 
 /**
  * What the live poll compares: any send (a new row) or receipt (an update, which moves
@@ -25,64 +28,56 @@ export type StoredSignature = {
   total: number;
   /** When the newest send or receipt was stored; null when there is none. */
   lastChange: string | null;
-  /** Messages sent in the last 72 hours still waiting for a final receipt. */
+  /** Recent messages (sent in the last 72 hours) still waiting for a final receipt. */
   awaiting: number;
 };
 
-const latestSchema = z.array(z.object({ updated_at: z.string() }));
-const openSchema = z.array(
+const recentSchema = z.array(
   z.object({
+    updated_at: z.string(),
+    created_at: z.string(),
     status: z.string(),
     status_code: z.string().nullable(),
     scheduled_for: z.string().nullable(),
   }),
 );
-type OpenMessage = z.infer<typeof openSchema>[number];
+type RecentMessage = z.infer<typeof recentSchema>[number];
 
 /**
  * Whether a stored message may still get a receipt soon: pending by the usage rules, or a
  * temporary failure ClickSend is retrying. One scheduled for later is not sent yet.
  */
-function awaitsReceipt(message: OpenMessage, now: number): boolean {
+function awaitsReceipt(message: RecentMessage, now: number): boolean {
+  if (Date.parse(message.created_at) < now - RECEIPT_WINDOW_MS) return false;
   const scheduled = message.scheduled_for === null ? null : Date.parse(message.scheduled_for);
   if (scheduled !== null && scheduled > now + STORED_POLL_AWAITING_MS) return false;
   if (message.status_code === "300" || message.status_code === "302") return true;
   return countMessage({ ...message, price: null }).figure === "pending";
 }
 
-/** Two small reads of our own database (RLS: the user's rows); never a ClickSend call. */
+/**
+ * One small read of our own database (RLS: the user's rows), never a ClickSend call: the
+ * connection's row count and its most recently changed messages, newest first.
+ */
 async function getStoredSignature(
   connectionId: string,
   signal: AbortSignal,
 ): Promise<StoredSignature> {
   const now = Date.now();
-  const [latest, open] = await Promise.all([
-    supabase
-      .from("clicksend_messages")
-      .select("updated_at", { count: "exact" })
-      .eq("user_oauth_connection_id", connectionId)
-      .order("updated_at", { ascending: false })
-      .limit(1)
-      .abortSignal(signal),
-    supabase
-      .from("clicksend_messages")
-      .select("status, status_code, scheduled_for")
-      .eq("user_oauth_connection_id", connectionId)
-      .gte("created_at", new Date(now - RECEIPT_WINDOW_MS).toISOString())
-      // 201 delivered and 301 failed (or cancelled) are final.
-      .or("status_code.is.null,status_code.not.in.(201,301)")
-      .limit(AWAITING_LIMIT)
-      .abortSignal(signal),
-  ]);
-  if (latest.error) throw toApiError(latest.error, latest.status);
-  if (open.error) throw toApiError(open.error, open.status);
+  const { data, count, error, status } = await supabase
+    .from("clicksend_messages")
+    .select("updated_at, created_at, status, status_code, scheduled_for", { count: "exact" })
+    .eq("user_oauth_connection_id", connectionId)
+    .order("updated_at", { ascending: false })
+    .limit(RECENT_LIMIT)
+    .abortSignal(signal);
+  if (error) throw toApiError(error, status);
 
-  const newest = parseResponse(latestSchema, latest.data, "your stored messages")[0];
-  const waiting = parseResponse(openSchema, open.data, "your stored messages");
+  const recent = parseResponse(recentSchema, data, "your stored messages");
   return {
-    total: latest.count ?? 0,
-    lastChange: newest?.updated_at ?? null,
-    awaiting: waiting.filter((message) => awaitsReceipt(message, now)).length,
+    total: count ?? 0,
+    lastChange: recent[0]?.updated_at ?? null,
+    awaiting: recent.filter((message) => awaitsReceipt(message, now)).length,
   };
 }
 

@@ -14,7 +14,8 @@ const priceSmsInputSchema = toolArgumentSchemas.clicksend_send_sms.pick({
 });
 export type PriceSmsInput = z.infer<typeof priceSmsInputSchema>;
 
-const priceSchema = z.object({
+/** What a price action answers, for SMS and MMS alike. */
+export const priceSchema = z.object({
   total_price: z.number(),
   currency: z.string().nullable(),
   messages: z.array(
@@ -27,14 +28,14 @@ const priceSchema = z.object({
   ),
 });
 
-type SmsPrice = z.infer<typeof priceSchema>;
+export type MessagePrice = z.infer<typeof priceSchema>;
 
 /** What ClickSend would charge for this SMS; nothing is sent. */
 function priceSms(
   connectionId: string,
   input: PriceSmsInput,
   signal?: AbortSignal,
-): Promise<SmsPrice> {
+): Promise<MessagePrice> {
   return callClickSendApi(connectionId, "price_sms", priceSmsInputSchema.parse(input), {
     result: priceSchema,
     signal,

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 
+import { sendOutcomeSchema, type SendOutcome } from "@contracts/send-outcome.ts";
 import { callClickSendApi } from "@/features/messages/api/call-clicksend-api";
 import { messagesKeys } from "@/features/messages/api/query-keys";
 import { composerMediaUrl, toolArgumentSchemas } from "@/features/messages/utils/backend";
@@ -19,40 +20,25 @@ const sendMmsInputSchema = toolArgumentSchemas.clicksend_send_mms.extend({
   idempotency_key: idempotencyKeySchema,
 });
 
-export type SendMessageInput =
+export type SendMessageInput = (
   | { channel: "sms"; params: z.infer<typeof sendSmsInputSchema> }
-  | { channel: "mms"; params: z.infer<typeof sendMmsInputSchema> };
+  | { channel: "mms"; params: z.infer<typeof sendMmsInputSchema> }
+) & {
+  /** Stops waiting for the answer (the server carries on: the message may still go out). */
+  signal?: AbortSignal;
+};
 
-const sendOutcomeSchema = z.object({
-  /** True when this key was sent before: nothing went out again. */
-  idempotent_replay: z.boolean(),
-  recipients: z.number(),
-  accepted: z.number(),
-  rejected: z.number(),
-  invalid_numbers: z.array(z.object({ input: z.string(), reason: z.string() })),
-  total_price: z.number(),
-  currency: z.string().nullable(),
-  clicksend_requests: z.number(),
-  messages: z.array(
-    z.object({
-      to: z.string(),
-      message_id: z.string().nullable(),
-      status: z.string(),
-      parts: z.number().nullable(),
-      price: z.number().nullable(),
-    }),
-  ),
-});
-
-export type SendOutcome = z.infer<typeof sendOutcomeSchema>;
+export type { SendOutcome };
 
 function sendMessage(connectionId: string, input: SendMessageInput): Promise<SendOutcome> {
   return input.channel === "sms"
     ? callClickSendApi(connectionId, "send_sms", sendSmsInputSchema.parse(input.params), {
         result: sendOutcomeSchema,
+        signal: input.signal,
       })
     : callClickSendApi(connectionId, "send_mms", sendMmsInputSchema.parse(input.params), {
         result: sendOutcomeSchema,
+        signal: input.signal,
       });
 }
 

@@ -1,7 +1,8 @@
-import { useMutation } from "@tanstack/react-query";
+import { queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
 
 import { callClickSendApi } from "@/features/messages/api/call-clicksend-api";
+import { messagesKeys } from "@/features/messages/api/query-keys";
 import { checkMmsMedia } from "@/features/messages/utils/backend";
 import { readFileAsBase64 } from "@/features/messages/utils/read-file";
 import { ApiError } from "@/lib/api-error";
@@ -36,8 +37,26 @@ async function uploadMedia(connectionId: string, file: File): Promise<UploadedMe
   );
 }
 
-export function useUploadMedia(connectionId: string) {
-  return useMutation<UploadedMedia, ApiError, File>({
-    mutationFn: (file) => uploadMedia(connectionId, file),
+/** Names a chosen file for the cache: the same file chosen again is the same upload. */
+export const fileKey = (file: File) =>
+  `${file.name}:${String(file.size)}:${String(file.lastModified)}`;
+
+/**
+ * How long an upload is reused. ClickSend's newer docs say an upload is deleted 10 minutes after
+ * it was made (the older ones say 7 days): reuse it for 8, then upload again.
+ */
+const UPLOAD_REUSE_MS = 8 * 60_000;
+
+/**
+ * One MMS image uploaded once and reused while ClickSend keeps it: the price preview needs its URL
+ * before the send, and the send then uses the same upload instead of a second one.
+ */
+export function uploadedMediaQueryOptions(connectionId: string, file: File) {
+  return queryOptions({
+    queryKey: [...messagesKeys.connection(connectionId), "upload", fileKey(file)] as const,
+    queryFn: () => uploadMedia(connectionId, file),
+    staleTime: UPLOAD_REUSE_MS,
+    gcTime: UPLOAD_REUSE_MS,
+    retry: false,
   });
 }

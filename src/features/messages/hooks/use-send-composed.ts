@@ -1,30 +1,37 @@
-import { useRef } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
 
 import {
   useSendMessage,
   type SendMessageInput,
   type SendOutcome,
 } from "@/features/messages/api/send-message";
-import { useUploadMedia } from "@/features/messages/api/upload-media";
+import { fileKey, uploadedMediaQueryOptions } from "@/features/messages/api/upload-media";
 import type { ComposedMessage } from "@/features/messages/components/composer/compose-schema";
-import { toApiError, type ApiError } from "@/lib/api-error";
+import { ApiError, toApiError } from "@/lib/api-error";
+
+/** The error code of a send the user stopped waiting for (it may still go out). */
+export const STOPPED_WAITING = "stopped_waiting";
 
 export type SendComposedResult =
   { ok: true; outcome: SendOutcome } | { ok: false; step: "upload" | "send"; error: ApiError };
-
-const fileKey = (file: File) => `${file.name}:${String(file.size)}:${String(file.lastModified)}`;
 
 /**
  * Sends a composed SMS or MMS (uploading the MMS image first). Each message gets one idempotency
  * key, kept while the very same message is retried after a failure, so a retry after a lost
  * answer never sends twice; once ClickSend has answered, the next send gets a new key. The
- * uploaded image is reused by a retry too.
+ * uploaded image is reused by a retry too. A send in flight can be abandoned (`stopWaiting`): the
+ * browser stops waiting, the server carries on, and the key is kept, so sending the same message
+ * again only reports what became of the first attempt.
  */
 export function useSendComposed(connectionId: string) {
   const send = useSendMessage(connectionId);
-  const upload = useUploadMedia(connectionId);
+  const queryClient = useQueryClient();
+  const [uploading, setUploading] = useState(false);
   const attempt = useRef<{ fingerprint: string; key: string } | null>(null);
-  const uploaded = useRef<{ file: string; url: string } | null>(null);
+  const waiting = useRef<AbortController | null>(null);
+  /** When the send now in flight started (Date.now()), or null. */
+  const [sendingSince, setSendingSince] = useState<number | null>(null);
 
   function idempotencyKeyFor(message: ComposedMessage, image: File | null): string {
     const fingerprint = JSON.stringify([message, image ? fileKey(image) : null]);
@@ -34,11 +41,15 @@ export function useSendComposed(connectionId: string) {
     return attempt.current.key;
   }
 
+  /** The price preview's upload of the same file when there is one, else a new upload. */
   async function mediaUrlFor(image: File): Promise<string> {
-    if (uploaded.current?.file === fileKey(image)) return uploaded.current.url;
-    const media = await upload.mutateAsync(image);
-    uploaded.current = { file: fileKey(image), url: media.url };
-    return media.url;
+    setUploading(true);
+    try {
+      const media = await queryClient.query(uploadedMediaQueryOptions(connectionId, image));
+      return media.url;
+    } finally {
+      setUploading(false);
+    }
   }
 
   /** Never rejects: a failure comes back as a value naming the step that failed. */
@@ -47,7 +58,6 @@ export function useSendComposed(connectionId: string) {
     image: File | null,
   ): Promise<SendComposedResult> {
     send.reset();
-    upload.reset();
     const common = {
       to: message.to,
       body: message.body,
@@ -72,22 +82,38 @@ export function useSendComposed(connectionId: string) {
     } else {
       input = { channel: "sms", params: common };
     }
+    const controller = new AbortController();
+    waiting.current = controller;
+    setSendingSince(Date.now());
     try {
-      const outcome = await send.mutateAsync(input);
+      const outcome = await send.mutateAsync({ ...input, signal: controller.signal });
       // ClickSend answered: this message is settled, whatever it said.
       attempt.current = null;
-      uploaded.current = null;
       return { ok: true, outcome };
     } catch (error) {
+      if (controller.signal.aborted) {
+        return {
+          ok: false,
+          step: "send",
+          error: new ApiError(STOPPED_WAITING, "You stopped waiting for the answer.", false),
+        };
+      }
       return { ok: false, step: "send", error: toApiError(error) };
+    } finally {
+      waiting.current = null;
+      setSendingSince(null);
     }
+  }
+
+  /** Stops waiting for the send in flight; it may still go out. */
+  function stopWaiting() {
+    waiting.current?.abort();
   }
 
   return {
     sendComposed,
-    isPending: send.isPending || upload.isPending,
-    /** The last attempt's failure, and which step failed. */
-    error: upload.error ?? send.error,
-    failedStep: upload.error ? ("upload" as const) : ("send" as const),
+    stopWaiting,
+    sendingSince,
+    isPending: send.isPending || uploading,
   };
 }

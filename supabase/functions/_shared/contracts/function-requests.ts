@@ -78,6 +78,14 @@ export const apiBodySchema = z.discriminatedUnion("action", [
   }),
   z.strictObject({
     connection_id: z.uuid(),
+    action: z.literal("price_mms"),
+    // media_url as for send_mms: ClickSend prices an MMS with its image (the composer's upload).
+    params: toolArgumentSchemas.clicksend_send_mms
+      .pick({ to: true, subject: true, body: true, from: true, default_country: true })
+      .extend({ media_url: composerMediaUrl }),
+  }),
+  z.strictObject({
+    connection_id: z.uuid(),
     action: z.literal("upload_media"),
     params: z.strictObject({
       content_type: z.string().max(100),

@@ -11,13 +11,16 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { useToast } from "@/components/ui/toast/use-toast";
+import { usePriceMms, type PriceMmsInput } from "@/features/messages/api/price-mms";
 import { usePriceSms, type PriceSmsInput } from "@/features/messages/api/price-sms";
 import type { SendOutcome } from "@/features/messages/api/send-message";
 import { ChannelChoice } from "@/features/messages/components/composer/channel-choice";
+import { CheckHistoryLink } from "@/features/messages/components/composer/check-history-link";
 import {
   checkRecipients,
   composedMessage,
   composeFormSchema,
+  type ComposedMessage,
   type ComposeValues,
 } from "@/features/messages/components/composer/compose-schema";
 import {
@@ -30,12 +33,18 @@ import { MediaPicker } from "@/features/messages/components/composer/media-picke
 import { PricePreview } from "@/features/messages/components/composer/price-preview";
 import { ScheduleFields } from "@/features/messages/components/composer/schedule-fields";
 import { SegmentCounter } from "@/features/messages/components/composer/segment-counter";
+import { SendProgress } from "@/features/messages/components/composer/send-progress";
 import { SendResult } from "@/features/messages/components/composer/send-result";
-import { useSendComposed } from "@/features/messages/hooks/use-send-composed";
+import {
+  STOPPED_WAITING,
+  useSendComposed,
+  type SendComposedResult,
+} from "@/features/messages/hooks/use-send-composed";
 import { MMS_SUBJECT_MAX, UNCONFIRMED_SEND_STATUS } from "@/features/messages/utils/backend";
 import { plural } from "@/features/messages/utils/format";
 import { useDebouncedValue } from "@/hooks/use-debounced-value";
 import { useBalance } from "@/lib/connections/get-balance";
+import { sendMayHaveGoneOut } from "@/lib/send-failure";
 
 const PRICE_DEBOUNCE_MS = 600;
 
@@ -49,7 +58,18 @@ export function Composer({ connection }: { connection: Connection }) {
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string>();
   const [pickerKey, setPickerKey] = useState(0);
-  const [result, setResult] = useState<{ outcome: SendOutcome; scheduled: boolean } | null>(null);
+  const [result, setResult] = useState<{
+    outcome: SendOutcome;
+    channel: "sms" | "mms";
+    scheduled: boolean;
+  } | null>(null);
+  /** The last send that failed, kept whole so that "Check again" repeats exactly it. */
+  const [failed, setFailed] = useState<{
+    sent: Extract<SendComposedResult, { ok: false }>;
+    message: ComposedMessage;
+    image: File | null;
+    values: ComposeValues;
+  } | null>(null);
 
   const defaults: ComposeValues = {
     channel: "sms",
@@ -87,13 +107,38 @@ export function Composer({ connection }: { connection: Connection }) {
       ...(senderId.length >= 3 ? { from: senderId } : {}),
     };
   }, [channel, recipients, body, from, country]);
+  const mmsPriceInput = useMemo<PriceMmsInput | null>(() => {
+    const subjectText = subject.trim();
+    if (
+      channel !== "mms" ||
+      file === null ||
+      recipients.numbers.length === 0 ||
+      body.trim() === "" ||
+      subjectText === "" ||
+      subjectText.length > MMS_SUBJECT_MAX
+    ) {
+      return null;
+    }
+    const senderId = from.trim();
+    return {
+      to: recipients.numbers,
+      subject: subjectText,
+      body,
+      default_country: country,
+      image: file,
+      ...(senderId.length >= 3 ? { from: senderId } : {}),
+    };
+  }, [channel, file, recipients, body, subject, from, country]);
   const debouncedPriceInput = useDebouncedValue(priceInput, PRICE_DEBOUNCE_MS);
-  const price = usePriceSms(connection.id, debouncedPriceInput);
+  const debouncedMmsPriceInput = useDebouncedValue(mmsPriceInput, PRICE_DEBOUNCE_MS);
+  const smsPrice = usePriceSms(connection.id, debouncedPriceInput);
+  const mmsPrice = usePriceMms(connection.id, debouncedMmsPriceInput);
+  const [price, priced] =
+    channel === "sms"
+      ? [smsPrice, debouncedPriceInput !== null]
+      : [mmsPrice, debouncedMmsPriceInput !== null];
   const balance = useBalance(connection.id);
-  const quote =
-    debouncedPriceInput !== null && price.isSuccess && !price.isPlaceholderData
-      ? price.data
-      : undefined;
+  const quote = priced && price.isSuccess && !price.isPlaceholderData ? price.data : undefined;
   // Sending what the balance cannot pay for only ends in ClickSend's refusal: say so instead.
   const noCredit = creditProblem(channel, quote, balance.data);
   const subjectLength = subject.trim().length;
@@ -110,20 +155,24 @@ export function Composer({ connection }: { connection: Connection }) {
       setFileError("Choose an image for the MMS.");
       return;
     }
+    await send(message, file, values);
+  }
+
+  /** Sends (or, after a failure, repeats with the same key) and reports what happened. */
+  async function send(message: ComposedMessage, image: File | null, values: ComposeValues) {
     setResult(null);
+    setFailed(null);
     const kind = message.channel.toUpperCase();
     const isScheduled = message.schedule !== undefined;
-    const sent = await sender.sendComposed(message, file);
+    const sent = await sender.sendComposed(message, image);
     if (!sent.ok) {
-      toast.error(
-        sent.step === "upload" ? "Could not upload the image" : `Could not send the ${kind}`,
-        sent.error.message,
-      );
+      // Shown below, by the Send button; the draft stays as it is.
+      setFailed({ sent, message, image, values });
       return;
     }
     const { outcome } = sent;
 
-    setResult({ outcome, scheduled: isScheduled });
+    setResult({ outcome, channel: message.channel, scheduled: isScheduled });
     if (outcome.accepted === 0 && !outcome.idempotent_replay) {
       // Nothing went out; keep the message so it can be corrected and sent again.
       toast.error(`${kind} not sent`, "ClickSend refused every recipient; see why below.");
@@ -131,12 +180,12 @@ export function Composer({ connection }: { connection: Connection }) {
     }
     if (
       outcome.idempotent_replay &&
-      outcome.messages.some((m) => m.status === UNCONFIRMED_SEND_STATUS)
+      outcome.messages.some((m) => m.status === UNCONFIRMED_SEND_STATUS || m.status === "pending")
     ) {
       // The first attempt got no clear answer: keep the draft, the user decides after checking.
       toast.info(
         `${kind} not sent again`,
-        "ClickSend never confirmed the first attempt; check the SMS history before sending it again.",
+        "ClickSend has not confirmed the first attempt; check the history before sending it again.",
       );
       return;
     }
@@ -154,7 +203,6 @@ export function Composer({ connection }: { connection: Connection }) {
   }
 
   const busy = sender.isPending;
-  const failure = sender.error;
   const countryList = countryOptions(connection.default_country);
 
   return (
@@ -259,30 +307,25 @@ export function Composer({ connection }: { connection: Connection }) {
           error={errors.sendAt?.message}
         />
 
-        {channel === "sms" ? (
-          <PricePreview input={debouncedPriceInput} price={price} />
-        ) : (
-          <p className="text-sm text-slate-600 dark:text-slate-300">
-            ClickSend prices MMS when it is sent; the cost shows in the result and in history.
-          </p>
-        )}
+        <PricePreview
+          channel={channel}
+          ready={priced}
+          missing={
+            channel === "sms"
+              ? "Enter a valid number and a message"
+              : "Enter a valid number, a subject and a message, and choose an image"
+          }
+          price={price}
+        />
 
-        {failure && !busy ? (
-          <Alert
-            tone="error"
-            title={
-              sender.failedStep === "upload"
-                ? "Could not upload the image"
-                : "Could not send the message"
-            }
-            action={
-              <Button variant="secondary" size="sm" onClick={() => void handleSubmit(submit)()}>
-                Try again
-              </Button>
-            }
-          >
-            {failure.message} Trying again is safe: the same message is never sent twice.
-          </Alert>
+        {failed && !busy ? (
+          <SendFailure
+            failure={failed.sent}
+            channel={failed.message.channel}
+            recipients={failed.message.to}
+            onTryAgain={() => void handleSubmit(submit)()}
+            onCheckAgain={() => void send(failed.message, failed.image, failed.values)}
+          />
         ) : null}
 
         {noCredit !== null ? (
@@ -306,6 +349,10 @@ export function Composer({ connection }: { connection: Connection }) {
           </div>
         ) : null}
 
+        {busy && sender.sendingSince !== null ? (
+          <SendProgress since={sender.sendingSince} onStopWaiting={sender.stopWaiting} />
+        ) : null}
+
         <Button
           type="submit"
           busy={busy}
@@ -315,8 +362,74 @@ export function Composer({ connection }: { connection: Connection }) {
           {`${scheduled ? "Schedule" : "Send"} ${channel.toUpperCase()}`}
         </Button>
 
-        {result ? <SendResult outcome={result.outcome} scheduled={result.scheduled} /> : null}
+        {result ? (
+          <SendResult
+            outcome={result.outcome}
+            channel={result.channel}
+            scheduled={result.scheduled}
+            connection={connection}
+          />
+        ) : null}
       </form>
     </section>
+  );
+}
+
+type SendFailureProps = {
+  failure: Extract<SendComposedResult, { ok: false }>;
+  channel: "sms" | "mms";
+  recipients: readonly string[];
+  onTryAgain: () => void;
+  onCheckAgain: () => void;
+};
+
+/**
+ * Why the last send failed. When nothing can have gone out, "Try again". When it may have gone
+ * out (no answer, a ClickSend timeout, a stopped wait), what is known, "Check history", and
+ * "Check again", which repeats the request with the same idempotency key: the server answers a
+ * key it has seen with what it recorded and never sends it a second time.
+ */
+function SendFailure({ failure, channel, recipients, onTryAgain, onCheckAgain }: SendFailureProps) {
+  const { step, error } = failure;
+  if (step === "upload" || !sendMayHaveGoneOut(error)) {
+    return (
+      <Alert
+        tone="error"
+        title={step === "upload" ? "Could not upload the image" : "Could not send the message"}
+        action={
+          <Button variant="secondary" size="sm" onClick={onTryAgain}>
+            Try again
+          </Button>
+        }
+      >
+        {error.message} Nothing was sent, and your message is kept.
+      </Alert>
+    );
+  }
+  const stopped = error.code === STOPPED_WAITING;
+  return (
+    <Alert
+      tone="warning"
+      title={stopped ? "Stopped waiting: it may still be sent" : "Not known whether it was sent"}
+      action={
+        <div className="flex flex-wrap gap-2">
+          <CheckHistoryLink channel={channel} recipients={recipients} />
+          <Button variant="secondary" size="sm" onClick={onCheckAgain}>
+            Check again
+          </Button>
+        </div>
+      }
+    >
+      <p>
+        {stopped
+          ? "You stopped waiting before ClickSend answered. The request had already left, so ClickSend may still send the message."
+          : `${error.message.replace(/ The request may have been processed: check history before repeating it\.$/, "")} ClickSend may have accepted the message before that.`}{" "}
+        Your message is kept.
+      </p>
+      <p className="mt-1">
+        Look in the history before sending it again. “Check again” repeats the same request: if it
+        reached us, it is not sent a second time and you see what became of it.
+      </p>
+    </Alert>
   );
 }

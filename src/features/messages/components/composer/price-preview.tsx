@@ -1,22 +1,27 @@
+import type { UseQueryResult } from "@tanstack/react-query";
+
+import { describeRecipientStatus } from "@contracts/send-outcome.ts";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
-import type { PriceSmsInput, usePriceSms } from "@/features/messages/api/price-sms";
-import { refusalReason } from "@/features/messages/components/composer/credit-check";
+import type { MessagePrice } from "@/features/messages/api/price-sms";
 import { plural } from "@/features/messages/utils/format";
 import { formatMoney } from "@/lib/format-money";
 
 type PricePreviewProps = {
-  /** The SMS to price (already debounced); null while there is nothing valid to price. */
-  input: PriceSmsInput | null;
-  /** The composer's price query for `input`. */
-  price: ReturnType<typeof usePriceSms>;
+  channel: "sms" | "mms";
+  /** Whether there is something valid to price (the debounced input is not null). */
+  ready: boolean;
+  /** What is missing while not ready, e.g. "Enter a valid number and a message". */
+  missing: string;
+  /** The composer's price query (SMS or MMS). */
+  price: UseQueryResult<MessagePrice>;
 };
 
-/** What ClickSend would charge for the composed SMS, updated as the user types. */
-export function PricePreview({ input, price }: PricePreviewProps) {
+/** What ClickSend would charge for the composed SMS or MMS, updated as the user types. */
+export function PricePreview({ channel, ready, missing, price }: PricePreviewProps) {
   let content;
-  if (input === null) {
-    content = <span>Enter a valid number and a message to see the price.</span>;
+  if (!ready) {
+    content = <span>{missing} to see the price.</span>;
   } else if (price.isError) {
     content = (
       <span className="flex flex-wrap items-center gap-2">
@@ -34,7 +39,8 @@ export function PricePreview({ input, price }: PricePreviewProps) {
     );
   } else {
     const { total_price: total, currency, messages } = price.data;
-    const parts = messages[0]?.parts ?? null;
+    // An MMS is one part whatever its length; only an SMS is split.
+    const parts = channel === "sms" ? (messages[0]?.parts ?? null) : null;
     const blocked = messages.filter((message) => message.status !== "SUCCESS");
     content = (
       <span>
@@ -44,8 +50,11 @@ export function PricePreview({ input, price }: PricePreviewProps) {
         {parts === null ? "" : ` of ${plural(parts, "part")}`}.
         {blocked.length > 0
           ? ` ${plural(blocked.length, "number")} cannot be sent: ${blocked
-              .map((message) => `${message.to} (${refusalReason(message.status)})`)
-              .join(", ")}.`
+              .map((message) => {
+                const refusal = describeRecipientStatus(message.status);
+                return `${message.to} (${refusal.label}. ${refusal.detail})`;
+              })
+              .join(", ")}`
           : null}
       </span>
     );

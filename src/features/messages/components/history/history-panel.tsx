@@ -12,6 +12,7 @@ import {
   type HistoryParams,
   type MessageRow,
 } from "@/features/messages/api/get-message-history";
+import { newerFinalCode, useStoredStatuses } from "@/features/messages/api/get-stored-statuses";
 import { ComposerLink } from "@/features/messages/components/composer/composer-link";
 import { CancelScheduledDialog } from "@/features/messages/components/history/cancel-scheduled-dialog";
 import { DataTable } from "@/features/messages/components/history/data-table";
@@ -69,12 +70,22 @@ export function HistoryPanel({
   const statuses =
     channel === "mms" ? [...HISTORY_STATUSES, ...MMS_ONLY_STATUSES] : HISTORY_STATUSES;
 
+  // A receipt the webhook stored shows at once, before ClickSend's history is asked again.
+  const messageIds = useMemo(
+    () => (history.data?.rows ?? []).map((row) => row.messageId),
+    [history.data],
+  );
+  const stored = useStoredStatuses(connection.id, messageIds);
+
   // ClickSend filters by one field at a time and the recipient wins; apply the status here too.
   const bothFilters = filters.number !== "" && filters.status !== "";
   const rows = useMemo(() => {
-    const all = history.data?.rows ?? [];
+    const all = (history.data?.rows ?? []).map((row) => {
+      const code = newerFinalCode(row.statusCode, stored.data?.get(row.messageId));
+      return code === null ? row : { ...row, statusCode: code, statusText: null };
+    });
     return bothFilters ? all.filter((row) => row.status === filters.status) : all;
-  }, [history.data, bothFilters, filters.status]);
+  }, [history.data, stored.data, bothFilters, filters.status]);
 
   // Only scheduled SMS can be cancelled; the column appears when this page has one.
   const cancellable = channel === "sms" && rows.some((row) => row.status === "Scheduled");
