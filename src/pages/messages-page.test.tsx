@@ -851,6 +851,7 @@ describe("Messages page: usage by agent", () => {
       code: string | null,
       price: number | null,
     ) => ({
+      user_oauth_connection_id: CONNECTION.id,
       agent_id: agent,
       status,
       status_code: code,

@@ -2,8 +2,9 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 
 import { messagesKeys } from "@/features/messages/api/query-keys";
-import { summariseUsage, type AgentUsage } from "@/features/messages/utils/usage";
+import { summariseUsageByAccount, type AccountUsage } from "@/features/messages/utils/usage";
 import { toApiError } from "@/lib/api-error";
+import { connectionTitle } from "@/lib/connections/get-connections";
 import { supabase } from "@/lib/supabase";
 
 export const USAGE_PERIODS = [7, 30, 90] as const;
@@ -13,6 +14,7 @@ export type UsagePeriod = (typeof USAGE_PERIODS)[number];
 export const USAGE_ROW_LIMIT = 10_000;
 
 const usageMessageSchema = z.object({
+  user_oauth_connection_id: z.string(),
   agent_id: z.string().nullable(),
   status: z.string(),
   status_code: z.string().nullable(),
@@ -22,8 +24,15 @@ const usageMessageSchema = z.object({
   created_at: z.string(),
 });
 
+const accountRowSchema = z.object({
+  id: z.string(),
+  connection_name: z.string(),
+  external_username: z.string().nullable(),
+});
+
 type AgentUsageSummary = {
-  agents: AgentUsage[];
+  /** Per ClickSend account, then per agent. */
+  accounts: AccountUsage[];
   /** Messages counted. */
   total: number;
   /** True when there were more messages than USAGE_ROW_LIMIT. */
@@ -31,27 +40,36 @@ type AgentUsageSummary = {
 };
 
 /**
- * Per-agent usage over the last `sinceDays` days, from the messages this app recorded (RLS: the
- * user's own rows, across all their connections) and their agents' names.
+ * Usage per account and agent over the last `sinceDays` days, from the messages this app recorded
+ * (RLS: the user's own rows, across all their connections), their agents' names and their
+ * connections' names (disconnected ones too: their messages count).
  */
 async function getAgentUsage(sinceDays: UsagePeriod): Promise<AgentUsageSummary> {
   const since = new Date(Date.now() - sinceDays * 86_400_000).toISOString();
-  const [messages, agents] = await Promise.all([
+  const [messages, agents, connections] = await Promise.all([
     supabase
       .from("clicksend_messages")
-      .select("agent_id, status, status_code, price, currency, channel, created_at")
+      .select(
+        "user_oauth_connection_id, agent_id, status, status_code, price, currency, channel, created_at",
+      )
       .gte("created_at", since)
       .order("created_at", { ascending: false })
       .limit(USAGE_ROW_LIMIT + 1),
     supabase.from("agents").select("id, name"),
+    supabase.from("user_oauth_connections").select("id, connection_name, external_username"),
   ]);
   if (messages.error) throw toApiError(messages.error, messages.status);
   if (agents.error) throw toApiError(agents.error, agents.status);
+  if (connections.error) throw toApiError(connections.error, connections.status);
 
   const rows = z.array(usageMessageSchema).parse(messages.data);
+  const accounts = z
+    .array(accountRowSchema)
+    .parse(connections.data)
+    .map((row) => ({ id: row.id, title: connectionTitle(row) }));
   const counted = rows.slice(0, USAGE_ROW_LIMIT);
   return {
-    agents: summariseUsage(counted, agents.data),
+    accounts: summariseUsageByAccount(counted, agents.data, accounts),
     total: counted.length,
     truncated: rows.length > USAGE_ROW_LIMIT,
   };

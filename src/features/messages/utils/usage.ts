@@ -2,6 +2,8 @@ import { countMessage, successRate } from "@/features/messages/utils/usage-figur
 
 /** One stored message, as the usage query reads it. */
 export type UsageMessage = {
+  /** The connection (ClickSend account) it was sent from. */
+  user_oauth_connection_id: string;
   agent_id: string | null;
   status: string;
   status_code: string | null;
@@ -68,4 +70,41 @@ export function summariseUsage(
   return [...byAgent.values()]
     .map((usage) => ({ ...usage, successRate: successRate(usage) }))
     .sort((a, b) => b.messages - a.messages || a.name.localeCompare(b.name));
+}
+
+/** One ClickSend account's usage: what each agent (and the dashboard) sent from it. */
+export type AccountUsage = {
+  connectionId: string;
+  /** The account as a person reads it: "Shop (shop_user)". */
+  account: string;
+  messages: number;
+  agents: AgentUsage[];
+};
+
+const REMOVED_ACCOUNT = "Removed account";
+
+/**
+ * Usage per ClickSend account, then per agent within it, busiest account first: an agent granted
+ * on two accounts gets a row under each, so the page says which account every message used.
+ */
+export function summariseUsageByAccount(
+  messages: readonly UsageMessage[],
+  agents: readonly { id: string; name: string }[],
+  accounts: readonly { id: string; title: string }[],
+): AccountUsage[] {
+  const titles = new Map(accounts.map((account) => [account.id, account.title]));
+  const byAccount = new Map<string, UsageMessage[]>();
+  for (const message of messages) {
+    const group = byAccount.get(message.user_oauth_connection_id);
+    if (group) group.push(message);
+    else byAccount.set(message.user_oauth_connection_id, [message]);
+  }
+  return [...byAccount.entries()]
+    .map(([connectionId, sent]) => ({
+      connectionId,
+      account: titles.get(connectionId) ?? REMOVED_ACCOUNT,
+      messages: sent.length,
+      agents: summariseUsage(sent, agents),
+    }))
+    .sort((a, b) => b.messages - a.messages || a.account.localeCompare(b.account));
 }

@@ -10,9 +10,17 @@ import { server } from "@/testing/msw/server";
 import { restUrl } from "@/testing/msw/urls";
 
 const PRICE = 0.0792;
+const SHOP = { id: "c0000000-0000-4000-8000-000000000001", name: "Shop", username: "shop_user" };
+const OFFICE = { id: "c0000000-0000-4000-8000-000000000002", name: "Office", username: "office" };
+const AGENT = { id: "a0000000-0000-4000-8000-000000000001", name: "Support bot" };
 
-function message(status: string, statusCode: string | null): UsageMessage {
+function message(
+  status: string,
+  statusCode: string | null,
+  changes: Partial<UsageMessage> = {},
+): UsageMessage {
   return {
+    user_oauth_connection_id: SHOP.id,
     agent_id: null,
     status,
     status_code: statusCode,
@@ -20,14 +28,24 @@ function message(status: string, statusCode: string | null): UsageMessage {
     currency: "AUD",
     channel: "sms",
     created_at: new Date().toISOString(),
+    ...changes,
   };
 }
 
-/** Renders the usage view over these stored messages; resolves to its table's only row. */
-async function renderUsage(messages: UsageMessage[]) {
+/** Renders the usage view over these stored messages (and the user's agents and connections). */
+function showUsage(messages: UsageMessage[], agents: { id: string; name: string }[] = []) {
   server.use(
     http.get(restUrl("/clicksend_messages"), () => HttpResponse.json(messages)),
-    http.get(restUrl("/agents"), () => HttpResponse.json([])),
+    http.get(restUrl("/agents"), () => HttpResponse.json(agents)),
+    http.get(restUrl("/user_oauth_connections"), () =>
+      HttpResponse.json(
+        [SHOP, OFFICE].map((account) => ({
+          id: account.id,
+          connection_name: account.name,
+          external_username: account.username,
+        })),
+      ),
+    ),
   );
   const queryClient = new QueryClient({
     defaultOptions: { ...queryConfig, queries: { ...queryConfig.queries, retry: false } },
@@ -37,13 +55,23 @@ async function renderUsage(messages: UsageMessage[]) {
       <AgentUsage />
     </QueryClientProvider>,
   );
-  const table = await screen.findByRole("table", { name: /Usage per agent/ });
-  const row = within(table).getByRole("row", { name: /Sent from this dashboard/ });
+}
+
+/** The cells of a table row by column header. */
+function rowCells(table: HTMLElement, name: RegExp) {
+  const row = within(table).getByRole("row", { name });
   const cells = within(row).getAllByRole("cell");
   const headers = within(table)
     .getAllByRole("columnheader")
     .map((header) => header.textContent);
   return Object.fromEntries(headers.map((header, index) => [header, cells[index]?.textContent]));
+}
+
+/** Renders the usage view over these stored messages; resolves to its table's only row. */
+async function renderUsage(messages: UsageMessage[]) {
+  showUsage(messages);
+  const table = await screen.findByRole("table", { name: /Usage per agent/ });
+  return rowCells(table, /Sent from this dashboard/);
 }
 
 describe("AgentUsage", () => {
@@ -80,6 +108,33 @@ describe("AgentUsage", () => {
     const row = await renderUsage([message("SUCCESS", null), message("Failed", "301")]);
 
     expect(row).toMatchObject({ Delivered: "0", Failed: "1", Pending: "1", "Success rate": "0%" });
+  });
+
+  it("names the ClickSend account of every figure: an agent on two accounts gets a row under each", async () => {
+    showUsage(
+      [
+        message("Sent", "201", { agent_id: AGENT.id }),
+        message("Sent", "201", { agent_id: AGENT.id }),
+        message("Failed", "301", { agent_id: AGENT.id, user_oauth_connection_id: OFFICE.id }),
+        message("Sent", "201", { user_oauth_connection_id: OFFICE.id }),
+      ],
+      [AGENT],
+    );
+
+    const shop = await screen.findByRole("region", { name: "From Shop (shop_user)" });
+    const office = screen.getByRole("region", { name: "From Office (office)" });
+    const shopTable = within(shop).getByRole("table", {
+      name: "Usage per agent from Shop (shop_user), last 30 days",
+    });
+    const officeTable = within(office).getByRole("table", {
+      name: "Usage per agent from Office (office), last 30 days",
+    });
+    expect(rowCells(shopTable, /Support bot/)).toMatchObject({ Messages: "2", Delivered: "2" });
+    expect(within(shopTable).queryByRole("row", { name: /Sent from this dashboard/ })).toBeNull();
+    expect(rowCells(officeTable, /Support bot/)).toMatchObject({ Messages: "1", Failed: "1" });
+    expect(rowCells(officeTable, /Sent from this dashboard/)).toMatchObject({ Messages: "1" });
+    expect(within(shop).getByText("2 messages · 100% success")).toBeInTheDocument();
+    expect(within(office).getByText("1 message · 0% success")).toBeInTheDocument();
   });
 
   it("shows how each figure is counted", async () => {

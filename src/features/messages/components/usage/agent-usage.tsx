@@ -17,7 +17,7 @@ import { UsageChart } from "@/features/messages/components/usage/usage-chart";
 import { UsageDefinitions } from "@/features/messages/components/usage/usage-definitions";
 import { costText, successRateText } from "@/features/messages/components/usage/usage-format";
 import { plural } from "@/features/messages/utils/format";
-import type { AgentUsage as AgentUsageRow } from "@/features/messages/utils/usage";
+import type { AccountUsage, AgentUsage as AgentUsageRow } from "@/features/messages/utils/usage";
 
 const columns: DataColumn<AgentUsageRow>[] = [
   { header: "Agent", cell: (row) => row.name },
@@ -33,11 +33,33 @@ const columns: DataColumn<AgentUsageRow>[] = [
   },
 ];
 
+/** One ClickSend account's usage: its agents' bars and table, under the account's name. */
+function AccountUsageSection({ usage, period }: { usage: AccountUsage; period: UsagePeriod }) {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} className="space-y-4">
+      <h3 id={headingId} className="text-base font-semibold wrap-anywhere">
+        From {usage.account}
+      </h3>
+      <UsageChart agents={usage.agents} />
+      <DataTable
+        caption={`Usage per agent from ${usage.account}, last ${String(period)} days`}
+        rows={usage.agents}
+        columns={columns}
+        rowKey={(row) => row.agentId ?? "dashboard"}
+      />
+    </section>
+  );
+}
+
 function isPeriod(value: number): value is UsagePeriod {
   return USAGE_PERIODS.some((period) => period === value);
 }
 
-/** What each agent (and this dashboard) sent: messages, success rate and cost, with a chart. */
+/**
+ * What each agent (and this dashboard) sent from each ClickSend account: messages, success rate
+ * and cost, with a chart per account.
+ */
 export function AgentUsage() {
   const headingId = useId();
   const [period, setPeriod] = useState<UsagePeriod>(30);
@@ -59,7 +81,7 @@ export function AgentUsage() {
         onRetry={() => void usage.refetch()}
       />
     );
-  } else if (usage.data.agents.length === 0) {
+  } else if (usage.data.accounts.length === 0) {
     body = (
       <EmptyState title={`No messages in the last ${String(period)} days`}>
         <p>
@@ -71,15 +93,11 @@ export function AgentUsage() {
     );
   } else {
     body = (
-      <div className="space-y-6">
-        <UsageChart agents={usage.data.agents} />
+      <div className="space-y-8">
+        {usage.data.accounts.map((account) => (
+          <AccountUsageSection key={account.connectionId} usage={account} period={period} />
+        ))}
         <div className="space-y-2">
-          <DataTable
-            caption={`Usage per agent, last ${String(period)} days`}
-            rows={usage.data.agents}
-            columns={columns}
-            rowKey={(row) => row.agentId ?? "dashboard"}
-          />
           <p className="text-xs text-slate-600 dark:text-slate-300">
             {plural(usage.data.total, "message")} across all your connections.
             {usage.data.truncated
