@@ -6,6 +6,7 @@ import { HistoryPanel } from "@/features/messages/components/history/history-pan
 import { ReceiptsPanel } from "@/features/messages/components/history/receipts-panel";
 import { useHistoryView } from "@/features/messages/hooks/use-history-view";
 import { useLiveMessages } from "@/features/messages/hooks/use-live-messages";
+import { connectionTitle } from "@/lib/connections/get-connections";
 
 /**
  * SMS history, MMS history and delivery receipts, one tab each; the view lives in the URL. All of
@@ -21,6 +22,14 @@ export function MessageHistory({ connection }: { connection: Connection }) {
       <h2 id={headingId} className="text-lg font-semibold">
         Message history
       </h2>
+      {/* Which account this is, every time: agents on several accounts send from any of them. */}
+      <p className="text-sm text-slate-600 dark:text-slate-300">
+        Sent from{" "}
+        <strong className="font-semibold text-slate-900 wrap-anywhere dark:text-slate-100">
+          {connectionTitle(connection)}
+        </strong>
+        , by you and by your agents.
+      </p>
       <Tabs value={view.tab} onValueChange={view.setTab}>
         <TabList label="Message history">
           <Tab value="sms">SMS</Tab>
