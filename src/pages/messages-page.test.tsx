@@ -6,7 +6,7 @@ import { z } from "zod";
 import { countSmsSegments } from "@contracts/sms-segments.ts";
 import { toE164 } from "@contracts/phone.ts";
 import type { MessageRow } from "@/features/messages/api/get-message-history";
-import type { ReceiptRow } from "@/features/messages/api/get-delivery-receipts";
+import type { ClickSendReceipt as ReceiptRow } from "@/features/messages/api/get-delivery-receipts";
 import { functionError } from "@/testing/msw/function-responses";
 import { server } from "@/testing/msw/server";
 import { unreadRepliesCount } from "@/testing/msw/unread-replies";
@@ -481,34 +481,6 @@ describe("Messages page: history", () => {
     ).toHaveAttribute("href", "https://media.example.test/sale.jpg");
   });
 
-  it("lists delivery receipts with their status in words, and finds one by message ID", async () => {
-    const { user } = await openMessagesPage();
-    await historyTable();
-
-    await user.click(screen.getByRole("tab", { name: "Delivery receipts" }));
-    const table = await screen.findByRole("table", { name: /Delivery receipts, page 1/ });
-    expect(lastCallOf("get_delivery_receipts")?.params).toEqual({ page: 1, limit: 25 });
-    expect(within(table).getByText("Delivered to handset")).toBeInTheDocument();
-    expect(within(table).getByText("Failed")).toBeInTheDocument();
-    expect(within(table).getByText("Absent subscriber")).toBeInTheDocument();
-
-    await user.type(screen.getByLabelText("Message ID"), "MSG-0002");
-    await user.click(screen.getByRole("button", { name: "Find receipt" }));
-    await waitFor(() => {
-      expect(lastCallOf("get_delivery_receipts")?.params).toEqual({ message_id: "MSG-0002" });
-    });
-    await waitFor(() => {
-      expect(screen.getAllByRole("row")).toHaveLength(2);
-    });
-
-    await user.clear(screen.getByLabelText("Message ID"));
-    await user.type(screen.getByLabelText("Message ID"), "UNKNOWN-1");
-    await user.click(screen.getByRole("button", { name: "Find receipt" }));
-    expect(
-      await screen.findByRole("heading", { name: "No receipt for that message yet" }),
-    ).toBeInTheDocument();
-  });
-
   it("says what to do when there are no messages or receipts yet", async () => {
     smsRows = [];
     receipts = [];
@@ -518,9 +490,15 @@ describe("Messages page: history", () => {
     await user.click(within(empty).getByRole("link", { name: "composer above" }));
     expect(screen.getByLabelText("To")).toHaveFocus();
 
+    // The Receipts tab lists the messages stored in our database (none here).
+    server.use(
+      http.get(restUrl("/clicksend_message_receipts"), () =>
+        HttpResponse.json([], { headers: { "content-range": "*/0" } }),
+      ),
+    );
     await user.click(screen.getByRole("tab", { name: "Delivery receipts" }));
     expect(
-      await screen.findByRole("heading", { name: "No unread delivery receipts" }),
+      await screen.findByRole("heading", { name: "No messages sent through this app yet" }),
     ).toBeInTheDocument();
   });
 

@@ -1,4 +1,4 @@
-import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 
 import { callClickSendApi } from "@/features/messages/api/call-clicksend-api";
@@ -6,9 +6,8 @@ import { messagesKeys } from "@/features/messages/api/query-keys";
 import { toolArgumentSchemas, type Receipt } from "@/features/messages/utils/backend";
 import { ApiError } from "@/lib/api-error";
 
-/** The server's own argument schema: message_id, page, limit. */
+/** The server's own argument schema (message_id, page, limit); only message_id is used here. */
 const receiptsParamsSchema = toolArgumentSchemas.clicksend_get_delivery_receipts;
-export type ReceiptsParams = z.infer<typeof receiptsParamsSchema>;
 
 const receiptSchema = z.object({
   messageId: z.string(),
@@ -24,7 +23,7 @@ const receiptSchema = z.object({
   messageType: z.string(),
 }) satisfies z.ZodType<Receipt>;
 
-export type ReceiptRow = z.infer<typeof receiptSchema>;
+export type ClickSendReceipt = z.infer<typeof receiptSchema>;
 
 const receiptsPageSchema = z.object({
   receipts: z.array(receiptSchema),
@@ -33,42 +32,36 @@ const receiptsPageSchema = z.object({
   total: z.number(),
 });
 
-type ReceiptsPage = z.infer<typeof receiptsPageSchema>;
-
-const EMPTY_PAGE: ReceiptsPage = { receipts: [], page: 1, last_page: 1, total: 0 };
-
 /**
- * Unread delivery receipts, newest pages first; or the one receipt of `message_id`, where
- * ClickSend's "no receipt yet" (404 not_found) is an empty result rather than an error.
+ * ClickSend's receipt of one message, read or unread (GET /sms/receipts/{id}): it also finds
+ * messages not sent through this app. ClickSend's "no receipt yet" (404 not_found) is null.
  */
-async function getDeliveryReceipts(
+async function getReceiptFromClickSend(
   connectionId: string,
-  params: ReceiptsParams,
-  signal?: AbortSignal,
-): Promise<ReceiptsPage> {
+  messageId: string,
+  signal: AbortSignal,
+): Promise<ClickSendReceipt | null> {
   try {
-    return await callClickSendApi(
+    const page = await callClickSendApi(
       connectionId,
       "get_delivery_receipts",
-      receiptsParamsSchema.parse(params),
+      receiptsParamsSchema.parse({ message_id: messageId }),
       { result: receiptsPageSchema, signal },
     );
+    return page.receipts[0] ?? null;
   } catch (error) {
-    const noReceiptYet =
-      params.message_id !== undefined && error instanceof ApiError && error.code === "not_found";
-    if (noReceiptYet) return EMPTY_PAGE;
+    if (error instanceof ApiError && error.code === "not_found") return null;
     throw error;
   }
 }
 
-function deliveryReceiptsQueryOptions(connectionId: string, params: ReceiptsParams) {
-  return queryOptions({
-    queryKey: messagesKeys.receipts(connectionId, params),
-    queryFn: ({ signal }) => getDeliveryReceipts(connectionId, params, signal),
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useDeliveryReceipts(connectionId: string, params: ReceiptsParams) {
-  return useQuery(deliveryReceiptsQueryOptions(connectionId, params));
+/** The lookup by ClickSend message ID; asks ClickSend only once an ID is given. */
+export function useReceiptLookup(connectionId: string, messageId: string) {
+  return useQuery(
+    queryOptions({
+      queryKey: messagesKeys.receipts(connectionId, { message_id: messageId }),
+      queryFn: ({ signal }) => getReceiptFromClickSend(connectionId, messageId, signal),
+      enabled: messageId !== "",
+    }),
+  );
 }

@@ -83,3 +83,87 @@ export const HISTORY_STATUSES = [
 ] as const;
 
 export const MMS_ONLY_STATUSES = ["Queued:WaitSend"] as const;
+
+/**
+ * What each receipt `status_code` means for the message, in a sentence (clicksend-api.md §2.14):
+ * shown beside the status so the code is never the only explanation.
+ */
+const STATUS_CODE_MEANINGS: Record<string, string> = {
+  "200": "ClickSend passed it to the mobile network; the handset has not confirmed it yet.",
+  "201": "The handset confirmed it received the message. This is final.",
+  "300": "A temporary network error; ClickSend keeps trying to deliver it.",
+  "301": "It could not be delivered and ClickSend has stopped trying. This is final.",
+  "302": "The carrier's route failed for now; ClickSend keeps trying to deliver it.",
+};
+
+/** The meaning of a receipt status code in words, or null when there is none to explain. */
+export function describeStatusCode(statusCode: string | null): string | null {
+  if (statusCode === null || statusCode === "") return null;
+  return STATUS_CODE_MEANINGS[statusCode] ?? `ClickSend's status code ${statusCode}.`;
+}
+
+/**
+ * ClickSend's gateway `error_code`s (clicksend-api.md §2.14, "List of SMS gateway error codes"):
+ * 1-6 name where a message is, 7-20 why it failed.
+ */
+const ERROR_CODES: Record<string, string> = {
+  "1": "Queued at ClickSend",
+  "2": "Scheduled for later",
+  "3": "Sent to the mobile network",
+  "4": "Delivered to the handset",
+  "5": "Cancelled before it was sent",
+  "6": "Held for ClickSend's review before sending",
+  "7": "Unknown failure: the network gave no reason",
+  "8": "Unknown subscriber: the number is inactive or does not exist",
+  "9": "Unidentified subscriber: the network could not find where to route it",
+  "10": "Illegal subscriber: the network's authentication or filtering refused the number",
+  "11": "The network or the handset cannot receive SMS",
+  "12": "Absent subscriber: the handset was switched off or out of range for 12 hours or more",
+  "13": "The handset's message memory is full",
+  "14": "The recipient's network had an error or was congested",
+  "15": "Rejected by the network",
+  "16": "A temporary network error; ClickSend will try again",
+  "17": "The network timed out",
+  "18": "The network could not route the message",
+  "19": "Rejected by anti-spam filtering",
+  "20": "The network never confirmed delivery before the receipt expired",
+};
+
+/**
+ * A receipt's gateway error in words: "Error 12: Absent subscriber: …". ClickSend's own text is
+ * used for a code the table does not know; null when the receipt carries no error.
+ */
+export function describeReceiptError(
+  errorCode: string | null,
+  errorText: string | null,
+): string | null {
+  if (errorCode === null || errorCode === "") return errorText === "" ? null : errorText;
+  const known = ERROR_CODES[errorCode];
+  const words = known ?? errorText ?? "ClickSend gave no explanation";
+  return `Error ${errorCode}: ${words}.`;
+}
+
+/**
+ * The Receipts tab's status filter, as data: which stored status codes (and statuses) each choice
+ * keeps. Cancelling stores Cancelled with code 301, so "Failed" leaves cancellations out.
+ */
+export const RECEIPT_FILTERS = [
+  { value: "delivered", label: "Delivered", statusCodes: ["201"] },
+  {
+    value: "failed",
+    label: "Failed",
+    statusCodes: ["301"],
+    excludeStatuses: ["Cancelled", "CancelledAfterReview"],
+  },
+  { value: "retrying", label: "Temporary failure, retrying", statusCodes: ["300", "302"] },
+  { value: "sent", label: "Sent to network, awaiting the handset", statusCodes: ["200"] },
+  { value: "none", label: "No receipt yet", statusCodes: [] },
+] as const satisfies readonly {
+  value: string;
+  label: string;
+  /** Empty: messages with no status code at all. */
+  statusCodes: readonly string[];
+  excludeStatuses?: readonly string[];
+}[];
+
+export type ReceiptFilter = (typeof RECEIPT_FILTERS)[number]["value"];

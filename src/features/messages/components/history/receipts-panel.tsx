@@ -8,22 +8,27 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
+import { useReceiptLookup } from "@/features/messages/api/get-delivery-receipts";
 import {
-  useDeliveryReceipts,
-  type ReceiptRow,
-  type ReceiptsParams,
-} from "@/features/messages/api/get-delivery-receipts";
-import { HISTORY_PAGE_SIZE } from "@/features/messages/api/get-message-history";
+  useStoredReceiptByMessageId,
+  useStoredReceipts,
+} from "@/features/messages/api/get-stored-receipts";
 import { ComposerLink } from "@/features/messages/components/composer/composer-link";
-import { DataTable, type DataColumn } from "@/features/messages/components/history/data-table";
 import { ExportCsvButton } from "@/features/messages/components/history/export-csv-button";
 import { Pager } from "@/features/messages/components/history/pager";
-import { StatusBadge } from "@/features/messages/components/history/status-badge";
+import {
+  ReceiptRow,
+  summariseClickSend,
+  summariseStored,
+  type ReceiptSummary,
+} from "@/features/messages/components/history/receipt-row";
+import { useReceiptsFilter } from "@/features/messages/hooks/use-receipts-filter";
 import type { CsvColumn } from "@/features/messages/utils/csv";
 import { localToday } from "@/features/messages/utils/dates";
-import { formatUnixTime, plural, unixToIso } from "@/features/messages/utils/format";
-import { describeStatus } from "@/features/messages/utils/status";
+import { plural } from "@/features/messages/utils/format";
+import { RECEIPT_FILTERS, type ReceiptFilter } from "@/features/messages/utils/status";
 
 const lookupSchema = z.object({
   messageId: z
@@ -33,37 +38,20 @@ const lookupSchema = z.object({
     .regex(/^[A-Za-z0-9-]*$/, "A ClickSend message ID has only letters, digits and dashes."),
 });
 
-const columns: DataColumn<ReceiptRow>[] = [
-  {
-    header: "Message ID",
-    cell: (row) => <code className="text-xs break-all">{row.messageId}</code>,
-  },
-  { header: "Sent", cell: (row) => formatUnixTime(row.sentAt) },
-  { header: "Receipt", cell: (row) => formatUnixTime(row.receivedAt) },
-  {
-    header: "Status",
-    cell: (row) => (
-      <StatusBadge
-        status={null}
-        statusCode={row.statusCode}
-        detail={row.errorText ?? row.statusText}
-      />
-    ),
-  },
-  { header: "Custom string", cell: (row) => row.customString ?? "—" },
-];
-
-const csvColumns: CsvColumn<ReceiptRow>[] = [
-  { header: "Message ID", value: (row) => row.messageId },
-  { header: "Sent (UTC)", value: (row) => unixToIso(row.sentAt) },
-  { header: "Receipt (UTC)", value: (row) => unixToIso(row.receivedAt) },
-  { header: "Status", value: (row) => describeStatus(null, row.statusCode).label },
+const csvColumns: CsvColumn<ReceiptSummary>[] = [
+  { header: "Recipient", value: (row) => row.recipient },
+  { header: "Text", value: (row) => row.excerpt },
+  { header: "Sent by", value: (row) => row.sender },
+  { header: "Channel", value: (row) => row.channel?.toUpperCase() ?? null },
+  { header: "Sent (UTC)", value: (row) => row.sentAt },
+  { header: "Status", value: (row) => row.label },
   { header: "Status code", value: (row) => row.statusCode },
-  { header: "Status text", value: (row) => row.statusText },
-  { header: "Error code", value: (row) => row.errorCode },
-  { header: "Error text", value: (row) => row.errorText },
-  { header: "Custom string", value: (row) => row.customString },
-  { header: "Type", value: (row) => row.messageType },
+  { header: "Meaning", value: (row) => row.meaning },
+  { header: "Error", value: (row) => row.error },
+  { header: "ClickSend status text", value: (row) => row.statusText },
+  { header: "Status updated (UTC)", value: (row) => row.updatedAt },
+  { header: "Receipts", value: (row) => row.receipts },
+  { header: "ClickSend message ID", value: (row) => row.messageId },
 ];
 
 type ReceiptsPanelProps = {
@@ -74,7 +62,12 @@ type ReceiptsPanelProps = {
   onMessageIdChange: (messageId: string) => void;
 };
 
-/** Unread delivery receipts page by page, or the receipt of one message. */
+/**
+ * Delivery receipts, one row per message sent through this connection (newest first, by status),
+ * from our own database where the receipt webhook stores every receipt, read or unread at
+ * ClickSend; each row opens its receipt timeline. A ClickSend message ID looks the receipt up at
+ * ClickSend instead, which also finds messages this app did not send.
+ */
 export function ReceiptsPanel({
   connectionId,
   page,
@@ -82,11 +75,12 @@ export function ReceiptsPanel({
   onPageChange,
   onMessageIdChange,
 }: ReceiptsPanelProps) {
-  const params = useMemo<ReceiptsParams>(
-    () => (messageId ? { message_id: messageId } : { page, limit: HISTORY_PAGE_SIZE }),
-    [messageId, page],
-  );
-  const receipts = useDeliveryReceipts(connectionId, params);
+  const { filter, setFilter } = useReceiptsFilter();
+  const params = useMemo(() => ({ page, filter }), [page, filter]);
+  const lookingUp = messageId !== "";
+  const stored = useStoredReceipts(connectionId, params, !lookingUp);
+  const clickSend = useReceiptLookup(connectionId, messageId);
+  const storedMatch = useStoredReceiptByMessageId(connectionId, messageId);
   const {
     register,
     handleSubmit,
@@ -96,112 +90,170 @@ export function ReceiptsPanel({
     resolver: zodResolver(lookupSchema),
     values: { messageId },
   });
-  const rows = receipts.data?.receipts ?? [];
+
+  const rows = useMemo<ReceiptSummary[]>(() => {
+    if (lookingUp) {
+      const match = storedMatch.data ?? null;
+      if (clickSend.data) return [summariseClickSend(clickSend.data, match)];
+      return match ? [summariseStored(match)] : [];
+    }
+    return (stored.data?.rows ?? []).map(summariseStored);
+  }, [lookingUp, clickSend.data, storedMatch.data, stored.data]);
+
+  const active = lookingUp ? clickSend : stored;
+  const pending = lookingUp ? clickSend.isPending || storedMatch.isPending : stored.isPending;
+  const failed = lookingUp ? (clickSend.isError ? clickSend : storedMatch) : stored;
+  const filterLabel = RECEIPT_FILTERS.find((choice) => choice.value === filter)?.label;
 
   let body;
-  if (receipts.isPending) {
+  if (pending) {
     body = (
       <SkeletonGroup label="Loading delivery receipts">
         {Array.from({ length: 4 }, (_, index) => (
-          <Skeleton key={index} className="h-10 w-full" />
+          <Skeleton key={index} className="h-20 w-full" />
         ))}
       </SkeletonGroup>
     );
-  } else if (receipts.isError) {
+  } else if (failed.isError) {
     body = (
       <QueryError
         title="Could not load delivery receipts"
-        error={receipts.error}
-        retrying={receipts.isFetching}
-        onRetry={() => void receipts.refetch()}
+        error={failed.error}
+        retrying={failed.isFetching}
+        onRetry={() => void failed.refetch()}
       />
     );
   } else if (rows.length === 0) {
-    body = messageId ? (
-      <EmptyState title="No receipt for that message yet">
-        <p>
-          Receipts arrive from a few seconds up to 72 hours after sending. Check the message ID, or
-          refresh later.
-        </p>
-      </EmptyState>
-    ) : (
-      <EmptyState title="No unread delivery receipts">
-        <p>
-          A receipt appears here when a message reaches the handset or fails, usually within
-          seconds. Send a message with the <ComposerLink>composer above</ComposerLink>, then
-          refresh.
-        </p>
-      </EmptyState>
-    );
+    if (lookingUp) {
+      body = (
+        <EmptyState title="No receipt for that message yet">
+          <p>
+            Receipts arrive from a few seconds up to 72 hours after sending. Check the message ID,
+            or look again later.
+          </p>
+        </EmptyState>
+      );
+    } else if (filter !== "") {
+      body = (
+        <EmptyState title={`No messages with the status “${filterLabel ?? filter}”`}>
+          <p>Choose another status, or All messages.</p>
+        </EmptyState>
+      );
+    } else {
+      body = (
+        <EmptyState title="No messages sent through this app yet">
+          <p>
+            Each message sent here, by you or an agent, appears with its delivery receipts as they
+            arrive, usually within seconds. Send one with the{" "}
+            <ComposerLink>composer above</ComposerLink>.
+          </p>
+        </EmptyState>
+      );
+    }
   } else {
     body = (
       <div className="space-y-3">
         <p className="text-sm text-slate-600 dark:text-slate-300" aria-live="polite">
-          {plural(receipts.data.total, "receipt")}
+          {lookingUp
+            ? storedMatch.data
+              ? "ClickSend's receipt for this message, sent through this app."
+              : clickSend.data
+                ? "ClickSend's receipt for this message. It was not sent through this app, so its recipient, text and timeline are not known here."
+                : "ClickSend has no receipt for this message yet; this is what this app recorded."
+            : plural(stored.data?.total ?? rows.length, "message")}
         </p>
-        <DataTable
-          caption={`Delivery receipts, page ${String(receipts.data.page)}`}
-          rows={rows}
-          columns={columns}
-          rowKey={(row) => `${row.messageId}:${row.statusCode ?? ""}:${String(row.receivedAt)}`}
-          stale={receipts.isPlaceholderData}
-        />
-        <Pager
-          label="Delivery receipt pages"
-          page={receipts.data.page}
-          lastPage={receipts.data.last_page}
-          disabled={receipts.isFetching}
-          onPageChange={onPageChange}
-        />
+        <ul
+          aria-label="Sent messages and their delivery receipts"
+          aria-busy={stored.isPlaceholderData || undefined}
+          className={stored.isPlaceholderData && !lookingUp ? "space-y-3 opacity-60" : "space-y-3"}
+        >
+          {rows.map((summary) => (
+            <ReceiptRow key={summary.key} connectionId={connectionId} summary={summary} />
+          ))}
+        </ul>
+        {lookingUp || !stored.data ? null : (
+          <Pager
+            label="Delivery receipt pages"
+            page={stored.data.page}
+            lastPage={stored.data.lastPage}
+            disabled={stored.isFetching}
+            onPageChange={onPageChange}
+          />
+        )}
       </div>
     );
   }
 
   return (
     <div className="space-y-4">
-      <form
-        noValidate
-        aria-label="Find a delivery receipt"
-        className="flex flex-col gap-3 sm:flex-row sm:items-start"
-        onSubmit={(event) => {
-          void handleSubmit((values) => {
-            onMessageIdChange(values.messageId);
-          })(event);
-        }}
-      >
+      <div className="flex flex-col gap-4 lg:flex-row lg:items-start lg:justify-between">
         <Field
-          label="Message ID"
-          description="Leave empty to list all unread receipts."
-          error={errors.messageId?.message}
-          className="sm:w-96"
+          label="Status"
+          description="Every message sent through this app, read or unread at ClickSend."
+          className="sm:w-80"
         >
-          <Input autoComplete="off" spellCheck={false} {...register("messageId")} />
+          <Select
+            value={filter}
+            disabled={lookingUp}
+            onChange={(event) => {
+              setFilter(event.target.value as ReceiptFilter | "");
+            }}
+          >
+            <option value="">All messages</option>
+            {RECEIPT_FILTERS.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </Select>
         </Field>
-        <div className="flex gap-2 sm:mt-12">
-          <Button type="submit" size="sm">
-            Find receipt
-          </Button>
-          {messageId ? (
-            <Button
-              variant="secondary"
-              size="sm"
-              onClick={() => {
-                reset({ messageId: "" });
-                onMessageIdChange("");
-              }}
-            >
-              Show all
+        <form
+          noValidate
+          aria-label="Find a delivery receipt"
+          className="flex flex-col gap-3 sm:flex-row sm:items-start"
+          onSubmit={(event) => {
+            void handleSubmit((values) => {
+              onMessageIdChange(values.messageId);
+            })(event);
+          }}
+        >
+          <Field
+            label="ClickSend message ID"
+            description="Asks ClickSend, so it also finds messages sent elsewhere."
+            error={errors.messageId?.message}
+            className="sm:w-96"
+          >
+            <Input autoComplete="off" spellCheck={false} {...register("messageId")} />
+          </Field>
+          <div className="flex gap-2 sm:mt-12">
+            <Button type="submit" size="sm">
+              Find receipt
             </Button>
-          ) : null}
-        </div>
-      </form>
+            {lookingUp ? (
+              <Button
+                variant="secondary"
+                size="sm"
+                onClick={() => {
+                  reset({ messageId: "" });
+                  onMessageIdChange("");
+                }}
+              >
+                Show all
+              </Button>
+            ) : null}
+          </div>
+        </form>
+      </div>
       <div className="flex flex-wrap gap-2">
         <Button
           variant="secondary"
           size="sm"
-          busy={receipts.isFetching && !receipts.isPending}
-          disabled={receipts.isPending}
-          onClick={() => void receipts.refetch()}
+          busy={active.isFetching && !pending}
+          disabled={pending}
+          onClick={() => {
+            void active.refetch();
+            if (lookingUp) void storedMatch.refetch();
+          }}
           aria-label="Refresh delivery receipts"
         >
           Refresh
@@ -209,7 +261,11 @@ export function ReceiptsPanel({
         <ExportCsvButton
           rows={rows}
           columns={csvColumns}
-          filename={`delivery-receipts-page-${String(receipts.data?.page ?? page)}-${localToday()}.csv`}
+          filename={
+            lookingUp
+              ? `delivery-receipt-${messageId}-${localToday()}.csv`
+              : `delivery-receipts-page-${String(stored.data?.page ?? page)}-${localToday()}.csv`
+          }
         />
       </div>
       {body}
