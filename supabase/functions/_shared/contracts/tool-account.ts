@@ -17,9 +17,12 @@ export const toolAccountSchema = z.object({
 });
 export type ToolAccount = z.infer<typeof toolAccountSchema>;
 
-/** How a person reads the account: "Marketing (ops@example.com)". */
+/**
+ * How a person reads the account: "Marketing (ops@example.com)", or the name alone when it already
+ * says the username (the app's connectionTitle reads a connection the same way).
+ */
 export function describeAccount(account: ToolAccount): string {
-  return account.username === null || account.username === account.name
+  return account.username === null || account.name.includes(account.username)
     ? account.name
     : `${account.name} (${account.username})`;
 }
