@@ -1047,7 +1047,9 @@ describe("Messages page: live statuses", { timeout: 30_000 }, () => {
         within(rowOf(table, "Message number 30")).getByText("Delivered to handset"),
       ).toBeInTheDocument();
     });
-    expect(screen.getByText(/^New statuses arrived · updating in \d+ s$/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/^New statuses arrived · refreshing from ClickSend in \d+ s$/),
+    ).toBeInTheDocument();
     // …but ClickSend is asked again only 30 s after the first load.
     expect(actionsSince(settled)).toEqual([]);
 

@@ -43,7 +43,10 @@ export function LiveIndicator({ live, updatedAt }: LiveIndicatorProps) {
   if (!live.ok) text = "Not following new receipts: your messages could not be read. Use Refresh.";
   else if (live.refreshDueAt !== null) {
     const wait = Math.ceil((live.refreshDueAt - now) / 1000);
-    text = wait > 0 ? `New statuses arrived · updating in ${String(wait)} s` : "Updating…";
+    text =
+      wait > 0
+        ? `New statuses arrived · refreshing from ClickSend in ${String(wait)} s`
+        : "Refreshing from ClickSend…";
   } else if (updatedAt === 0) text = "Live";
   else text = `Live · updated ${ago(now - updatedAt)}`;
 
