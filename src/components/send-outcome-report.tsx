@@ -5,13 +5,14 @@ import {
   type RecipientOutcomeKind,
   type SendOutcome,
 } from "@contracts/send-outcome.ts";
+import { describeAccount, type ToolAccount } from "@contracts/tool-account.ts";
 import { Alert } from "@/components/ui/alert";
 import { JsonBlock } from "@/components/ui/json-block";
 import { formatMoney } from "@/lib/format-money";
 import { cn } from "@/utils/cn";
 
-/** The ClickSend account a send went out from, as the user named it. */
-export type SendAccount = { name: string; username: string | null };
+/** The ClickSend account a send went out from, as the executor names it. */
+export type SendAccount = ToolAccount;
 
 type SendOutcomeReportProps = {
   outcome: SendOutcome;
@@ -85,10 +86,8 @@ export function SendOutcomeReport({
     <Alert tone={tone} title={title} role="none">
       {account ? (
         <p className="wrap-anywhere">
-          Sent from ClickSend account <strong className="font-semibold">{account.name}</strong>
-          {account.username && !account.name.includes(account.username)
-            ? ` (${account.username})`
-            : null}
+          Sent from ClickSend account{" "}
+          <strong className="font-semibold">{describeAccount(account)}</strong>
         </p>
       ) : null}
       <ul aria-label="Recipients" className="mt-2 space-y-1.5">

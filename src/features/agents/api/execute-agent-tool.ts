@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 
+import { toolAccountSchema, type ToolAccount } from "@contracts/tool-account.ts";
 import { TOOL_CATALOG, type ToolName } from "@/features/agents/catalog";
 import { ApiError } from "@/lib/api-error";
 import { connectionKeys } from "@/lib/connections/query-keys";
@@ -19,10 +20,20 @@ export type ExecuteAgentToolInput = ToolCall & { agentId: string };
 
 /** Allowed (the tool ran) or denied (the agent lacks the scope); other failures are thrown. */
 export type ToolRun =
-  | { outcome: "allowed"; tool: ToolName; result: unknown }
+  | {
+      outcome: "allowed";
+      tool: ToolName;
+      result: unknown;
+      /** The ClickSend account the call used, as the executor names it. */
+      account: ToolAccount | undefined;
+    }
   | { outcome: "denied"; tool: ToolName; reason: string };
 
-const executeResponseSchema = z.object({ ok: z.literal(true), result: z.unknown() });
+const executeResponseSchema = z.object({
+  ok: z.literal(true),
+  result: z.unknown(),
+  account: toolAccountSchema.optional(),
+});
 
 async function executeAgentTool({
   agentId,
@@ -30,12 +41,12 @@ async function executeAgentTool({
   arguments: args,
 }: ExecuteAgentToolInput): Promise<ToolRun> {
   try {
-    const { result } = await invokeFunction(
+    const { result, account } = await invokeFunction(
       "execute-agent-tool",
       { agent_id: agentId, tool, arguments: args },
       { schema: executeResponseSchema },
     );
-    return { outcome: "allowed", tool, result };
+    return { outcome: "allowed", tool, result, account };
   } catch (error) {
     if (error instanceof ApiError && error.code === "permission_denied") {
       return { outcome: "denied", tool, reason: error.message };

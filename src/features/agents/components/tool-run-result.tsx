@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 
 import { sendOutcomeSchema } from "@contracts/send-outcome.ts";
+import { describeAccount } from "@contracts/tool-account.ts";
 import { SendOutcomeReport, type SendAccount } from "@/components/send-outcome-report";
 import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button-styles";
@@ -35,26 +36,20 @@ function HistoryLink({ channel, recipients }: { channel: "sms" | "mms"; recipien
 function AccountLine({ account }: { account: SendAccount }) {
   return (
     <p className="wrap-anywhere">
-      ClickSend account <strong className="font-semibold">{account.name}</strong>
-      {account.username ? ` (${account.username})` : null}
+      ClickSend account <strong className="font-semibold">{describeAccount(account)}</strong>
     </p>
   );
 }
-
-type ToolRunResultProps = {
-  run: ToolRun;
-  /** The account the call used, when the executor named it. */
-  account?: SendAccount;
-};
 
 /**
  * What a run did. A send reads like the composer's result: each recipient sent, scheduled,
  * refused (and why) or not confirmed, the account, ClickSend's answer behind a disclosure, so a
  * refusal never shows as a green "Allowed". Another tool: "Allowed" with its result. Denied: the
- * reason and the switch that would allow it.
+ * reason and the switch that would allow it. The account is the one the executor names.
  */
-export function ToolRunResult({ run, account }: ToolRunResultProps) {
+export function ToolRunResult({ run }: { run: ToolRun }) {
   if (run.outcome === "allowed") {
+    const { account } = run;
     const channel = SEND_CHANNELS[run.tool];
     const sent = channel ? sendOutcomeSchema.safeParse(run.result) : undefined;
     if (channel && sent?.success) {

@@ -18,7 +18,11 @@ export function SendResult({ outcome, channel, scheduled, connection }: SendResu
     <SendOutcomeReport
       outcome={outcome}
       scheduled={scheduled}
-      account={{ name: connection.connection_name, username: connection.external_username }}
+      account={{
+        connection_id: connection.id,
+        name: connection.connection_name,
+        username: connection.external_username,
+      }}
       raw={outcome}
       checkHistory={<CheckHistoryLink channel={channel} recipients={recipients} />}
       note={
