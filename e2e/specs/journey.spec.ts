@@ -108,9 +108,10 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
     }).toPass({ timeout: 15_000 });
     await review(page, testInfo, "messages");
     await page.getByRole("tab", { name: "Delivery receipts" }).click();
-    const receipts = page.getByRole("table", { name: /Delivery receipts/ });
+    // One row per message, from our database: the agent's message, delivered.
+    const receipts = page.getByRole("list", { name: "Sent messages and their delivery receipts" });
     await expect(
-      receipts.getByRole("row", { name: /Delivered to handset code 201/ }),
+      receipts.getByRole("listitem", { name: `${RECIPIENT}: Delivered to handset` }),
     ).toBeVisible();
     await review(page, testInfo, "messages-receipts");
   });

@@ -203,6 +203,10 @@ const mutations: Mutation[] = [
     ),
   },
   {
+    property: "the first receipt replaces the send's own status, whatever its time",
+    sql: patchFunction(APPLY_RECEIPT, "coalesce\\(v_message\\.status_code, ''\\) = ''\\s+or ", ""),
+  },
+  {
     property: "the receipts view runs with the caller's rights",
     sql: "alter view public.clicksend_message_receipts set (security_invoker = false);",
   },
@@ -261,7 +265,8 @@ const mutations: Mutation[] = [
   {
     property: "a receipt push needs its connection's token",
     sql: patchFunction(
-      "public.clicksend_receipt_push(text, text, text, text, timestamptz)",
+      // The five-argument push (20250911000005) calls this one since 20250911000009.
+      "public.clicksend_receipt_push(text, text, text, text, timestamptz, text, text, text)",
       "v_connection_id := public\\.clicksend_webhook_connection\\(p_token\\);",
       "select t.connection_id into v_connection_id from private.clicksend_webhook_tokens t limit 1;",
     ),

@@ -70,9 +70,11 @@ create policy "Users can view own receipt events" on public.clicksend_receipt_ev
 -- -------------------------------------------------------------------------------------
 -- 2. Applying a receipt
 -- -------------------------------------------------------------------------------------
--- The rules for the message's status are those of 20250911000004: a final status (201, 301) is
--- never replaced by a pending one, and among equals the newest receipt wins. The message row is
--- locked so two receipts of one message are decided one after the other.
+-- The rules for the message's status are those of 20250911000004 (a final status, 201 or 301, is
+-- never replaced by a pending one, and among equals the newest receipt wins) but one: the first
+-- receipt always replaces the send's own status (SUCCESS, stored a fraction of a second after
+-- ClickSend's whole-second receipt time, used to make an immediate 200 look older and be lost).
+-- The message row is locked so two receipts of one message are decided one after the other.
 create or replace function public.clicksend_apply_receipt(
   p_connection_id uuid,
   p_message_id text,
@@ -107,7 +109,10 @@ begin
   v_applies :=
     (coalesce(v_message.status_code, '') not in ('201', '301') or p_status_code in ('201', '301'))
     and (
-      v_message.status_updated_at is null
+      -- the first receipt beats the send's own status, whatever its time: ClickSend dates a
+      -- receipt in whole seconds, often before the instant the send's answer was stored
+      coalesce(v_message.status_code, '') = ''
+      or v_message.status_updated_at is null
       or v_message.status_updated_at <= p_received_at
       or (p_status_code in ('201', '301') and coalesce(v_message.status_code, '') not in ('201', '301'))
     );

@@ -3,7 +3,7 @@
 -- clicksend_receipt_push; a repeated receipt is stored once; a late pending receipt is recorded
 -- but leaves the final status alone; clicksend_message_receipts sums each message up.
 begin;
-select plan(38);
+select plan(40);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('other_user');
@@ -31,6 +31,9 @@ returning id as failed_row \gset
 insert into public.clicksend_messages (user_id, user_oauth_connection_id, recipient, status, message_id, body)
 values (:'owner_uid', :'connection', '+61400000003', 'SUCCESS', 'RT-OLD-PUSH', 'Sent before the upgrade')
 returning id as old_push_row \gset
+insert into public.clicksend_messages (user_id, user_oauth_connection_id, recipient, status, message_id, body, status_updated_at)
+values (:'owner_uid', :'connection', '+61400000004', 'SUCCESS', 'RT-JUST-SENT', 'Sent a moment ago', '2026-01-05 14:00:00.600+00')
+returning id as just_sent_row \gset
 insert into public.clicksend_messages (user_id, user_oauth_connection_id, recipient, status, message_id, body)
 values (:'other_uid', :'other_connection', '+61400000009', 'SUCCESS', 'RT-OTHER', 'The other user''s text')
 returning id as other_row \gset
@@ -81,6 +84,13 @@ select is(public.clicksend_receipt_push(:'token', 'RT-FAILED', 'Failed', '301', 
   'the 301 with error 12 is applied');
 select is(public.clicksend_receipt_push(:'token', 'RT-OLD-PUSH', 'Sent', '201', '2026-01-05 12:00:00+00'),
   'applied', 'the five-argument push (a webhook deployed before the migration) still applies a receipt');
+select is(public.clicksend_receipt_push(:'token', 'RT-JUST-SENT', 'Sent', '200', '2026-01-05 14:00:00+00',
+  'Sent: Message sent to the network.', '', ''), 'applied',
+  'the first receipt replaces the send''s own status though ClickSend dates it (in whole seconds) before it was stored');
+select is(
+  (select (status_code, status_updated_at) from public.clicksend_messages where id = :'just_sent_row'),
+  row('200'::text, '2026-01-05 14:00:00+00'::timestamptz),
+  'the message now says sent to network, as of the receipt');
 select is(public.clicksend_receipt_push(:'token', 'RT-NOT-OURS', 'Sent', '201', now(), 'Success', '', ''),
   'ignored', 'a receipt for a message this app did not send is ignored');
 select is(public.clicksend_receipt_push(:'other_token', 'RT-DELIVERED', 'Failed', '301', now(), 'Failed', '8', 'Unknown'),
@@ -124,7 +134,7 @@ select is(
 select tests.authenticate_as('owner');
 select is(
   (select count(*)::integer from public.clicksend_receipt_events),
-  6, 'the owner reads their six events (three, two and one)');
+  7, 'the owner reads their seven events (three, two, one and one)');
 select is(
   (select count(*)::integer from public.clicksend_receipt_events where message_row_id = :'other_row'),
   0, 'the owner reads none of the other user''s events');
