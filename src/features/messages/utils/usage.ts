@@ -32,7 +32,7 @@ const DASHBOARD_SENDER = "Sent from this dashboard";
 const DELETED_AGENT = "Deleted agent";
 
 /** Messages by figure, success rate and cost per agent, busiest first. */
-export function summariseUsage(
+function summariseUsage(
   messages: readonly UsageMessage[],
   agents: readonly { id: string; name: string }[],
 ): AgentUsage[] {
