@@ -1,6 +1,6 @@
 // clicksend-api (the dashboard's actions) with bad input, through the whole stack: every field of
 // every action broken one at a time, actions that do not exist, and MMS media URLs that are not
-// public https (refused by the dashboard and by the executor alike, while the composer's own
+// public https (refused by the dashboard's send and price and by the executor alike, while the composer's own
 // upload on the sandbox's origin is still sent). See support.ts for what every answer must be and
 // how "nothing changed" is checked.
 //
@@ -64,6 +64,20 @@ describe("clicksend-api with one field broken", () => {
     price_sms: {
       valid: { to: ["+61411111111"], body: "Hello", from: "MyShop", default_country: "AU" },
       fields: smsFields(["params"], "params").filter(
+        (field) => !["schedule", "custom_string"].some((key) => field.path.includes(key)),
+      ),
+    },
+    // Prices an MMS with its image: the send's fields that decide the price, media_url included.
+    price_mms: {
+      valid: {
+        to: ["+61411111111"],
+        subject: "Hi",
+        body: "Look",
+        from: "+61411111112",
+        default_country: "AU",
+        media_url: "https://example.com/a.jpg",
+      },
+      fields: shared.send_mms.fields.filter(
         (field) => !["schedule", "custom_string"].some((key) => field.path.includes(key)),
       ),
     },
@@ -236,6 +250,20 @@ describe("MMS media URLs that are not public https", () => {
       );
       expectBadRequest(dashboard.reply, ["invalid_request"], "params.media_url");
       expect(dashboard.audited).toBe(0);
+
+      const { to, subject, body } = validMms;
+      const price = await unchanged(() =>
+        send(
+          "clicksend-api",
+          "POST",
+          JSON.stringify({
+            connection_id: bad.connectionId,
+            action: "price_mms",
+            params: { to, subject, body, media_url: mediaUrl },
+          }),
+        ),
+      );
+      expectBadRequest(price.reply, ["invalid_request"], "params.media_url");
     },
   );
 
@@ -264,6 +292,21 @@ describe("MMS media URLs that are not public https", () => {
     });
     expect(sent.status, sent.text).toBe(200);
     expect(JSON.parse(sent.text), sent.text).toMatchObject({ result: { accepted: 1 } });
+
+    // The composer's price preview prices the same upload, and sends nothing.
+    const priced = await call("price_mms", {
+      to: ["+61412345678"],
+      subject: "Hi",
+      body: "Look",
+      media_url: url,
+    });
+    expect(priced.status, priced.text).toBe(200);
+    expect(JSON.parse(priced.text), priced.text).toMatchObject({
+      result: {
+        total_price: expect.any(Number) as unknown,
+        messages: [{ to: "+61412345678", status: "SUCCESS" }],
+      },
+    });
   });
 });
 

@@ -189,6 +189,33 @@ describe("dashboard actions on the caller's connection", () => {
     });
   });
 
+  it("prices an MMS with its image and subject, and refuses a private media_url first", async () => {
+    clicksend.on("POST", "/mms/price", {
+      data: sendData([{ to: "+61411111111", message_parts: 1, message_price: "0.5000" }]),
+    });
+    const mms = { to: ["0411 111 111"], subject: "Sale", body: "20% off" };
+    const priced = await action("price_mms", {
+      ...mms,
+      media_url: "https://example.com/a.jpg",
+    });
+    expect(clicksend.calls[0]?.body).toEqual({
+      media_file: "https://example.com/a.jpg",
+      messages: [{ to: "+61411111111", subject: "Sale", body: "20% off" }],
+    });
+    expect(priced).toEqual({
+      total_price: 0.5,
+      currency: "AUD",
+      messages: [{ to: "+61411111111", parts: 1, price: 0.5, status: "SUCCESS" }],
+    });
+
+    clicksend.calls.length = 0;
+    const error = await rejection(
+      action("price_mms", { ...mms, media_url: "https://10.0.0.1/a.jpg" }),
+    );
+    expect(error).toMatchObject({ status: 400, code: "invalid_request" });
+    expect(clicksend.calls).toEqual([]);
+  });
+
   it("refuses to price when no number is valid, with 400 and the slot freed", async () => {
     const error = await rejection(action("price_sms", { to: ["123", "+999"], body: "Hi" }));
     expect(error).toMatchObject({ status: 400, code: "invalid_arguments" });
