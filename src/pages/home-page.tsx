@@ -254,7 +254,7 @@ export function HomePage() {
       <div className="space-y-8">
         <SetupChecklist />
         <nav aria-label="Sections">
-          <ul className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+          <ul className="grid max-w-2xl gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
             {sections.map((section) => (
               <li key={section.to}>
                 <Link to={section.to} className={textLinkClasses}>

@@ -119,6 +119,17 @@ describe("Messages page below lg", () => {
     expect(panel).not.toHaveClass("max-lg:hidden");
   });
 
+  it("folds the composer when it cannot tell whether anything was sent", async () => {
+    server.use(
+      http.get(restUrl("/clicksend_messages"), () =>
+        HttpResponse.json({ message: "permission denied", code: "42501" }, { status: 403 }),
+      ),
+    );
+    const { panel, toggle } = await renderMessages();
+    expect(toggle).toHaveAttribute("aria-expanded", "false");
+    expect(panel).toHaveClass("max-lg:hidden");
+  });
+
   it("opens the composer from the history's link to it", async () => {
     const { user, toggle, composer, panel } = await renderMessages();
     const link = await screen.findByRole("link", { name: "composer above" });

@@ -45,6 +45,8 @@ function MessagesLayout({ connection }: { connection: Connection }) {
   // then on only the user opens or folds it (a send must not fold the result away).
   const [open, setOpen] = useState<boolean | null>(null);
   if (open === null && sent.isSuccess) setOpen(!sent.data);
+  // Unknown (the read failed): folded, as for a returning user; the button still opens it.
+  if (open === null && sent.isError) setOpen(false);
   const composerOpen = open === true;
 
   function openComposer() {
@@ -69,20 +71,23 @@ function MessagesLayout({ connection }: { connection: Connection }) {
     <div className="space-y-10" onClickCapture={openForComposerLinks}>
       <div className="grid gap-6 lg:grid-cols-[1fr_2fr] lg:items-start">
         <BalanceCard connectionId={connection.id} />
-        <div className="lg:hidden">
-          <Button
-            variant={composerOpen ? "secondary" : "primary"}
-            className="w-full sm:w-auto"
-            aria-expanded={composerOpen}
-            aria-controls={COMPOSER_PANEL_ID}
-            onClick={() => {
-              if (composerOpen) setOpen(false);
-              else openComposer();
-            }}
-          >
-            {composerOpen ? "Close the composer" : "New message"}
-          </Button>
-        </div>
+        {/* Shown once decided, so a tap never lands as the composer opens by itself. */}
+        {open === null ? null : (
+          <div className="lg:hidden">
+            <Button
+              variant={composerOpen ? "secondary" : "primary"}
+              className="w-full sm:w-auto"
+              aria-expanded={composerOpen}
+              aria-controls={COMPOSER_PANEL_ID}
+              onClick={() => {
+                if (composerOpen) setOpen(false);
+                else openComposer();
+              }}
+            >
+              {composerOpen ? "Close the composer" : "New message"}
+            </Button>
+          </div>
+        )}
         <div id={COMPOSER_PANEL_ID} className={cn(!composerOpen && "max-lg:hidden")}>
           <Composer connection={connection} />
         </div>

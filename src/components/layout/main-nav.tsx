@@ -27,7 +27,7 @@ function UnreadRepliesBadge() {
 
 export function MainNav() {
   return (
-    <nav aria-label="Main">
+    <nav aria-label="Main" className="lg:shrink-0">
       <ul className="flex flex-wrap gap-1">
         {mainNavItems.map((item) => (
           <li key={item.to}>
