@@ -159,8 +159,8 @@ export function SendingAccount({ agent, connections, grants }: SendingAccountPro
             account granted most recently.{" "}
           </>
         ) : null}
-        A tool the chosen account’s permissions do not allow runs on another account that allows it.
-        Every tool result names the account used.
+        If the chosen account’s permissions do not allow a tool, the agent uses another granted
+        account that does. Every tool result names the account used.
       </p>
     </div>
   );
