@@ -10,9 +10,9 @@ import { z } from "zod";
  */
 export const THEME_STORAGE_KEY = "theme";
 
-export const themeChoiceSchema = z.enum(["light", "dark", "system"]);
+const themeChoiceSchema = z.enum(["light", "dark", "system"]);
 export type ThemeChoice = z.infer<typeof themeChoiceSchema>;
-export type Scheme = "light" | "dark";
+type Scheme = "light" | "dark";
 
 const DARK_QUERY = "(prefers-color-scheme: dark)";
 
@@ -30,7 +30,7 @@ function darkQuery(): MediaQueryList | null {
   return typeof window.matchMedia === "function" ? window.matchMedia(DARK_QUERY) : null;
 }
 
-export function resolveScheme(choice: ThemeChoice, osPrefersDark: boolean): Scheme {
+function resolveScheme(choice: ThemeChoice, osPrefersDark: boolean): Scheme {
   if (choice === "system") return osPrefersDark ? "dark" : "light";
   return choice;
 }
@@ -100,7 +100,7 @@ function getSnapshot(): ThemeState {
 }
 
 /** Stores the choice and applies it at once. */
-export function setThemeChoice(choice: ThemeChoice): void {
+function setThemeChoice(choice: ThemeChoice): void {
   try {
     localStorage.setItem(THEME_STORAGE_KEY, choice);
   } catch {

@@ -71,7 +71,7 @@ function nextStep(steps: HTMLElement[]): HTMLElement | undefined {
   return steps.find((step) => step.getAttribute("aria-current") === "step");
 }
 
-describe("Home checklist", () => {
+describe("Home checklist", { timeout: 15_000 }, () => {
   it("a new user: connecting ClickSend is next, with a link to do it", async () => {
     const { steps } = await checklist();
 

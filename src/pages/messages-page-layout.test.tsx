@@ -69,7 +69,8 @@ async function renderFirstVisit() {
   return view;
 }
 
-describe("Messages page below lg", () => {
+// Rendering the whole page takes a few seconds on a loaded two-core machine.
+describe("Messages page below lg", { timeout: 15_000 }, () => {
   it("once something was sent, opens with the composer folded behind New message, before the history", async () => {
     const { history, toggle, composer, panel } = await renderMessages();
 

@@ -10,7 +10,7 @@ import { supabase } from "@/lib/supabase";
  * yet, and whether anything was ever tried. Each reads at most one row (RLS: the user's own), and
  * is read again whenever home appears, since both change on other pages.
  */
-export const onboardingKeys = {
+const onboardingKeys = {
   all: ["onboarding"] as const,
   grantInForce: () => [...onboardingKeys.all, "grant-in-force"] as const,
   tried: () => [...onboardingKeys.all, "tried"] as const,
