@@ -44,7 +44,7 @@ export function MediaPicker({ file, onFileChange, error, disabled }: MediaPicker
   return (
     <Field
       label="Image"
-      description={`JPG, GIF, PNG or BMP, at most ${String(MMS_MAX_BYTES / 1024)} kB. Uploaded to ClickSend when you send.`}
+      description={`JPG, GIF, PNG or BMP, at most ${String(MMS_MAX_BYTES / 1024)} kB. Uploaded to ClickSend once the MMS is complete enough to price, and reused to send it.`}
       error={refused ?? error}
     >
       <Input
