@@ -1,7 +1,6 @@
 import { QueryError } from "@/components/errors/query-error";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { useReceiptTimeline } from "@/features/messages/api/get-stored-receipts";
-import { formatIsoTime } from "@/features/messages/utils/format";
 import {
   describeReceiptError,
   describeStatus,
@@ -16,6 +15,13 @@ type ReceiptTimelineProps = {
   /** When the message was sent (ISO), the timeline's first step. */
   sentAt: string;
 };
+
+/** Receipts of one message come seconds apart: their times show the seconds. */
+const timeWithSeconds = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "medium",
+});
+const formatTime = (iso: string) => timeWithSeconds.format(new Date(iso));
 
 const dotClasses = {
   neutral: "bg-slate-400",
@@ -61,7 +67,7 @@ export function ReceiptTimeline({ id, connectionId, messageRowId, sentAt }: Rece
           <p>
             <span className="font-medium">Sent through ClickSend</span>{" "}
             <time dateTime={sentAt} className="text-slate-600 dark:text-slate-300">
-              {formatIsoTime(sentAt)}
+              {formatTime(sentAt)}
             </time>
           </p>
         </div>
@@ -86,7 +92,7 @@ export function ReceiptTimeline({ id, connectionId, messageRowId, sentAt }: Rece
                   </span>
                 ) : null}{" "}
                 <time dateTime={event.receipt_at} className="text-slate-600 dark:text-slate-300">
-                  {formatIsoTime(event.receipt_at)}
+                  {formatTime(event.receipt_at)}
                 </time>
               </p>
               {meaning ? <p className="text-slate-600 dark:text-slate-300">{meaning}</p> : null}

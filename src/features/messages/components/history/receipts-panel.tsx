@@ -189,7 +189,7 @@ export function ReceiptsPanel({
       <div className="flex flex-col gap-4 lg:flex-row lg:items-start lg:justify-between">
         <Field
           label="Status"
-          description="Every message sent through this app, read or unread at ClickSend."
+          description="Messages sent through this app, newest first."
           className="sm:w-80"
         >
           <Select
