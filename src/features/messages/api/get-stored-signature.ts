@@ -8,9 +8,9 @@ import { parseResponse } from "@/lib/parse-response";
 import { supabase } from "@/lib/supabase";
 
 /** How often our database is read while a message still waits for its final receipt. */
-export const STORED_POLL_AWAITING_MS = 5_000;
+const STORED_POLL_AWAITING_MS = 5_000;
 /** How often it is read otherwise: agents send without the page knowing. */
-export const STORED_POLL_IDLE_MS = 20_000;
+const STORED_POLL_IDLE_MS = 20_000;
 /** ClickSend sends receipts for up to 72 hours; an older message is not waited for. */
 const RECEIPT_WINDOW_MS = 72 * 3_600_000;
 /**
@@ -23,7 +23,7 @@ const RECENT_LIMIT = 50;
  * What the live poll compares: any send (a new row) or receipt (an update, which moves
  * `updated_at`) changes `total` or `lastChange`; `awaiting` only sets the pace.
  */
-export type StoredSignature = {
+type StoredSignature = {
   /** The connection's stored messages. */
   total: number;
   /** When the newest send or receipt was stored; null when there is none. */
