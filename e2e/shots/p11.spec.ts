@@ -71,4 +71,13 @@ test("p11 agent on two ClickSend accounts", async ({ page }, testInfo) => {
   const usage = page.getByRole("region", { name: /usage/i }).first();
   await usage.scrollIntoViewIfNeeded();
   await shoot(page, testInfo, "issue13", "p11-usage-accounts");
+
+  // Only in the new UI: choose the account and see it saved.
+  await openPage(page, "Agents");
+  const chooser = page.getByRole("radiogroup", { name: /Which ClickSend account/ });
+  if ((await chooser.count()) === 0) return;
+  await chooser.getByRole("radio", { name: `Shop (${SANDBOX.username})` }).check();
+  await expect(chooser.getByText("Saved")).toBeVisible();
+  await chooser.scrollIntoViewIfNeeded();
+  await shoot(page, testInfo, "issue13", "p11-agent-account-chosen", { fullPage: false });
 });
