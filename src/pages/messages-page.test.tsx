@@ -943,7 +943,7 @@ describe("Messages page: connections", () => {
   });
 });
 
-describe("Messages page: live statuses", { timeout: 30_000 }, () => {
+describe("Messages page: live statuses", { timeout: 60_000 }, () => {
   // Fake clocks that still move with real time, so the page's own waits (MSW, React) proceed.
   beforeEach(() => {
     vi.useFakeTimers({
