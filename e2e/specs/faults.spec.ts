@@ -1,4 +1,5 @@
-// ClickSend misbehaving: 500s, 429s and timeouts show a clear error with a way to retry, and a
+// ClickSend misbehaving: 500s, 429s and timeouts show a clear error with a way to retry a read,
+// a send that may have gone out says so and offers the history (never a blind resend), and a
 // message is never sent twice.
 import {
   clearSandboxFaults,
@@ -50,7 +51,7 @@ test("a rate-limited balance says so and loads once ClickSend allows it again", 
   await expect(balance).toContainText("25.00 AUD");
 });
 
-test("a send whose answer is lost is reported, and trying again does not send it twice", async ({
+test("a send whose answer is lost says it may have gone out, and checking again does not send it twice", async ({
   page,
 }) => {
   await openPage(page, "Messages");
@@ -66,13 +67,18 @@ test("a send whose answer is lost is reported, and trying again does not send it
     path: "/sms/send",
   });
   await composer.getByRole("button", { name: "Send SMS" }).click();
-  const failure = composer.getByRole("alert");
-  await expect(failure).toContainText("Could not send the message", { timeout: 30_000 });
-  await expect(failure).toContainText("the same message is never sent twice");
+  await expect(composer).toContainText("Not known whether it was sent", { timeout: 30_000 });
+  // No blind resend: the history, or the same request again (same idempotency key).
+  await expect(composer.getByRole("button", { name: "Try again" })).toHaveCount(0);
+  await expect(composer.getByRole("link", { name: "Check history" })).toBeVisible();
+  await expect(composer.getByLabel("Message")).toHaveValue("Your order has shipped.");
   expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(before.sms_sent + 1);
 
-  await failure.getByRole("button", { name: "Try again" }).click();
-  await expect(composer.getByRole("button", { name: "Send SMS" })).toBeEnabled({ timeout: 30_000 });
+  await composer.getByRole("button", { name: "Check again" }).click();
+  await expect(composer).toContainText(
+    "Not sent again: ClickSend has not confirmed the first attempt",
+    { timeout: 30_000 },
+  );
   expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(before.sms_sent + 1);
 });
 
@@ -86,14 +92,14 @@ test("a send ClickSend answered with 500 is not repeated blindly: the page says 
   const before = await sandboxAccount(SANDBOX.username);
   await sandboxControl("faults", { mode: "error500", method: "POST", path: "/sms/send" });
   await composer.getByRole("button", { name: "Send SMS" }).click();
-  const failure = composer.getByRole("alert");
-  await expect(failure).toContainText("Could not send the message");
+  await expect(composer).toContainText("Not known whether it was sent");
+  await expect(composer.getByRole("button", { name: "Try again" })).toHaveCount(0);
 
-  // A 500 does not say whether ClickSend took the message, so the retry does not send it again.
-  await failure.getByRole("button", { name: "Try again" }).click();
+  // A 500 does not say whether ClickSend took the message, so checking again does not resend it.
+  await composer.getByRole("button", { name: "Check again" }).click();
   await expect(composer).toContainText(
-    "Not sent again: ClickSend never confirmed the first attempt",
+    "Not sent again: ClickSend has not confirmed the first attempt",
   );
-  await expect(composer).toContainText(/look for it in the SMS history/i);
+  await expect(composer).toContainText(/Check the history before sending it again/);
   expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(before.sms_sent);
 });

@@ -22,7 +22,7 @@ test("a second user sees none of the first user's connections, agents or message
     to: ["+61412345678"],
     body: "Only the first user may see this.",
   });
-  await expect(playground).toContainText("Allowed");
+  await expect(playground).toContainText("Sent to 1 of 1 recipient");
   const agentUrl = page.url();
   expect(agentUrl).toMatch(/\/agents\?agent=[0-9a-f-]{36}$/);
 

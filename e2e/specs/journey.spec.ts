@@ -87,8 +87,16 @@ test("a new user connects ClickSend, grants an agent SMS only, sends, sees it de
       to: [RECIPIENT],
       body: "Your table for two is ready.",
     });
-    await expect(playground).toContainText("Allowed");
-    await expect(page.getByRole("region", { name: "Tool result JSON" })).toContainText("SUCCESS");
+    await expect(playground).toContainText("Sent to 1 of 1 recipient");
+    await expect(playground.getByRole("list", { name: "Recipients" })).toContainText(
+      `${RECIPIENT}: Sent.`,
+    );
+    await expect(playground).toContainText("Sent from ClickSend account");
+    // ClickSend's own answer stays folded until asked for.
+    await playground.getByText("ClickSend's answer (JSON)").click();
+    await expect(page.getByRole("region", { name: "ClickSend's answer JSON" })).toContainText(
+      "SUCCESS",
+    );
     await review(page, testInfo, "agents-playground-allowed");
     const after = await sandboxAccount(SANDBOX.username);
     expect(after.sms_sent - before.sms_sent).toBe(1);
