@@ -86,7 +86,7 @@ export function SendOutcomeReport({
     <Alert tone={tone} title={title} role="none">
       {account ? (
         <p className="wrap-anywhere">
-          Sent from ClickSend account{" "}
+          {gone > 0 ? "Sent from" : "From"} ClickSend account{" "}
           <strong className="font-semibold">{describeAccount(account)}</strong>
         </p>
       ) : null}

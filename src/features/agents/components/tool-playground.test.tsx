@@ -79,8 +79,8 @@ describe("Tool playground: a send's result", () => {
     );
     expect(screen.getByText("Not sent: ClickSend refused it")).toBeVisible();
     expect(screen.queryByText("Allowed")).not.toBeInTheDocument();
-    expect(screen.getByText(/Sent from ClickSend account/)).toHaveTextContent(
-      "Sent from ClickSend account Shop account (shop_user)",
+    expect(screen.getByText(/From ClickSend account/)).toHaveTextContent(
+      "From ClickSend account Shop account (shop_user)",
     );
 
     // ClickSend's raw answer only on demand.

@@ -141,8 +141,8 @@ describe("Composer: the result of a send", { timeout: 15_000 }, () => {
     expect(rows[0]).toHaveTextContent("+61412345678: Refused: not enough credit.");
     expect(rows[0]).toHaveTextContent("top up the account");
     expect(composer.getByText("Not sent: ClickSend refused it")).toBeVisible();
-    expect(composer.getByText(/Sent from ClickSend account/)).toHaveTextContent(
-      "Sent from ClickSend account Shop account (shop_user)",
+    expect(composer.getByText(/From ClickSend account/)).toHaveTextContent(
+      "From ClickSend account Shop account (shop_user)",
     );
     expect(composer.queryByText(/INSUFFICIENT_CREDIT/)).not.toBeVisible();
     const json = composer.getByRole("region", { name: "ClickSend's answer JSON", hidden: true });
