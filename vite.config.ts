@@ -30,6 +30,9 @@ export default defineConfig({
           include: ["src/**/*.test.{ts,tsx}"],
           setupFiles: ["./src/testing/setup-tests.ts"],
           css: false,
+          // Route tests render whole pages in jsdom; on a two-core machine running the node
+          // project beside them, some take well over Vitest's default 5 s. A guard, not a goal.
+          testTimeout: 30_000,
         },
         // Vitest would pick react-router's CJS build, whose react-router/dom then require()s the
         // ESM build (Node 20.19+ honours "module-sync"): two copies, two router contexts, and

@@ -17,6 +17,7 @@ import {
 import { SegmentCounter } from "@/features/messages/components/composer/segment-counter";
 import { useSendComposed } from "@/features/messages/hooks/use-send-composed";
 import { UNCONFIRMED_SEND_STATUS } from "@/features/messages/utils/backend";
+import { sendMayHaveGoneOut } from "@/lib/send-failure";
 
 type ReplyBoxProps = {
   connection: Connection;
@@ -26,7 +27,13 @@ type ReplyBoxProps = {
   onDraftChange: (contact: string, text: string) => void;
 };
 
-type Notice = { tone: "error" | "warning"; title: string; text: string; retry: boolean };
+type Notice = {
+  tone: "error" | "warning";
+  title: string;
+  text: string;
+  /** The label of the button that sends the same draft again, if it may be offered. */
+  retry: "Try again" | "Check again" | null;
+};
 
 /**
  * Answers the contact with an SMS through the composer's own path: the same checks, segment
@@ -68,12 +75,24 @@ export function ReplyBox({ connection, contact, draft, onDraftChange }: ReplyBox
     setNotice(null);
     const sent = await sender.sendComposed(composedMessage(values), null);
     if (!sent.ok) {
-      setNotice({
-        tone: "error",
-        title: "Could not send the reply",
-        text: `${sent.error.message} Your reply is kept; trying again is safe, it is never sent twice.`,
-        retry: true,
-      });
+      // A failure that may have reached ClickSend is not a refusal: say what is known, and offer
+      // to ask again with this draft's key (answered from the record, never sent a second time).
+      const unknown = sent.step === "send" && sendMayHaveGoneOut(sent.error);
+      setNotice(
+        unknown
+          ? {
+              tone: "warning",
+              title: "The reply may have been sent",
+              text: `${sent.error.message} Look for it in the thread before writing it again. Check again asks with the same request, so it is never sent twice.`,
+              retry: "Check again",
+            }
+          : {
+              tone: "error",
+              title: "The reply was not sent",
+              text: `${sent.error.message} Your reply is kept.`,
+              retry: "Try again",
+            },
+      );
       return;
     }
     const { outcome } = sent;
@@ -83,7 +102,7 @@ export function ReplyBox({ connection, contact, draft, onDraftChange }: ReplyBox
         tone: "warning",
         title: "Not sent again: ClickSend never confirmed the first attempt",
         text: "If it is not in the thread, change the text to send it as a new message.",
-        retry: false,
+        retry: null,
       });
       return;
     }
@@ -93,7 +112,7 @@ export function ReplyBox({ connection, contact, draft, onDraftChange }: ReplyBox
         tone: "error",
         title: "Reply not sent",
         text: `ClickSend refused it${refusal ? ` (${refusal})` : ""}. Your reply is kept.`,
-        retry: false,
+        retry: null,
       });
       return;
     }
@@ -141,11 +160,13 @@ export function ReplyBox({ connection, contact, draft, onDraftChange }: ReplyBox
       {notice && !sender.isPending ? (
         <Alert
           tone={notice.tone}
+          // Each notice answers the user's Send: read it out at once, warning or error.
+          role="alert"
           title={notice.title}
           action={
             notice.retry ? (
               <Button variant="secondary" size="sm" onClick={send}>
-                Try again
+                {notice.retry}
               </Button>
             ) : null
           }

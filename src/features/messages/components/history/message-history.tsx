@@ -7,6 +7,7 @@ import { ReceiptsPanel } from "@/features/messages/components/history/receipts-p
 import { useHistoryView } from "@/features/messages/hooks/use-history-view";
 import { useLiveMessages } from "@/features/messages/hooks/use-live-messages";
 import { connectionTitle } from "@/lib/connections/get-connections";
+import { MESSAGE_HISTORY_ID } from "@/lib/send-failure";
 
 /**
  * SMS history, MMS history and delivery receipts, one tab each; the view lives in the URL. All of
@@ -18,7 +19,8 @@ export function MessageHistory({ connection }: { connection: Connection }) {
   const live = useLiveMessages(connection.id);
 
   return (
-    <section aria-labelledby={headingId} className="space-y-3">
+    // The id is where "Check history" after an uncertain send lands.
+    <section id={MESSAGE_HISTORY_ID} aria-labelledby={headingId} className="scroll-mt-4 space-y-3">
       <h2 id={headingId} className="text-lg font-semibold">
         Message history
       </h2>
