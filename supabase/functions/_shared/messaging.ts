@@ -27,6 +27,7 @@ import {
 } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
 import { UNCONFIRMED_SEND_STATUS } from "./contracts/tool-catalog.ts";
+import { isReceiptStatus } from "./contracts/send-outcome.ts";
 
 export interface SendRequest {
   channel: "sms" | "mms";
@@ -183,8 +184,9 @@ export function summarise(
   invalid: SendOutcome["invalid_numbers"],
   requests: number,
 ): SendOutcome {
+  // A replay reads stored rows, where a receipt may have replaced SUCCESS since.
   const accepted = rows.filter(
-    (row) => row.status === "SUCCESS" || row.status === "Scheduled",
+    (row) => row.status === "SUCCESS" || row.status === "Scheduled" || isReceiptStatus(row.status),
   ).length;
   return {
     idempotent_replay: replay,

@@ -40,6 +40,13 @@ describe("describeRecipientStatus", () => {
     expect(`${described.label} ${described.detail}`).not.toContain(status);
   });
 
+  it("a receipt's word on a replayed row reads as sent, with what the receipt says", () => {
+    expect(describeRecipientStatus("Sent")).toMatchObject({ kind: "sent", label: "Sent" });
+    expect(describeRecipientStatus("Failed")).toMatchObject({ kind: "sent" });
+    expect(describeRecipientStatus("Failed").detail).toContain('"Failed"');
+    expect(describeRecipientStatus("pending").kind).toBe("pending");
+  });
+
   it("a code it does not know is still a refusal, shown with ClickSend's code", () => {
     expect(describeRecipientStatus("NEW_CODE")).toEqual({
       kind: "refused",

@@ -99,8 +99,25 @@ const REFUSALS: Record<string, { label: string; detail: string }> = {
   },
 };
 
+/**
+ * Whether a stored status is one a delivery receipt left behind ("Sent", "Failed", ...: the words
+ * of ClickSend's receipts and history). A receipt only exists for a message ClickSend took, and
+ * it replaces the send's own SUCCESS on the stored row, so a replayed send reads it as taken.
+ * ClickSend's answers to a send are upper-case codes; our own "pending" is not a receipt.
+ */
+export function isReceiptStatus(status: string): boolean {
+  return status !== "pending" && status !== "Scheduled" && /[a-z]/.test(status);
+}
+
 /** What one recipient's status in a send's answer means, in words. */
 export function describeRecipientStatus(status: string): RecipientOutcome {
+  if (isReceiptStatus(status)) {
+    return {
+      kind: "sent",
+      label: "Sent",
+      detail: `ClickSend accepted it; its delivery receipt since says "${status}".`,
+    };
+  }
   switch (status) {
     case "SUCCESS":
       return {
