@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useLayoutEffect, useRef, type ReactNode } from "react";
 import { Outlet, useLocation, useNavigation } from "react-router";
 
 import { AppHeader } from "@/components/layout/app-header";
@@ -42,7 +42,9 @@ function useMainFocusOnNavigation() {
   const { pathname } = useLocation();
   const previousPathname = useRef(pathname);
 
-  useEffect(() => {
+  // A layout effect: focus moves in the same commit that shows the new page, so nothing (a
+  // screen reader, a key press, a test) meets the new page with focus still on the old link.
+  useLayoutEffect(() => {
     if (previousPathname.current === pathname) return;
     previousPathname.current = pathname;
     mainRef.current?.focus();
