@@ -1,5 +1,5 @@
 -- =====================================================================================
--- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..8)
+-- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..10)
 -- =====================================================================================
 -- Removes every object those migrations add and every Vault secret they stored, leaving the
 -- platform base (20250910000000) in place. Run it in one transaction:
@@ -27,6 +27,26 @@ begin
 end
 $$;
 delete from vault.secrets where name like 'agent-webhook:%';
+
+-- 2c. Guardrails (20250911000010): approvals, policies, opt-outs and their helpers. The
+-- functions redefined there (prepare_call, store_replies, inbound_push) go with section 2.
+drop function if exists public.agent_approval_record(uuid, jsonb);
+drop function if exists public.agent_approval_decide(uuid, uuid, text, text);
+drop table if exists public.agent_approvals;
+drop function if exists private.agent_month_spend(uuid, text);
+drop function if exists private.agent_daily_usage(uuid);
+drop function if exists private.clicksend_recipient_refusal(uuid, text, text[], text[], text, text);
+drop function if exists private.agent_quiet_hours_open_at(time, time, text, timestamptz);
+drop table if exists public.agent_policies;
+drop function if exists private.agent_policy_check();
+drop function if exists public.clicksend_opt_out_remove(text, text);
+drop function if exists public.clicksend_opt_out_add(uuid, text);
+drop function if exists private.clicksend_set_consent(uuid, text, text, text, text, text, uuid);
+drop function if exists private.clicksend_e164(text);
+drop function if exists private.clicksend_consent_keyword(text);
+drop table if exists public.clicksend_consent_events;
+drop table if exists public.clicksend_opt_outs;
+drop function if exists private.clicksend_policy_statuses();
 
 -- 2. Executor bookkeeping, credentials, messages and their functions.
 -- The receipt timeline (20250911000009) first: its view reads the messages.

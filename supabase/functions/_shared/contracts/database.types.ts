@@ -6,6 +6,81 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      agent_approvals: {
+        Row: {
+          id: string
+          user_id: string
+          agent_id: string
+          connection_id: string | null
+          tool: string
+          idempotency_key: string
+          request: Json
+          recipients: number
+          parts: number
+          price: number | null
+          currency: string | null
+          status: string
+          expires_at: string
+          decided_at: string | null
+          edited_body: boolean
+          outcome: Json | null
+          created_at: string
+        }
+        Insert: {
+          id?: string
+          user_id: string
+          agent_id: string
+          connection_id?: string | null
+          tool: string
+          idempotency_key: string
+          request: Json
+          recipients: number
+          parts: number
+          price?: number | null
+          currency?: string | null
+          status?: string
+          expires_at?: string
+          decided_at?: string | null
+          edited_body?: boolean
+          outcome?: Json | null
+          created_at?: string
+        }
+        Update: {
+          id?: string
+          user_id?: string
+          agent_id?: string
+          connection_id?: string | null
+          tool?: string
+          idempotency_key?: string
+          request?: Json
+          recipients?: number
+          parts?: number
+          price?: number | null
+          currency?: string | null
+          status?: string
+          expires_at?: string
+          decided_at?: string | null
+          edited_body?: boolean
+          outcome?: Json | null
+          created_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_approvals_agent_fk"
+            columns: ["agent_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "agent_approvals_connection_fk"
+            columns: ["connection_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "user_oauth_connections"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
       agent_integration_permissions: {
         Row: {
           id: string
@@ -59,6 +134,59 @@ export type Database = {
             columns: ["user_oauth_connection_id", "user_id"]
             isOneToOne: false
             referencedRelation: "user_oauth_connections"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      agent_policies: {
+        Row: {
+          agent_id: string
+          user_id: string
+          daily_message_limit: number | null
+          monthly_spend_limit: number | null
+          allowed_recipients: string[] | null
+          allowed_countries: string[] | null
+          quiet_hours_start: string | null
+          quiet_hours_end: string | null
+          quiet_hours_timezone: string | null
+          approval_mode: string
+          created_at: string
+          updated_at: string
+        }
+        Insert: {
+          agent_id: string
+          user_id?: string
+          daily_message_limit?: number | null
+          monthly_spend_limit?: number | null
+          allowed_recipients?: string[] | null
+          allowed_countries?: string[] | null
+          quiet_hours_start?: string | null
+          quiet_hours_end?: string | null
+          quiet_hours_timezone?: string | null
+          approval_mode?: string
+          created_at?: string
+          updated_at?: string
+        }
+        Update: {
+          agent_id?: string
+          user_id?: string
+          daily_message_limit?: number | null
+          monthly_spend_limit?: number | null
+          allowed_recipients?: string[] | null
+          allowed_countries?: string[] | null
+          quiet_hours_start?: string | null
+          quiet_hours_end?: string | null
+          quiet_hours_timezone?: string | null
+          approval_mode?: string
+          created_at?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_policies_agent_fk"
+            columns: ["agent_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
             referencedColumns: ["id", "user_id"]
           },
         ]
@@ -189,6 +317,50 @@ export type Database = {
           },
         ]
       }
+      clicksend_consent_events: {
+        Row: {
+          id: number
+          user_id: string
+          account_username: string
+          phone: string
+          action: string
+          source: string
+          keyword: string | null
+          inbound_message_id: string | null
+          created_at: string
+        }
+        Insert: {
+          id?: number
+          user_id: string
+          account_username: string
+          phone: string
+          action: string
+          source: string
+          keyword?: string | null
+          inbound_message_id?: string | null
+          created_at?: string
+        }
+        Update: {
+          id?: number
+          user_id?: string
+          account_username?: string
+          phone?: string
+          action?: string
+          source?: string
+          keyword?: string | null
+          inbound_message_id?: string | null
+          created_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "clicksend_consent_events_inbound_message_id_fkey"
+            columns: ["inbound_message_id"]
+            isOneToOne: false
+            referencedRelation: "clicksend_inbound_messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       clicksend_inbound_messages: {
         Row: {
           id: string
@@ -206,6 +378,7 @@ export type Database = {
           received_at: string
           read_at: string | null
           created_at: string
+          consent: string | null
         }
         Insert: {
           id?: string
@@ -223,6 +396,7 @@ export type Database = {
           received_at: string
           read_at?: string | null
           created_at?: string
+          consent?: string | null
         }
         Update: {
           id?: string
@@ -240,6 +414,7 @@ export type Database = {
           received_at?: string
           read_at?: string | null
           created_at?: string
+          consent?: string | null
         }
         Relationships: [
           {
@@ -286,6 +461,8 @@ export type Database = {
           created_at: string
           updated_at: string
           body: string | null
+          planned_parts: number | null
+          planned_price: number | null
         }
         Insert: {
           id?: string
@@ -307,6 +484,8 @@ export type Database = {
           created_at?: string
           updated_at?: string
           body?: string | null
+          planned_parts?: number | null
+          planned_price?: number | null
         }
         Update: {
           id?: string
@@ -328,6 +507,8 @@ export type Database = {
           created_at?: string
           updated_at?: string
           body?: string | null
+          planned_parts?: number | null
+          planned_price?: number | null
         }
         Relationships: [
           {
@@ -345,6 +526,30 @@ export type Database = {
             referencedColumns: ["id", "user_id"]
           },
         ]
+      }
+      clicksend_opt_outs: {
+        Row: {
+          user_id: string
+          account_username: string
+          phone: string
+          source: string
+          since: string
+        }
+        Insert: {
+          user_id: string
+          account_username: string
+          phone: string
+          source: string
+          since?: string
+        }
+        Update: {
+          user_id?: string
+          account_username?: string
+          phone?: string
+          source?: string
+          since?: string
+        }
+        Relationships: []
       }
       clicksend_receipt_events: {
         Row: {
@@ -670,6 +875,22 @@ export type Database = {
       }
     }
     Functions: {
+      agent_approval_decide: {
+        Args: {
+          p_user_id: string
+          p_approval_id: string
+          p_decision: string
+          p_body?: string
+        }
+        Returns: Json
+      }
+      agent_approval_record: {
+        Args: {
+          p_approval_id: string
+          p_outcome: Json
+        }
+        Returns: Json
+      }
       agent_tool_scopes: {
         Args: {
           p_agent_id: string
@@ -784,6 +1005,20 @@ export type Database = {
         }
         Returns: number
       }
+      clicksend_opt_out_add: {
+        Args: {
+          p_connection_id: string
+          p_phone: string
+        }
+        Returns: Json
+      }
+      clicksend_opt_out_remove: {
+        Args: {
+          p_account_username: string
+          p_phone: string
+        }
+        Returns: boolean
+      }
       clicksend_prepare_call: {
         Args: {
           p_requests: number
@@ -809,9 +1044,6 @@ export type Database = {
             p_status: string
             p_status_code: string
             p_received_at: string
-            p_status_text: string
-            p_error_code: string
-            p_error_text: string
           }
           Returns: string
         }
@@ -822,6 +1054,9 @@ export type Database = {
             p_status: string
             p_status_code: string
             p_received_at: string
+            p_status_text: string
+            p_error_code: string
+            p_error_text: string
           }
           Returns: string
         }
