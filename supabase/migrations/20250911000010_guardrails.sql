@@ -590,7 +590,8 @@ grant execute on function public.clicksend_inbound_push(text, jsonb) to service_
 -- 5. The executor enforces it all
 -- -------------------------------------------------------------------------------------
 -- p_send gains (all optional): countries (each recipient's ISO country, in order), parts (per
--- message, by our segment count), prices ({recipient: price} from ClickSend's quote), currency,
+-- message, by our segment count), prices ({recipient: price} from ClickSend's quote; later_price:
+-- the quote of a bulk send's later parts), currency,
 -- tool and request (what an approval keeps to send later), approval_id (the approved send).
 create or replace function public.clicksend_prepare_call(
   p_requests integer,
@@ -808,7 +809,10 @@ begin
             'api_key', v_key, 'country', coalesce(nullif(v_metadata ->> 'account_country', ''), 'AU'),
             'recipients', to_jsonb(v_remaining));
         end if;
-        select coalesce(sum((p_send -> 'prices' ->> r)::numeric), 0) into v_price from unnest(v_remaining) r;
+        -- The first part's remaining recipients by their quote, later parts by their total.
+        select coalesce(sum((p_send -> 'prices' ->> r)::numeric), 0)
+               + coalesce((p_send ->> 'later_price')::numeric, 0)
+          into v_price from unnest(v_remaining) r;
         if exists (select 1 from unnest(v_remaining) r where p_send -> 'prices' ->> r is null) then
           raise exception 'p_send.prices must price every remaining recipient' using errcode = '22023';
         end if;
