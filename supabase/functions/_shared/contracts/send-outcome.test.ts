@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, type ErrorCode } from "./errors.ts";
+import { POLICY_REFUSAL_STATUSES } from "./guardrails.ts";
 import { describeRecipientStatus, SEND_FAILURE_MAY_HAVE_SENT } from "./send-outcome.ts";
 import { UNCONFIRMED_SEND_STATUS } from "./tool-catalog.ts";
 
@@ -45,6 +46,24 @@ describe("describeRecipientStatus", () => {
     expect(describeRecipientStatus("Failed")).toMatchObject({ kind: "sent" });
     expect(describeRecipientStatus("Failed").detail).toContain('"Failed"');
     expect(describeRecipientStatus("pending").kind).toBe("pending");
+  });
+
+  it.each([
+    ["OPTED_OUT", "Opted out — not sent", /asked not to be texted/],
+    ["RECIPIENT_NOT_ALLOWED", "Not an allowed recipient — not sent", /only certain numbers/],
+    ["COUNTRY_NOT_ALLOWED", "Country not allowed — not sent", /only certain countries/],
+  ])("%s, refused by our own guardrails, reads as %s", (status, label, detail) => {
+    const described = describeRecipientStatus(status);
+    expect(described).toMatchObject({ kind: "refused", label });
+    expect(described.detail).toMatch(detail);
+    // Not ClickSend's refusal, and never its code.
+    expect(`${described.label} ${described.detail}`).not.toMatch(/ClickSend code|_/);
+  });
+
+  it("describes every status the guardrails refuse a recipient with", () => {
+    for (const status of POLICY_REFUSAL_STATUSES) {
+      expect(describeRecipientStatus(status).label).toMatch(/— not sent$/);
+    }
   });
 
   it("a code it does not know is still a refusal, shown with ClickSend's code", () => {

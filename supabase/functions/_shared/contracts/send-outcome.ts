@@ -3,6 +3,7 @@
 // and the agents' tool playground say the same thing about the same answer.
 import { z } from "zod";
 import type { ErrorCode } from "./errors.ts";
+import { isPolicyRefusal, type PolicyRefusalStatus } from "./guardrails.ts";
 import { UNCONFIRMED_SEND_STATUS } from "./tool-catalog.ts";
 
 export const sendOutcomeSchema = z.object({
@@ -100,6 +101,28 @@ const REFUSALS: Record<string, { label: string; detail: string }> = {
 };
 
 /**
+ * Recipients our own guardrails refused before anything reached ClickSend (guardrails.ts): never
+ * sent, never charged. Typed over every such status, so a new one must be described here.
+ */
+const POLICY_REFUSALS: Record<PolicyRefusalStatus, { label: string; detail: string }> = {
+  OPTED_OUT: {
+    label: "Opted out — not sent",
+    detail:
+      "This person asked not to be texted from this ClickSend account (they replied STOP, or were added to Opt-outs), so nothing was sent to them.",
+  },
+  RECIPIENT_NOT_ALLOWED: {
+    label: "Not an allowed recipient — not sent",
+    detail:
+      "The agent's limits and safety rules allow only certain numbers, and this is not one of them; nothing was sent to it.",
+  },
+  COUNTRY_NOT_ALLOWED: {
+    label: "Country not allowed — not sent",
+    detail:
+      "The agent's limits and safety rules allow only certain countries, and this number is in another; nothing was sent to it.",
+  },
+};
+
+/**
  * Whether a stored status is one a delivery receipt left behind ("Sent", "Failed", ...: the words
  * of ClickSend's receipts and history). A receipt only exists for a message ClickSend took, and
  * it replaces the send's own SUCCESS on the stored row, so a replayed send reads it as taken.
@@ -111,6 +134,7 @@ export function isReceiptStatus(status: string): boolean {
 
 /** What one recipient's status in a send's answer means, in words. */
 export function describeRecipientStatus(status: string): RecipientOutcome {
+  if (isPolicyRefusal(status)) return { kind: "refused", ...POLICY_REFUSALS[status] };
   if (isReceiptStatus(status)) {
     return {
       kind: "sent",
