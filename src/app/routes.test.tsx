@@ -12,6 +12,7 @@ const pages = [
   { link: "Agents", path: "/agents" },
   { link: "Messages", path: "/messages" },
   { link: "Conversations", path: "/conversations" },
+  { link: "Opt-outs", path: "/opt-outs" },
 ] as const;
 
 // These tests are about the shell; what each page shows is for that page's own tests.
@@ -31,7 +32,7 @@ describe("app shell", () => {
       within(nav)
         .getAllByRole("link")
         .map((link) => link.textContent),
-    ).toEqual(["Integrations", "Agents", "Messages", "Conversations"]);
+    ).toEqual(["Integrations", "Agents", "Messages", "Conversations", "Opt-outs"]);
     expect(screen.getByRole("main")).toBeInTheDocument();
     expect(within(banner).getByText(DEMO_USER.email)).toBeInTheDocument();
     expect(within(banner).getByRole("button", { name: "Sign out" })).toBeInTheDocument();

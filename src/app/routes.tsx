@@ -62,6 +62,11 @@ export const routes: RouteObject[] = [
         lazy: lazyPage(async () => (await import("@/pages/conversations-page")).ConversationsPage),
       },
       {
+        path: paths.optOuts,
+        ErrorBoundary: RouteErrorBoundary,
+        lazy: lazyPage(async () => (await import("@/pages/opt-outs-page")).OptOutsPage),
+      },
+      {
         path: "*",
         ErrorBoundary: RouteErrorBoundary,
         lazy: lazyPage(async () => (await import("@/pages/not-found-page")).NotFoundPage),

@@ -5,6 +5,7 @@ export const paths = {
   agents: "/agents",
   messages: "/messages",
   conversations: "/conversations",
+  optOuts: "/opt-outs",
   signIn: "/sign-in",
   createAccount: "/create-account",
 } as const;
@@ -18,4 +19,5 @@ export const mainNavItems = [
   { label: "Agents", to: paths.agents, unreadReplies: false },
   { label: "Messages", to: paths.messages, unreadReplies: false },
   { label: "Conversations", to: paths.conversations, unreadReplies: true },
+  { label: "Opt-outs", to: paths.optOuts, unreadReplies: false },
 ] as const;
