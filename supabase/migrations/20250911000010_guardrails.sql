@@ -48,6 +48,7 @@ language sql immutable set search_path = '' as $$
   select array['OPTED_OUT', 'RECIPIENT_NOT_ALLOWED', 'COUNTRY_NOT_ALLOWED']
 $$;
 revoke all on function private.clicksend_policy_statuses() from public, anon, authenticated, service_role;
+comment on function private.clicksend_policy_statuses() is 'Statuses of recipients refused before ClickSend (never sent, never charged, never counted against a limit).';
 
 -- -------------------------------------------------------------------------------------
 -- 1. Opt-outs
@@ -111,6 +112,7 @@ language sql immutable set search_path = '' as $$
   end
 $$;
 revoke all on function private.clicksend_consent_keyword(text) from public, anon, authenticated, service_role;
+comment on function private.clicksend_consent_keyword(text) is 'opt_out or opt_in when the whole reply (trimmed, any case) is a STOP or START word; null otherwise.';
 
 -- A number as ClickSend writes a sender (+61…, 61…, with spaces): E.164, or null.
 create or replace function private.clicksend_e164(p_number text) returns text
@@ -120,6 +122,7 @@ language sql immutable set search_path = '' as $$
             from (select regexp_replace(coalesce(p_number, ''), '[^0-9+]', '', 'g') as d) x) y
 $$;
 revoke all on function private.clicksend_e164(text) from public, anon, authenticated, service_role;
+comment on function private.clicksend_e164(text) is 'A sender number as E.164 (+ added, spaces and punctuation dropped), or null when it is not one.';
 
 -- Records one consent change: the list and the history together. Answers the ClickSend ids of
 -- the number's messages still scheduled on the account (an opt-out cancels them).
@@ -152,6 +155,7 @@ end
 $$;
 revoke all on function private.clicksend_set_consent(uuid, text, text, text, text, text, uuid)
   from public, anon, authenticated, service_role;
+comment on function private.clicksend_set_consent(uuid, text, text, text, text, text, uuid) is 'Records one consent change in the opt-out list and the history; answers the ClickSend ids of the number''s scheduled messages an opt-out cancels.';
 
 -- The user adds a number to a connection's account's list by hand.
 create or replace function public.clicksend_opt_out_add(p_connection_id uuid, p_phone text)
@@ -272,6 +276,7 @@ begin
 end
 $$;
 revoke all on function private.agent_policy_check() from public, anon, authenticated;
+comment on function private.agent_policy_check() is 'Trigger: agent_policies rules well formed (recipients, countries, a known time zone), with errors naming the field.';
 drop trigger if exists agent_policies_check on public.agent_policies;
 create trigger agent_policies_check before insert or update on public.agent_policies
   for each row execute function private.agent_policy_check();
@@ -325,6 +330,7 @@ begin
 end
 $$;
 revoke all on function private.agent_quiet_hours_open_at(time, time, text, timestamptz) from public, anon, authenticated, service_role;
+comment on function private.agent_quiet_hours_open_at(time, time, text, timestamptz) is 'When a send at p_at falls in quiet hours (start later than end spans midnight), the moment sending opens again; null otherwise.';
 
 -- Why one recipient may not be texted: opt-out first, then the agent's recipient rules.
 create or replace function private.clicksend_recipient_refusal(p_user_id uuid, p_account text,
@@ -344,6 +350,7 @@ language sql stable security definer set search_path = '' as $$
   end
 $$;
 revoke all on function private.clicksend_recipient_refusal(uuid, text, text[], text[], text, text) from public, anon, authenticated, service_role;
+comment on function private.clicksend_recipient_refusal(uuid, text, text[], text[], text, text) is 'Why one recipient may not be texted (OPTED_OUT, RECIPIENT_NOT_ALLOWED, COUNTRY_NOT_ALLOWED), opt-out first; null when it may.';
 
 -- What an agent has used: messages (parts) in the last 24 hours, spend this calendar month.
 create or replace function private.agent_daily_usage(p_agent_id uuid) returns bigint
@@ -364,6 +371,8 @@ language sql security definer set search_path = '' as $$
 $$;
 revoke all on function private.agent_daily_usage(uuid) from public, anon, authenticated, service_role;
 revoke all on function private.agent_month_spend(uuid, text) from public, anon, authenticated, service_role;
+comment on function private.agent_daily_usage(uuid) is 'An agent''s messages (parts) in the last 24 hours, refused recipients not counted.';
+comment on function private.agent_month_spend(uuid, text) is 'An agent''s spend this calendar month in the time zone (UTC when null), refused recipients not counted.';
 
 -- -------------------------------------------------------------------------------------
 -- 3. Approvals
@@ -861,6 +870,9 @@ begin
         'connection_id', v_connection_id, 'account', v_account,
         'retry_after_seconds', v_slots.retry_after_seconds);
     end if;
+  else
+    -- Every recipient refused: nothing reaches ClickSend, so no call slot (GUARDRAILS).
+    select '{}'::bigint[] as call_ids, 0 as retry_after_seconds into v_slots;
   end if;
 
   if p_send is not null then
