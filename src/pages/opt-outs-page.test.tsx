@@ -189,15 +189,15 @@ describe("Opt-outs: adding a number", () => {
     expect(within(form).getByLabelText("Phone number")).toHaveAccessibleDescription(
       /a local number in GB/,
     );
-    await user.type(within(form).getByLabelText("Phone number"), "07700 900123");
+    await user.type(within(form).getByLabelText("Phone number"), "07400 123456");
     await user.click(within(form).getByRole("button", { name: "Add to opt-outs" }));
 
     await waitFor(() => {
-      expect(store.addCalls).toEqual([{ p_connection_id: GB.id, p_phone: "+447700900123" }]);
+      expect(store.addCalls).toEqual([{ p_connection_id: GB.id, p_phone: "+447400123456" }]);
     });
     expect(
       await within(await accountSection("uk_shop")).findByRole("listitem", {
-        name: "+447700900123",
+        name: "+447400123456",
       }),
     ).toBeInTheDocument();
   });

@@ -43,8 +43,8 @@ export function OptOutRow({ entry }: { entry: OptOutEntry }) {
               setShowHistory((value) => !value);
             }}
           >
-            {showHistory ? "Hide history" : "History"}
-            <span className="sr-only">{` of ${entry.phone}`}</span>
+            {showHistory ? "Hide history" : "History"}{" "}
+            <span className="sr-only">of {entry.phone}</span>
           </Button>
           <Button
             variant="secondary"
@@ -53,7 +53,7 @@ export function OptOutRow({ entry }: { entry: OptOutEntry }) {
               setRemoving(true);
             }}
           >
-            Remove<span className="sr-only">{` ${entry.phone}`}</span>
+            Remove <span className="sr-only">{entry.phone}</span>
           </Button>
         </div>
       </div>
