@@ -1,3 +1,5 @@
+import { isPolicyRefusal, POLICY_REFUSAL_STATUSES } from "@contracts/guardrails.ts";
+import { describeRecipientStatus } from "@contracts/send-outcome.ts";
 import type { BadgeTone } from "@/components/ui/badge";
 import { UNCONFIRMED_SEND_STATUS } from "@/features/messages/utils/backend";
 
@@ -34,11 +36,28 @@ const STATUSES: Record<string, StatusDescription> = {
 /** Statuses whose own word beats the code (Cancelled is also 301, Scheduled is also 200). */
 const STATUS_FIRST = new Set(["Scheduled", "WaitApproval", "Cancelled", "CancelledAfterReview"]);
 
+/**
+ * A recipient our guardrails refused before ClickSend (opted out, or outside an agent's recipient
+ * rules): stored with that status, never sent. In the send report's words, as a warning: nothing
+ * failed, the rule did its job.
+ */
+function describePolicyRefusal(status: string): StatusDescription | undefined {
+  if (!isPolicyRefusal(status)) return undefined;
+  return { label: describeRecipientStatus(status).label, tone: "warning" };
+}
+
+/** What a refused recipient's status means, in a sentence; null for any other status. */
+export function describePolicyRefusalDetail(status: string): string | null {
+  return isPolicyRefusal(status) ? describeRecipientStatus(status).detail : null;
+}
+
 /** The words for a message's state, from its history status and/or receipt status code. */
 export function describeStatus(
   status: string | null,
   statusCode: string | null,
 ): StatusDescription {
+  const refused = status === null ? undefined : describePolicyRefusal(status);
+  if (refused) return refused;
   if (status !== null && STATUS_FIRST.has(status)) return STATUSES[status] ?? unknown(status);
   const byCode = statusCode === null ? undefined : STATUS_CODES[statusCode];
   if (byCode) return byCode;
@@ -61,6 +80,8 @@ const STORED_STATUSES: Record<string, StatusDescription> = {
  * receipt's code. A send status ClickSend refused with (INSUFFICIENT_CREDIT, …) reads as refused.
  */
 export function describeStoredStatus(status: string, statusCode: string | null): StatusDescription {
+  const refused = describePolicyRefusal(status);
+  if (refused) return refused;
   const stored = statusCode === null ? STORED_STATUSES[status] : undefined;
   if (stored) return stored;
   const known = describeStatus(status, statusCode);
@@ -157,7 +178,13 @@ export const RECEIPT_FILTERS = [
   },
   { value: "retrying", label: "Temporary failure, retrying", statusCodes: ["300", "302"] },
   { value: "sent", label: "Sent to network, awaiting the handset", statusCodes: ["200"] },
-  { value: "none", label: "No receipt yet", statusCodes: [] },
+  // A recipient refused before ClickSend never gets a receipt: it is not waiting for one.
+  {
+    value: "none",
+    label: "No receipt yet",
+    statusCodes: [],
+    excludeStatuses: [...POLICY_REFUSAL_STATUSES],
+  },
 ] as const satisfies readonly {
   value: string;
   label: string;

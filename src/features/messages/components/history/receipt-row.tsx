@@ -7,6 +7,7 @@ import type { StoredReceipt } from "@/features/messages/api/get-stored-receipts"
 import { ReceiptTimeline } from "@/features/messages/components/history/receipt-timeline";
 import { formatIsoTime, plural } from "@/features/messages/utils/format";
 import {
+  describePolicyRefusalDetail,
   describeReceiptError,
   describeStatus,
   describeStatusCode,
@@ -38,6 +39,8 @@ export type ReceiptSummary = {
   updatedAt: string | null;
   /** Receipts stored; null when unknown (a message only ClickSend knows). */
   receipts: number | null;
+  /** Refused before ClickSend (opted out, or outside the agent's rules): never sent. */
+  withheld: boolean;
 };
 
 const DASHBOARD_SENDER = "You, from this dashboard";
@@ -63,11 +66,12 @@ export function summariseStored(row: StoredReceipt): ReceiptSummary {
     label,
     tone,
     statusCode: row.status_code,
-    meaning: describeStatusCode(row.status_code),
+    meaning: describePolicyRefusalDetail(row.status) ?? describeStatusCode(row.status_code),
     error: describeReceiptError(row.error_code, row.error_text),
     statusText: row.status_text,
     updatedAt: row.status_updated_at,
     receipts: row.receipts,
+    withheld: describePolicyRefusalDetail(row.status) !== null,
   };
 }
 
@@ -101,6 +105,7 @@ export function summariseClickSend(
     statusText: receipt.statusText,
     updatedAt: unixToIsoOrNull(receipt.receivedAt),
     receipts: base?.receipts ?? null,
+    withheld: false,
   };
 }
 
@@ -130,7 +135,8 @@ export function ReceiptRow({ connectionId, summary }: ReceiptRowProps) {
           </p>
           {summary.sentAt ? (
             <p className="text-slate-600 dark:text-slate-300">
-              Sent <time dateTime={summary.sentAt}>{formatIsoTime(summary.sentAt)}</time>
+              {summary.withheld ? "Not sent, refused" : "Sent"}{" "}
+              <time dateTime={summary.sentAt}>{formatIsoTime(summary.sentAt)}</time>
             </p>
           ) : null}
         </div>
