@@ -13,6 +13,7 @@ const pages = [
   { link: "Messages", path: "/messages" },
   { link: "Conversations", path: "/conversations" },
   { link: "Opt-outs", path: "/opt-outs" },
+  { link: "Approvals", path: "/approvals" },
 ] as const;
 
 // These tests are about the shell; what each page shows is for that page's own tests.
@@ -32,7 +33,7 @@ describe("app shell", () => {
       within(nav)
         .getAllByRole("link")
         .map((link) => link.textContent),
-    ).toEqual(["Integrations", "Agents", "Messages", "Conversations", "Opt-outs"]);
+    ).toEqual(["Integrations", "Agents", "Messages", "Conversations", "Opt-outs", "Approvals"]);
     expect(screen.getByRole("main")).toBeInTheDocument();
     expect(within(banner).getByText(DEMO_USER.email)).toBeInTheDocument();
     expect(within(banner).getByRole("button", { name: "Sign out" })).toBeInTheDocument();

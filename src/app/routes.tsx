@@ -67,6 +67,11 @@ export const routes: RouteObject[] = [
         lazy: lazyPage(async () => (await import("@/pages/opt-outs-page")).OptOutsPage),
       },
       {
+        path: paths.approvals,
+        ErrorBoundary: RouteErrorBoundary,
+        lazy: lazyPage(async () => (await import("@/pages/approvals-page")).ApprovalsPage),
+      },
+      {
         path: "*",
         ErrorBoundary: RouteErrorBoundary,
         lazy: lazyPage(async () => (await import("@/pages/not-found-page")).NotFoundPage),

@@ -1,6 +1,7 @@
 import { NavLink } from "react-router";
 
 import { mainNavItems } from "@/config/paths";
+import { usePendingApprovals } from "@/lib/approvals/get-pending-approvals";
 import { useUnreadReplies } from "@/lib/replies/get-unread-replies";
 import { cn } from "@/utils/cn";
 
@@ -25,6 +26,23 @@ function UnreadRepliesBadge() {
   );
 }
 
+/** The count of sends waiting for approval beside "Approvals"; nothing while there are none. */
+function PendingApprovalsBadge() {
+  const pending = usePendingApprovals();
+  if (pending === undefined || pending === 0) return null;
+  const count = pending > 99 ? "99+" : String(pending);
+  // The space keeps the link's name "Approvals 2 waiting"; flex does not render it.
+  return (
+    <>
+      {" "}
+      <span className="rounded-full bg-amber-700 px-1.5 py-px text-xs font-semibold text-white tabular-nums">
+        <span aria-hidden="true">{count}</span>
+        <span className="sr-only">{`${count} waiting`}</span>
+      </span>
+    </>
+  );
+}
+
 export function MainNav() {
   return (
     <nav aria-label="Main" className="lg:shrink-0">
@@ -44,6 +62,7 @@ export function MainNav() {
             >
               {item.label}
               {item.unreadReplies ? <UnreadRepliesBadge /> : null}
+              {"pendingApprovals" in item ? <PendingApprovalsBadge /> : null}
             </NavLink>
           </li>
         ))}
