@@ -465,16 +465,29 @@ comment on function public.agent_approval_decide(uuid, uuid, text, text) is
 revoke all on function public.agent_approval_decide(uuid, uuid, text, text) from public, anon, authenticated;
 grant execute on function public.agent_approval_decide(uuid, uuid, text, text) to service_role;
 
--- Keeps what an approved send answered (the first answer stays).
+-- Keeps what an approved send answered (the first answer stays). Answers {outcome, recorded}:
+-- the kept answer, and whether this call kept it (only then is the agent told).
 create or replace function public.agent_approval_record(p_approval_id uuid, p_outcome jsonb)
 returns jsonb
-language sql security definer set search_path = '' as $$
-  update public.agent_approvals a set outcome = coalesce(a.outcome, p_outcome)
-   where a.id = p_approval_id and a.status = 'approved' and current_setting('role', true) = 'service_role'
-  returning a.outcome
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_outcome jsonb;
+begin
+  if current_setting('role', true) is distinct from 'service_role' then
+    raise exception 'approvals are recorded by the service role only' using errcode = '42501';
+  end if;
+  update public.agent_approvals a set outcome = p_outcome
+   where a.id = p_approval_id and a.status = 'approved' and a.outcome is null
+  returning a.outcome into v_outcome;
+  if v_outcome is not null then
+    return jsonb_build_object('outcome', v_outcome, 'recorded', true);
+  end if;
+  select a.outcome into v_outcome from public.agent_approvals a where a.id = p_approval_id;
+  return jsonb_build_object('outcome', v_outcome, 'recorded', false);
+end
 $$;
 comment on function public.agent_approval_record(uuid, jsonb) is
-  'Service role only: records an approved send''s answer once; answers the recorded one.';
+  'Service role only: records an approved send''s answer once; answers the kept answer and whether this call recorded it.';
 revoke all on function public.agent_approval_record(uuid, jsonb) from public, anon, authenticated;
 grant execute on function public.agent_approval_record(uuid, jsonb) to service_role;
 

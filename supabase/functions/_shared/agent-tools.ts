@@ -6,6 +6,7 @@
 // clicksend_finish_call records the outcome and the audit row with redacted arguments.
 import { z } from "zod";
 import {
+  asRefused,
   completeSend,
   prepareSend,
   refusalError,
@@ -29,6 +30,11 @@ import { scopeSchema } from "./contracts/scopes.ts";
 import type { Db } from "./supabase.ts";
 import type { ExecuteBody } from "./contracts/function-requests.ts";
 import type { ToolAccount } from "./contracts/tool-account.ts";
+import {
+  APPROVAL_PENDING_MESSAGE,
+  type ApprovalPendingBody,
+  type ApprovalState,
+} from "./contracts/guardrails.ts";
 import {
   isToolName,
   toolArgumentSchemas,
@@ -65,6 +71,7 @@ function sendRequest(
   tool: ToolName,
   rawArguments: ToolArguments,
   idempotencyKey?: string,
+  approvalId?: string,
 ): SendRequest {
   const args = sendArgumentsSchema.parse(rawArguments);
   return {
@@ -78,6 +85,9 @@ function sendRequest(
     customString: args.custom_string,
     defaultCountry: args.default_country,
     idempotencyKey,
+    // What an approval keeps to send later: the arguments as the agent gave them.
+    held: { tool, arguments: rawArguments as Json },
+    ...(approvalId === undefined ? {} : { approvalId }),
   };
 }
 
@@ -137,6 +147,24 @@ function validate(body: ExecuteBody): { tool: ReturnType<typeof toolByName> } | 
   return { tool };
 }
 
+/** 409 approval_closed: what became of a held send that will not go out (as it stands). */
+export function approvalClosedError(state: ApprovalState, approvalId: string): ApiError {
+  const message =
+    state === "rejected"
+      ? "A person rejected this send; nothing was sent. Do not send it again."
+      : state === "expired"
+        ? "Nobody approved this send within 24 hours, so it expired; nothing was sent."
+        : "This send was approved but could not go out when it was approved (see the approval); nothing was sent yet.";
+  return new ApiError(
+    409,
+    "approval_closed",
+    message,
+    false,
+    {},
+    { state, approval_id: approvalId },
+  );
+}
+
 function agentNotFound(): ApiError {
   return refusalError({ outcome: "agent_not_found" });
 }
@@ -151,6 +179,8 @@ export async function executeTool(
   service: Db,
   callerUserId: string | null,
   body: ExecuteBody,
+  /** The send of this approval, now approved: every check but approval runs again. */
+  approvalId?: string,
 ): Promise<ExecuteOutcome> {
   const started = Date.now();
   const caller = callerUserId === null ? {} : { userId: callerUserId };
@@ -177,10 +207,7 @@ export async function executeTool(
   // an agent granted on several accounts always knows which one it used.
   const failure = (error: ApiError, account?: ToolAccount): ExecuteOutcome => ({
     status: httpStatus(error),
-    body: {
-      error: { code: error.code, message: error.message, retryable: error.retryable },
-      ...(account === undefined ? {} : { account }),
-    },
+    body: { error: error.body(), ...(account === undefined ? {} : { account }) },
     headers: error.headers,
   });
   const success = (account: ToolAccount, result: unknown): ExecuteOutcome => ({
@@ -226,7 +253,7 @@ export async function executeTool(
   };
 
   if (isSend(tool.name)) {
-    const request = sendRequest(tool.name, body.arguments, body.idempotency_key);
+    const request = sendRequest(tool.name, body.arguments, body.idempotency_key, approvalId);
     let staged;
     try {
       staged = await prepareSend(env, service, base, request);
@@ -236,6 +263,31 @@ export async function executeTool(
       throw error;
     }
     if (staged.outcome === "refused") return refused(staged.prepared);
+    if (staged.outcome === "approval") {
+      const held = staged.prepared;
+      const logged = (error: ApiError | null) =>
+        finishCall(service, { callIds: [], log: audit(held.userId, held.connectionId, error) });
+      if (held.state === "pending") {
+        await logged(new ApiError(202, "approval_pending", APPROVAL_PENDING_MESSAGE));
+        const answer: ApprovalPendingBody = {
+          ok: false,
+          status: "pending_approval",
+          code: "approval_pending",
+          message: APPROVAL_PENDING_MESSAGE,
+          approval_id: held.approvalId,
+          expires_at: new Date(held.expiresAt).toISOString(),
+        };
+        return { status: 202, body: { ...answer, account: held.account }, headers: {} };
+      }
+      if (held.state === "approved" && held.result !== null) {
+        // The approved send's own answer, as the agent would have had it.
+        await logged(null);
+        return { status: held.result.status, body: held.result.body, headers: {} };
+      }
+      const closed = approvalClosedError(held.state, held.approvalId);
+      await logged(closed);
+      return failure(closed, held.account);
+    }
     if (staged.outcome === "replay") {
       await finishCall(service, {
         callIds: [],
@@ -256,8 +308,7 @@ export async function executeTool(
   }
 
   const prepared = await prepareCall(env, service, { ...base, requests: 1 });
-  if (prepared.outcome === "replay") throw new Error("unreachable: a read reserves nothing");
-  if (prepared.outcome !== "ready") return refused(prepared);
+  if (prepared.outcome !== "ready") return refused(asRefused(prepared));
   let answer: { result: unknown } | { error: ApiError };
   try {
     answer = {

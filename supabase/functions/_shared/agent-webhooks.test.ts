@@ -448,6 +448,7 @@ const storedReply = (id: string, agentId: string | null): StoredReply => ({
   from_number: "+61411111111",
   to_number: "+61477485926",
   body: "Yes please",
+  consent: null,
   original_message_id: "M-1",
   custom_string: null,
   message_row_id: null,

@@ -338,6 +338,24 @@ export const systemResolver: Resolver = async (host) => {
 /** A reply as its agent's webhook receives it. */
 export function replyEvent(reply: StoredReply, connectionId: string): AgentEvent | null {
   if (reply.agent_id === null) return null;
+  if (reply.consent !== null) {
+    // A STOP or START word is not a message to act on: the agent hears what changed.
+    return {
+      type: reply.consent,
+      id: crypto.randomUUID(),
+      agent_id: reply.agent_id,
+      created_at: new Date().toISOString(),
+      data: {
+        connection_id: connectionId,
+        contact: reply.from_number,
+        received_at: new Date(reply.received_at).toISOString(),
+        meaning:
+          reply.consent === "opt_out"
+            ? "This person replied with an opt-out word. Sends to this number are now refused (OPTED_OUT); do not try to reach them another way."
+            : "This person replied with an opt-in word. Sends to this number are allowed again.",
+      },
+    };
+  }
   return {
     type: "reply",
     id: crypto.randomUUID(),
@@ -355,6 +373,26 @@ export function replyEvent(reply: StoredReply, connectionId: string): AgentEvent
       original_message_id: reply.original_message_id,
     },
   };
+}
+
+/**
+ * Starts delivering one event to its agent's webhook after the caller has answered; resolves
+ * when every attempt is over (tests wait for it, functions do not).
+ */
+export function notifyAgent(
+  env: FunctionEnv,
+  service: Db,
+  event: Omit<AgentEvent, "id" | "created_at">,
+  options: Partial<DeliveryOptions> = {},
+): Promise<unknown> {
+  const delivery = deliverEvent(
+    env,
+    service,
+    { ...event, id: crypto.randomUUID(), created_at: new Date().toISOString() },
+    { resolve: systemResolver, ...options },
+  );
+  inBackground(delivery);
+  return delivery;
 }
 
 /**

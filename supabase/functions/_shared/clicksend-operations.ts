@@ -18,6 +18,7 @@ import {
   type SendRequest,
 } from "./messaging.ts";
 import {
+  finishCall,
   prepareCall,
   type FinishRequest,
   type Prepared,
@@ -25,21 +26,77 @@ import {
   type ReadyCall,
 } from "./prepared-call.ts";
 import { wakeAgents } from "./agent-webhooks.ts";
-import { agentReplies, pollReplies } from "./inbound.ts";
+import { agentReplies, cancelForOptOut, pollReplies } from "./inbound.ts";
 import type { Db } from "./supabase.ts";
 import type { AccountBalance } from "./contracts/connection-schemas.ts";
 import type { PollRepliesResult } from "./contracts/function-requests.ts";
 import type { ToolAccount } from "./contracts/tool-account.ts";
 import type { ToolArguments } from "./contracts/tool-catalog.ts";
+import {
+  policyDetailsSchema,
+  policyRetryable,
+  type PolicyDetails,
+  type PolicyReason,
+} from "./contracts/guardrails.ts";
+import type { ClickSendClient } from "./clicksend/client.ts";
+import { MAX_MESSAGES_PER_REQUEST } from "./clicksend/client.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Refusals
 // ---------------------------------------------------------------------------------------------
-export type Refused = Exclude<Prepared, ReadyCall | { outcome: "replay" }>;
+export type Refused = Exclude<
+  Prepared,
+  ReadyCall | { outcome: "replay" } | { outcome: "needs_price" } | { outcome: "approval" }
+>;
+
+/** A prepared call that did not go ahead; an outcome a call of its kind cannot have throws. */
+export function asRefused(prepared: Exclude<Prepared, ReadyCall>): Refused {
+  if (
+    prepared.outcome === "replay" ||
+    prepared.outcome === "needs_price" ||
+    prepared.outcome === "approval"
+  )
+    throw new Error(`unreachable: ${prepared.outcome} for a call that reserves nothing`);
+  return prepared;
+}
+
+/** What a policy refusal of the whole call says, with its figures. */
+function policyMessage(reason: PolicyReason, details: PolicyDetails): string {
+  const n = (value: number | undefined) => String(value ?? 0);
+  switch (reason) {
+    case "quiet_hours":
+      return `Quiet hours: this agent may not send now (its quiet hours in ${details.timezone ?? "UTC"}); sending opens again at ${details.opens_at ?? "the end of quiet hours"}. Nothing was sent.`;
+    case "daily_message_limit":
+      return `Daily message limit: ${n(details.used)} of ${n(details.limit)} messages used in the last 24 hours, and this send needs ${n(details.requested)}. Nothing was sent.`;
+    case "monthly_spend_limit":
+      return `Monthly spend limit: ${n(details.used)} of ${n(details.limit)} ${details.currency ?? ""} spent this month, and this send would cost ${n(details.price)}. Nothing was sent.`.replace(
+        "  ",
+        " ",
+      );
+  }
+}
+
+/** 403 policy_denied: quiet hours or a limit refused the whole call. */
+export function policyError(reason: PolicyReason, rawDetails: Record<string, unknown>): ApiError {
+  const details = policyDetailsSchema.parse(rawDetails);
+  return new ApiError(
+    403,
+    "policy_denied",
+    policyMessage(reason, details),
+    policyRetryable(reason),
+    {},
+    {
+      reason,
+      details,
+    },
+  );
+}
 
 /** Why a prepared call was refused, as one error per reason for every caller. */
 export function refusalError(prepared: Refused, tool?: { name: string; scope: string }): ApiError {
   switch (prepared.outcome) {
+    case "policy_denied":
+      return policyError(prepared.reason, prepared.details);
     case "agent_not_found":
       return new ApiError(404, "agent_not_found", "No such agent in your account.");
     case "connection_not_found":
@@ -116,7 +173,32 @@ export async function runRead(
 async function catchUp(call: ReadyCall, { env, service }: ReadContext) {
   const polled = await pollReplies(service, call.connectionId, call.client);
   void wakeAgents(env, service, polled.stored, call.connectionId);
+  if (polled.cancel.length > 0)
+    await cancelForOptOut(service, call.connectionId, call.client, polled.cancel);
   return polled;
+}
+
+/**
+ * A pushed opt-out's scheduled messages, cancelled at ClickSend through the connection the reply
+ * came to (one call slot; ClickSend's message ids are the account's). Never throws.
+ */
+export async function cancelOptedOut(
+  env: FunctionEnv,
+  service: Db,
+  userId: string,
+  connectionId: string,
+  messageIds: string[],
+): Promise<{ cancelled: string[] }> {
+  if (messageIds.length === 0) return { cancelled: [] };
+  const prepared = await prepareCall(env, service, { userId, connectionId, requests: 1 }).catch(
+    () => null,
+  );
+  if (prepared?.outcome !== "ready") return { cancelled: [] };
+  try {
+    return await cancelForOptOut(service, connectionId, prepared.client, messageIds);
+  } finally {
+    await finishCall(service, { callIds: prepared.callIds }).catch(() => undefined);
+  }
 }
 
 async function read(request: ReadRequest, call: ReadyCall, context: ReadContext): Promise<unknown> {
@@ -188,7 +270,47 @@ export type PreparedSend =
       account: ToolAccount;
       result: SendOutcome;
     }
-  | { outcome: "refused"; prepared: Refused };
+  | { outcome: "refused"; prepared: Refused }
+  /** An agent's send held for approval, or the approval the same key already has. */
+  | { outcome: "approval"; plan: SendPlan; prepared: Extract<Prepared, { outcome: "approval" }> };
+
+/**
+ * ClickSend's quote for a send's recipients (one price request per 1000), as the monthly spend
+ * limit needs it: per recipient of the first part, and one total for the later parts.
+ */
+async function quote(
+  client: ClickSendClient,
+  request: SendRequest,
+  recipients: string[],
+): Promise<{ prices: Record<string, number>; total: number; currency: string | null }> {
+  const prices: Record<string, number> = {};
+  let total = 0;
+  let currency: string | null = null;
+  try {
+    for (let start = 0; start < recipients.length; start += MAX_MESSAGES_PER_REQUEST) {
+      const messages = recipients.slice(start, start + MAX_MESSAGES_PER_REQUEST).map((to) => ({
+        to,
+        body: request.body,
+        ...(request.from === undefined ? {} : { from: request.from }),
+      }));
+      const priced =
+        request.channel === "mms" && request.mediaUrl !== undefined
+          ? await client.priceMms(
+              request.mediaUrl,
+              messages.map((message) => ({ ...message, subject: request.subject ?? "" })),
+            )
+          : await client.priceSms(messages);
+      currency ??= priced.currency;
+      for (const message of priced.messages) {
+        prices[message.to] = message.price ?? 0;
+        total += message.price ?? 0;
+      }
+    }
+  } catch (error) {
+    throw error instanceof ApiError ? error : fromClickSend(error);
+  }
+  return { prices, total, currency };
+}
 
 /**
  * A send up to ClickSend: the account's country when a recipient is a national number without
@@ -204,16 +326,28 @@ export async function prepareSend(
   let country = "AU";
   if (needsAccountCountry(request)) {
     const probe = await prepareCall(env, service, { ...path, requests: 0 });
-    if (probe.outcome === "replay") throw new Error("unreachable: a probe reserves nothing");
-    if (probe.outcome !== "ready") return { outcome: "refused", prepared: probe };
+    if (probe.outcome !== "ready") return { outcome: "refused", prepared: asRefused(probe) };
     country = probe.country;
   }
   const plan = planSend(request, country);
-  const prepared = await prepareCall(env, service, {
-    ...path,
-    requests: plan.requests,
-    send: firstPart(plan),
-  });
+  const first = firstPart(plan);
+  let prepared = await prepareCall(env, service, { ...path, requests: plan.requests, send: first });
+  if (prepared.outcome === "needs_price") {
+    // A monthly spend limit: ClickSend prices the send first (the first part's remaining
+    // recipients one by one, the later parts as a total), then the spend is reserved.
+    const later = plan.reservation.recipients.slice(first.recipients.length);
+    const [head, tail] = await Promise.all([
+      quote(prepared.client, request, prepared.recipients),
+      quote(prepared.client, request, later),
+    ]);
+    prepared = await prepareCall(env, service, {
+      ...path,
+      requests: plan.requests,
+      send: { ...first, prices: head.prices, laterPrice: tail.total, currency: head.currency },
+    });
+    if (prepared.outcome === "needs_price") throw new Error("unreachable: the send was priced");
+  }
+  if (prepared.outcome === "approval") return { outcome: "approval", plan, prepared };
   if (prepared.outcome === "replay") {
     return {
       outcome: "replay",

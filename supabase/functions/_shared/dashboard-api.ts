@@ -5,7 +5,13 @@
 import { fromClickSend } from "./clicksend/api-error.ts";
 import { MAX_MESSAGES_PER_REQUEST } from "./clicksend/client.ts";
 import type { SendResult } from "./contracts/clicksend-types.ts";
-import { completeSend, prepareSend, refusalError, runRead } from "./clicksend-operations.ts";
+import {
+  asRefused,
+  completeSend,
+  prepareSend,
+  refusalError,
+  runRead,
+} from "./clicksend-operations.ts";
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import type { SendOutcome, SendRequest } from "./messaging.ts";
@@ -55,6 +61,7 @@ async function send(
   const staged = await prepareSend(env, service, path, request);
   if (staged.outcome === "refused") throw refusalError(staged.prepared);
   if (staged.outcome === "replay") return staged.result;
+  if (staged.outcome === "approval") throw new Error("unreachable: approvals hold agents' sends");
   return completeSend(env, service, path, staged, request);
 }
 
@@ -67,8 +74,7 @@ async function withConnection<T>(
   work: (call: ReadyCall) => Promise<T>,
 ): Promise<T> {
   const prepared = await prepareCall(env, service, { userId, connectionId, requests: 1 });
-  if (prepared.outcome === "replay") throw new Error("unreachable: a read reserves nothing");
-  if (prepared.outcome !== "ready") throw refusalError(prepared);
+  if (prepared.outcome !== "ready") throw refusalError(asRefused(prepared));
   try {
     return await work(prepared);
   } catch (error) {

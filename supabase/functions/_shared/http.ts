@@ -28,17 +28,20 @@ export class ApiError extends Error {
     message: string,
     readonly retryable = false,
     readonly headers: Record<string, string> = {},
+    /** More fields of the error object, after code, message and retryable (e.g. a policy's). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
+  }
+
+  /** The `error` object of the answer. */
+  body(): Record<string, unknown> {
+    return { code: this.code, message: this.message, retryable: this.retryable, ...this.extra };
   }
 }
 
 function errorResponse(error: ApiError): Response {
-  return json(
-    error.status,
-    { error: { code: error.code, message: error.message, retryable: error.retryable } },
-    error.headers,
-  );
+  return json(error.status, { error: error.body() }, error.headers);
 }
 
 /** No request needs more than a few levels; deeper bodies are refused before validation. */

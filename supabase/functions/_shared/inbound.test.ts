@@ -22,7 +22,7 @@ import {
   type ClickSendReply,
   type FakeClickSend,
 } from "./testing/fake-clicksend.ts";
-import { AGENT, CONNECTION, rejection, useFakes } from "./testing/fixtures.ts";
+import { AGENT, CONNECTION, USER, rejection, useFakes } from "./testing/fixtures.ts";
 
 const TOKEN = "0f".repeat(24);
 const NOW = "2026-05-01T00:00:00.000Z";
@@ -48,6 +48,7 @@ const storedReply = (messageId: string, extra: Partial<StoredReply> = {}): Store
   from_number: "+61411111111",
   to_number: "+61477485926",
   body: "Yes please",
+  consent: null,
   original_message_id: "ORIG-1",
   custom_string: null,
   message_row_id: "6e5d4c3b-2a19-4807-9f6e-5d4c3b2a1908",
@@ -185,6 +186,7 @@ describe("storePushedReply", () => {
         return reply({
           outcome: "stored",
           connection_id: CONNECTION,
+          user_id: USER,
           stored: [storedReply(message.message_id)],
         });
       });
@@ -229,7 +231,12 @@ describe("storePushedReply", () => {
         },
       },
     ]);
-    expect(result).toEqual({ connectionId: CONNECTION, stored: [storedReply("1F12D781-BBBB")] });
+    expect(result).toEqual({
+      connectionId: CONNECTION,
+      userId: USER,
+      cancel: [],
+      stored: [storedReply("1F12D781-BBBB")],
+    });
   });
 
   it("stores ClickSend's JSON example as it stores the form", async () => {
@@ -240,9 +247,14 @@ describe("storePushedReply", () => {
   it("answers a repeated push with nothing stored", async () => {
     backend.rpc(
       "clicksend_inbound_push",
-      reply({ outcome: "duplicate", connection_id: CONNECTION, stored: [] }),
+      reply({ outcome: "duplicate", connection_id: CONNECTION, user_id: USER, stored: [] }),
     );
-    expect(await store(PUSH_FIELDS)).toEqual({ connectionId: CONNECTION, stored: [] });
+    expect(await store(PUSH_FIELDS)).toEqual({
+      connectionId: CONNECTION,
+      userId: USER,
+      cancel: [],
+      stored: [],
+    });
   });
 
   it("refuses a well-formed push whose token the database does not know with 401", async () => {
@@ -523,11 +535,11 @@ describe("pollReplies", () => {
       "PUT /sms/inbound-read/IN-2",
     ]);
     expect(clicksend.calls[0]?.query.toString()).toBe("page=1&limit=100");
-    expect(result).toEqual({ stored: [storedReply("IN-1")], requests: 3 });
+    expect(result).toEqual({ stored: [storedReply("IN-1")], requests: 3, cancel: [] });
   });
 
   it("asks for nothing more when no reply is unread", async () => {
-    expect(await poll()).toEqual({ stored: [], requests: 1 });
+    expect(await poll()).toEqual({ stored: [], requests: 1, cancel: [] });
     expect(requests()).toEqual(["GET /sms/inbound"]);
     expect(backend.requests).toEqual([]);
   });
@@ -557,7 +569,7 @@ describe("pollReplies", () => {
   it("stops when the database holds none of a page, marking nothing", async () => {
     unread = replies(150);
     backend.rpc("clicksend_store_polled_replies", reply({ stored: [], known: [] }));
-    expect(await poll()).toEqual({ stored: [], requests: 1 });
+    expect(await poll()).toEqual({ stored: [], requests: 1, cancel: [] });
     expect(requests()).toEqual(["GET /sms/inbound"]);
   });
 

@@ -42,6 +42,8 @@ const storedReplySchema = z.object({
   message_row_id: z.uuid().nullable(),
   agent_id: z.uuid().nullable(),
   received_at: z.string(),
+  /** opt_out / opt_in when the whole reply is a STOP or START word (contracts/guardrails.ts). */
+  consent: z.enum(["opt_out", "opt_in"]).nullable().default(null),
 });
 export type StoredReply = z.infer<typeof storedReplySchema>;
 
@@ -152,6 +154,9 @@ const pushOutcomeSchema = z.discriminatedUnion("outcome", [
   z.object({
     outcome: z.enum(["stored", "duplicate"]),
     connection_id: z.uuid(),
+    user_id: z.uuid(),
+    /** ClickSend ids of the scheduled messages an opt-out cancels. */
+    cancel: z.array(z.string()).default([]),
     stored: z.array(storedReplySchema),
   }),
 ]);
@@ -169,7 +174,7 @@ export async function storePushedReply(
   service: Db,
   token: string | null,
   fields: Record<string, string> | null,
-): Promise<{ connectionId: string; stored: StoredReply[] }> {
+): Promise<{ connectionId: string; userId: string; cancel: string[]; stored: StoredReply[] }> {
   if (token === null || !/^[0-9a-f]{48}$/.test(token)) throw invalidToken();
   const parsed = fields === null ? null : pushSchema.safeParse(fields);
   if (!parsed?.success) {
@@ -202,7 +207,12 @@ export async function storePushedReply(
     );
   const outcome = pushOutcomeSchema.parse(data);
   if (outcome.outcome === "invalid_token") throw invalidToken();
-  return { connectionId: outcome.connection_id, stored: outcome.stored };
+  return {
+    connectionId: outcome.connection_id,
+    userId: outcome.user_id,
+    cancel: outcome.cancel,
+    stored: outcome.stored,
+  };
 }
 
 /** A polled row as the database stores it. */
@@ -239,6 +249,7 @@ function fromPoll(row: InboundMessage): ReplyInput | null {
 const pollOutcomeSchema = z.object({
   stored: z.array(storedReplySchema),
   known: z.array(z.string()),
+  cancel: z.array(z.string()).default([]),
 });
 
 /**
@@ -259,8 +270,9 @@ export async function pollReplies(
   service: Db,
   connectionId: string,
   client: ClickSendClient,
-): Promise<{ stored: StoredReply[]; requests: number }> {
+): Promise<{ stored: StoredReply[]; requests: number; cancel: string[] }> {
   const stored: StoredReply[] = [];
+  const cancel: string[] = [];
   let requests = 0;
   try {
     for (let page = 1; page <= MAX_POLL_PAGES; page += 1) {
@@ -276,6 +288,7 @@ export async function pollReplies(
       if (error) throw new ApiError(500, "database_error", "Could not record the replies.", true);
       const outcome = pollOutcomeSchema.parse(data);
       stored.push(...outcome.stored);
+      cancel.push(...outcome.cancel);
       for (const messageId of outcome.known) {
         requests += 1;
         await client.markInboundRead(messageId);
@@ -285,7 +298,7 @@ export async function pollReplies(
   } catch (error) {
     if (stored.length === 0) throw error;
   }
-  return { stored, requests };
+  return { stored, requests, cancel };
 }
 
 /** What clicksend_get_replies answers. */
@@ -316,7 +329,9 @@ export async function agentReplies(
     .from("clicksend_inbound_messages")
     .select("clicksend_message_id, from_number, body, received_at, original_message_id")
     .eq("agent_id", agentId)
-    .eq("user_oauth_connection_id", connectionId);
+    .eq("user_oauth_connection_id", connectionId)
+    // A STOP or START word is not for an agent to act on (it gets an opt_out/opt_in event).
+    .is("consent", null);
   if (params.since !== undefined) query = query.gte("received_at", params.since);
   if (params.from !== undefined) query = query.eq("from_number", params.from);
   // ClickSend's timestamps are whole seconds: replies of the same second keep arrival order.
@@ -333,4 +348,37 @@ export async function agentReplies(
     original_message_id: row.original_message_id,
   }));
   return { untrusted_content_warning: UNTRUSTED_REPLY_WARNING, replies, count: replies.length };
+}
+
+/**
+ * An opt-out's scheduled messages, cancelled at ClickSend and marked Cancelled here. Never
+ * throws: a message ClickSend would not cancel stays Scheduled (and shows so in history).
+ */
+export async function cancelForOptOut(
+  service: Db,
+  connectionId: string,
+  client: ClickSendClient,
+  messageIds: string[],
+): Promise<{ cancelled: string[] }> {
+  const cancelled: string[] = [];
+  for (const messageId of messageIds) {
+    try {
+      await client.cancelSms(messageId);
+      cancelled.push(messageId);
+    } catch {
+      continue;
+    }
+  }
+  if (cancelled.length > 0) {
+    await service
+      .from("clicksend_messages")
+      .update({
+        status: "Cancelled",
+        status_code: "301",
+        status_updated_at: new Date().toISOString(),
+      })
+      .eq("user_oauth_connection_id", connectionId)
+      .in("message_id", cancelled);
+  }
+  return { cancelled };
 }

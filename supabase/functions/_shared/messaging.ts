@@ -26,6 +26,8 @@ import {
   type SendReservation,
 } from "./prepared-call.ts";
 import type { Db } from "./supabase.ts";
+import type { Json } from "./contracts/database.types.ts";
+import { countSmsSegments } from "./contracts/sms-segments.ts";
 import { UNCONFIRMED_SEND_STATUS } from "./contracts/tool-catalog.ts";
 import { isReceiptStatus } from "./contracts/send-outcome.ts";
 
@@ -42,6 +44,10 @@ export interface SendRequest {
   /** The caller's default country; omitted = the account's. */
   defaultCountry?: string;
   idempotencyKey?: string;
+  /** An agent's send: the tool and its arguments, which an approval hold keeps. */
+  held?: { tool: string; arguments: Json };
+  /** The approved send of this approval (the approval step is passed). */
+  approvalId?: string;
 }
 
 interface SentRecipient {
@@ -96,14 +102,15 @@ function scheduleSeconds(schedule: string | undefined): number | undefined {
 /** Normalises and counts; throws 400 when no recipient is valid. Pure: no I/O. */
 export function planSend(request: SendRequest, accountCountry: string): SendPlan {
   const country = request.defaultCountry ?? accountCountry;
-  const seen = new Set<string>();
+  const seen = new Map<string, string | null>();
   const invalid: SendOutcome["invalid_numbers"] = [];
   for (const input of request.recipients) {
     const result = toE164(input, country);
-    if (result.ok) seen.add(result.e164);
-    else invalid.push({ input, reason: result.reason });
+    if (result.ok) {
+      if (!seen.has(result.e164)) seen.set(result.e164, result.country ?? null);
+    } else invalid.push({ input, reason: result.reason });
   }
-  const numbers = [...seen];
+  const numbers = [...seen.keys()];
   if (numbers.length === 0) {
     throw new ApiError(
       400,
@@ -124,6 +131,14 @@ export function planSend(request: SendRequest, accountCountry: string): SendPlan
       recipients: numbers,
       idempotencyKey: request.idempotencyKey ?? crypto.randomUUID(),
       body: request.body,
+      // Each number's country (allowed_countries) and the parts our own count gives each message
+      // (the daily limit): an MMS is one message.
+      countries: [...seen.values()],
+      parts: request.channel === "mms" ? 1 : Math.max(1, countSmsSegments(request.body).segments),
+      ...(request.held === undefined
+        ? {}
+        : { tool: request.held.tool, request: request.held.arguments }),
+      ...(request.approvalId === undefined ? {} : { approvalId: request.approvalId }),
       ...(request.customString === undefined ? {} : { customString: request.customString }),
       ...(schedule === undefined ? {} : { scheduledFor: new Date(schedule * 1000).toISOString() }),
     },
@@ -141,6 +156,7 @@ export function firstPart(plan: SendPlan): SendReservation {
   return {
     ...plan.reservation,
     recipients: plan.reservation.recipients.slice(0, RESERVE_AHEAD * MAX_MESSAGES_PER_REQUEST),
+    countries: plan.reservation.countries?.slice(0, RESERVE_AHEAD * MAX_MESSAGES_PER_REQUEST),
     total: plan.reservation.recipients.length,
   };
 }
@@ -165,6 +181,10 @@ function partReserver(
       send: {
         ...plan.reservation,
         recipients: all.slice(firstIndex, firstIndex + MAX_MESSAGES_PER_REQUEST),
+        countries: plan.reservation.countries?.slice(
+          firstIndex,
+          firstIndex + MAX_MESSAGES_PER_REQUEST,
+        ),
         firstIndex,
         total: all.length,
       },
@@ -346,6 +366,22 @@ export async function deliver(
       }
       chunk = reserved;
     }
+    // Recipients the opt-out list or the agent's policy refused are stored as such: on the
+    // answer, never sent. A part with none left asks ClickSend nothing.
+    for (const row of chunk.filter((reserved) => reserved.status !== "pending")) {
+      delivery.done.push({
+        id: row.id,
+        recipient: row.recipient,
+        idempotency_key: row.idempotency_key,
+        message_id: null,
+        status: row.status,
+        message_parts: null,
+        price: 0,
+        currency: null,
+      });
+    }
+    chunk = chunk.filter((reserved) => reserved.status === "pending");
+    if (chunk.length === 0) continue;
     let result: SendResult;
     try {
       delivery.requests += 1;

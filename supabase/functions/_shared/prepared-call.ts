@@ -9,15 +9,23 @@ import { toolAccountSchema, type ToolAccount } from "./contracts/tool-account.ts
 import type { FunctionEnv } from "./env.ts";
 import { ApiError } from "./http.ts";
 import type { Db } from "./supabase.ts";
+import {
+  APPROVAL_STATES,
+  POLICY_REASONS,
+  type ApprovalState,
+  type PolicyReason,
+} from "./contracts/guardrails.ts";
 
 const reservedRowSchema = z.object({
   id: z.string(),
   recipient: z.string(),
   idempotency_key: z.string(),
+  /** pending to send; a policy refusal (OPTED_OUT, …) is stored as such and never sent. */
+  status: z.string().default("pending"),
 });
 export type ReservedRow = z.infer<typeof reservedRowSchema>;
 
-const messageRowSchema = reservedRowSchema.extend({
+const messageRowSchema = reservedRowSchema.omit({ status: true }).extend({
   message_id: z.string().nullable(),
   status: z.string(),
   message_parts: z.number().nullable(),
@@ -44,6 +52,34 @@ const prepareResultSchema = z.discriminatedUnion("outcome", [
     connection_id: z.string(),
     account: toolAccountSchema,
     rows: z.array(messageRowSchema),
+  }),
+  z.object({
+    outcome: z.literal("policy_denied"),
+    user_id: z.string(),
+    connection_id: z.string(),
+    account: toolAccountSchema,
+    reason: z.enum(POLICY_REASONS),
+    details: z.record(z.string(), z.unknown()),
+  }),
+  z.object({
+    outcome: z.literal("approval"),
+    user_id: z.string(),
+    connection_id: z.string(),
+    account: toolAccountSchema,
+    approval_id: z.string(),
+    expires_at: z.string(),
+    state: z.enum(APPROVAL_STATES),
+    result: z.object({ status: z.number(), body: z.unknown() }).nullable(),
+  }),
+  z.object({
+    outcome: z.literal("needs_price"),
+    user_id: z.string(),
+    connection_id: z.string(),
+    account: toolAccountSchema,
+    username: z.string(),
+    api_key: z.string(),
+    country: z.string(),
+    recipients: z.array(z.string()),
   }),
   z.object({ outcome: z.literal("agent_not_found") }),
   z.object({ outcome: z.literal("agent_only"), user_id: z.string() }),
@@ -79,6 +115,20 @@ export interface SendReservation {
   firstIndex?: number;
   /** Recipients in the whole send, when this reserves only a part (a replay answers them all). */
   total?: number;
+  /** Each recipient's ISO country (in order; null when unknown), for allowed_countries. */
+  countries?: (string | null)[];
+  /** Parts per message by our own segment count, for the daily limit. */
+  parts?: number;
+  /** ClickSend's quote per recipient, for the monthly spend limit. */
+  prices?: Record<string, number>;
+  /** The quote of a bulk send's later parts (their recipients are not in this reservation). */
+  laterPrice?: number;
+  currency?: string | null;
+  /** The tool and its arguments, kept by an approval hold to send once approved. */
+  tool?: string;
+  request?: Json;
+  /** An approved send: the approval step is passed. */
+  approvalId?: string;
 }
 
 export interface PrepareRequest {
@@ -116,6 +166,33 @@ export type Prepared =
       account: ToolAccount;
       rows: MessageRow[];
     }
+  | {
+      outcome: "policy_denied";
+      userId: string;
+      connectionId: string;
+      account: ToolAccount;
+      reason: PolicyReason;
+      details: Record<string, unknown>;
+    }
+  | {
+      outcome: "approval";
+      userId: string;
+      connectionId: string;
+      account: ToolAccount;
+      approvalId: string;
+      expiresAt: string;
+      state: ApprovalState;
+      result: { status: number; body: unknown } | null;
+    }
+  | {
+      outcome: "needs_price";
+      userId: string;
+      connectionId: string;
+      account: ToolAccount;
+      client: ClickSendClient;
+      country: string;
+      recipients: string[];
+    }
   | { outcome: "agent_not_found" }
   | { outcome: "agent_only"; userId: string }
   | { outcome: "permission_denied"; userId: string }
@@ -139,6 +216,15 @@ export function databaseError(status: number, message: string): ApiError {
   return new ApiError(500, "database_error", message, true);
 }
 
+function clientFor(env: FunctionEnv, username: string, apiKey: string): ClickSendClient {
+  return new ClickSendClient({
+    username,
+    apiKey,
+    baseUrl: env.CLICKSEND_API_BASE,
+    timeoutMs: env.CLICKSEND_TIMEOUT_MS,
+  });
+}
+
 function toPrepared(env: FunctionEnv, result: PrepareResult): Prepared {
   switch (result.outcome) {
     case "ready":
@@ -147,12 +233,7 @@ function toPrepared(env: FunctionEnv, result: PrepareResult): Prepared {
         userId: result.user_id,
         connectionId: result.connection_id,
         account: result.account,
-        client: new ClickSendClient({
-          username: result.username,
-          apiKey: result.api_key,
-          baseUrl: env.CLICKSEND_API_BASE,
-          timeoutMs: env.CLICKSEND_TIMEOUT_MS,
-        }),
+        client: clientFor(env, result.username, result.api_key),
         country: result.country,
         callIds: result.call_ids,
         rows: result.rows,
@@ -164,6 +245,36 @@ function toPrepared(env: FunctionEnv, result: PrepareResult): Prepared {
         connectionId: result.connection_id,
         account: result.account,
         rows: result.rows,
+      };
+    case "policy_denied":
+      return {
+        outcome: "policy_denied",
+        userId: result.user_id,
+        connectionId: result.connection_id,
+        account: result.account,
+        reason: result.reason,
+        details: result.details,
+      };
+    case "approval":
+      return {
+        outcome: "approval",
+        userId: result.user_id,
+        connectionId: result.connection_id,
+        account: result.account,
+        approvalId: result.approval_id,
+        expiresAt: result.expires_at,
+        state: result.state,
+        result: result.result,
+      };
+    case "needs_price":
+      return {
+        outcome: "needs_price",
+        userId: result.user_id,
+        connectionId: result.connection_id,
+        account: result.account,
+        client: clientFor(env, result.username, result.api_key),
+        country: result.country,
+        recipients: result.recipients,
       };
     case "agent_only":
     case "permission_denied":
@@ -213,6 +324,14 @@ export async function prepareCall(
             scheduled_for: send.scheduledFor ?? null,
             first_index: send.firstIndex ?? 0,
             total: send.total ?? send.recipients.length,
+            ...(send.countries === undefined ? {} : { countries: send.countries }),
+            ...(send.parts === undefined ? {} : { parts: send.parts }),
+            ...(send.prices === undefined ? {} : { prices: send.prices }),
+            ...(send.laterPrice === undefined ? {} : { later_price: send.laterPrice }),
+            ...(send.currency === undefined ? {} : { currency: send.currency }),
+            ...(send.tool === undefined ? {} : { tool: send.tool }),
+            ...(send.request === undefined ? {} : { request: send.request }),
+            ...(send.approvalId === undefined ? {} : { approval_id: send.approvalId }),
           },
         }),
   });

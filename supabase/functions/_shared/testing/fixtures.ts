@@ -113,6 +113,7 @@ export const reservedRows = (
     id: `row-${String(from + i)}`,
     recipient,
     idempotency_key: idempotencyKey,
+    status: "pending",
   }));
 
 /** A ready call on USER's CONNECTION through `client` (call 1, nothing reserved); `extra` over it. */
