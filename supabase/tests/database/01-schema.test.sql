@@ -1,6 +1,6 @@
 -- Schema: tables, RLS, policies, comments, indexes, the ClickSend catalogue rows and the view.
 begin;
-select plan(42);
+select plan(48);
 
 select tests.clicksend_provider_id() as clicksend_provider \gset
 
@@ -12,7 +12,8 @@ select tables_are(
     'service_providers', 'integration_capabilities', 'user_oauth_connections', 'agents',
     'agent_integration_permissions', 'tool_execution_logs', 'clicksend_messages',
     'clicksend_inbound_messages', 'agent_webhooks', 'agent_webhook_deliveries',
-    'clicksend_receipt_events'
+    'clicksend_receipt_events', 'clicksend_opt_outs', 'clicksend_consent_events', 'agent_policies',
+    'agent_approvals'
   ],
   'public holds exactly the platform and ClickSend tables'
 );
@@ -78,6 +79,44 @@ select policies_are(
   'public', 'agent_webhook_deliveries',
   array['Users can view own webhook deliveries'],
   'agent_webhook_deliveries has only its SELECT policy'
+);
+select policies_are(
+  'public', 'clicksend_opt_outs',
+  array['Users can view own opt-outs'],
+  'clicksend_opt_outs has only its SELECT policy (changes go through the functions)'
+);
+select policies_are(
+  'public', 'clicksend_consent_events',
+  array['Users can view own consent history'],
+  'clicksend_consent_events has only its SELECT policy'
+);
+select policies_are(
+  'public', 'agent_policies',
+  array['Users can view own agent policies', 'Users can create own agent policies',
+        'Users can update own agent policies', 'Users can delete own agent policies'],
+  'agent_policies has exactly one policy per operation'
+);
+select policies_are(
+  'public', 'agent_approvals',
+  array['Users can view own approvals'],
+  'agent_approvals has only its SELECT policy'
+);
+select is(
+  (select coalesce(array_agg(format('%s: %s', table_name, privilege_type) order by table_name, privilege_type), '{}')
+     from information_schema.table_privileges
+    where table_schema = 'public' and grantee = 'anon'
+      and table_name in ('clicksend_opt_outs', 'clicksend_consent_events', 'agent_policies', 'agent_approvals')),
+  '{}'::text[],
+  'anon has no privilege on opt-outs, consent history, agent policies or approvals'
+);
+select is(
+  (select coalesce(array_agg(format('%s: %s', table_name, privilege_type) order by table_name, privilege_type), '{}')
+     from information_schema.table_privileges
+    where table_schema = 'public' and grantee = 'authenticated'
+      and table_name in ('clicksend_opt_outs', 'clicksend_consent_events', 'agent_approvals')
+      and privilege_type in ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')),
+  '{}'::text[],
+  'authenticated may not write opt-outs, consent history or approvals directly'
 );
 
 select is(

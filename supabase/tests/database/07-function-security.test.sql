@@ -1,6 +1,6 @@
 -- Function security: SECURITY DEFINER hygiene over pg_proc, and who may execute what.
 begin;
-select plan(22);
+select plan(24);
 
 select tests.create_supabase_user('owner');
 select tests.create_clicksend_connection('owner') as owner_connection \gset
@@ -124,6 +124,24 @@ select function_privs_are(
 select function_privs_are(
   'public', 'get_user_clicksend_connection', array['uuid'], 'anon', array[]::text[],
   'anon may not execute get_user_clicksend_connection'
+);
+
+-- Guardrails (20250911000010): a signed-in user edits their opt-out list through two functions;
+-- approvals are decided and recorded by the service role only.
+select is(
+  (select coalesce(array_agg(f order by f), '{}') from unnest(array[
+     'public.clicksend_opt_out_add(uuid,text)', 'public.clicksend_opt_out_remove(text,text)',
+     'public.agent_approval_decide(uuid,uuid,text,text)', 'public.agent_approval_record(uuid,jsonb)'
+   ]) f where has_function_privilege('authenticated', f, 'execute')),
+  array['public.clicksend_opt_out_add(uuid,text)', 'public.clicksend_opt_out_remove(text,text)'],
+  'authenticated may execute the opt-out functions and neither approval function'
+);
+select is(
+  (select coalesce(array_agg(f order by f), '{}') from unnest(array[
+     'public.agent_approval_decide(uuid,uuid,text,text)', 'public.agent_approval_record(uuid,jsonb)'
+   ]) f where has_function_privilege('service_role', f, 'execute')),
+  array['public.agent_approval_decide(uuid,uuid,text,text)', 'public.agent_approval_record(uuid,jsonb)'],
+  'the service role may execute both approval functions'
 );
 
 -- Acting as owner

@@ -1,7 +1,7 @@
 -- The rollback script: apply (done by the runner), roll back, nothing ClickSend remains, apply
 -- again. All inside this test's transaction, which is rolled back at the end.
 begin;
-select plan(24);
+select plan(29);
 -- The scripts' NOTICEs ("does not exist, skipping") are expected; keep the TAP output readable.
 set local client_min_messages = warning;
 
@@ -23,6 +23,13 @@ select public.clicksend_apply_receipt(:'connection', 'RB-RECEIPT', 'Sent', '201'
 select public.clicksend_store_polled_replies(:'connection', '[{"message_id": "IN-RB", "from": "+61411111111", "body": "Reply"}]');
 select public.agent_webhook_set(tests.get_supabase_uid('owner'), :'agent', 'https://owner.example.test/hook') is not null;
 update public.agents set default_connection_id = :'connection' where id = :'agent';
+-- Guardrails: an opt-out (with its history), a policy and a held send.
+select tests.authenticate_as('owner');
+select public.clicksend_opt_out_add(:'connection', '+61411111113') is not null;
+insert into public.agent_policies (agent_id, approval_mode, daily_message_limit) values (:'agent', 'always', 10);
+select tests.authenticate_as_service_role();
+select public.clicksend_prepare_call(1, null, :'agent', null, 'sms',
+  '{"channel": "sms", "recipients": ["+61411111114"], "idempotency_key": "rb-held"}') ->> 'outcome' = 'approval';
 
 -- Acting as the migration runner
 select tests.clear_authentication();
@@ -91,6 +98,18 @@ select is(
   (select count(*)::integer from pg_trigger where tgname ilike '%clicksend%'),
   0, 'no ClickSend trigger remains'
 );
+select is(
+  (select coalesce(array_agg(c.oid::regclass::text order by 1), '{}') from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname in ('public', 'private') and (c.relname ilike 'agent\_polic%' or c.relname ilike 'agent\_approval%'
+                                                   or c.relname ilike '%opt\_out%' or c.relname ilike '%consent%')),
+  '{}'::text[], 'no guardrail table or index remains (opt-outs, consent history, policies, approvals)');
+select is(
+  (select coalesce(array_agg(p.oid::regprocedure::text order by 1), '{}') from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname in ('public', 'private') and p.proname ~ '^agent_(approval|polic|quiet|daily|month)'),
+  '{}'::text[], 'no guardrail function remains (approvals, policy check, quiet hours, usage)');
+select is(
+  (select count(*)::integer from pg_trigger where tgname ilike 'agent\_policies%'),
+  0, 'no agent policy trigger remains');
 
 \ir ../../rollback/clicksend_rollback.sql
 select pass('the rollback runs a second time without error (idempotent)');
@@ -149,6 +168,20 @@ select ok(
         where c.oid = 'public.clicksend_message_receipts'::regclass),
   're-applying migration 9 restores the receipt events, the eight-argument push and the receipts view (security_invoker)'
 );
+
+\ir ../../migrations/20250911000010_guardrails.sql
+select ok(
+  to_regclass('public.clicksend_opt_outs') is not null
+  and to_regclass('public.clicksend_consent_events') is not null
+  and to_regclass('public.agent_policies') is not null
+  and to_regclass('public.agent_approvals') is not null
+  and to_regprocedure('public.clicksend_opt_out_add(uuid, text)') is not null
+  and to_regprocedure('public.agent_approval_decide(uuid, uuid, text, text)') is not null
+  and (select count(*) from pg_policies where tablename in ('clicksend_opt_outs', 'clicksend_consent_events',
+                                                          'agent_policies', 'agent_approvals')) = 7,
+  're-applying migration 10 restores opt-outs, consent history, policies (four policies), approvals and their functions'
+);
+select has_column('public', 'clicksend_inbound_messages', 'consent', 're-applying migration 10 restores the replies'' consent mark');
 
 select * from finish();
 rollback;
