@@ -5,6 +5,7 @@ import {
   type RecipientOutcomeKind,
   type SendOutcome,
 } from "@contracts/send-outcome.ts";
+import { isPolicyRefusal } from "@contracts/guardrails.ts";
 import { describeAccount, type ToolAccount } from "@contracts/tool-account.ts";
 import { Alert } from "@/components/ui/alert";
 import { JsonBlock } from "@/components/ui/json-block";
@@ -72,10 +73,19 @@ export function SendOutcomeReport({
         ? "Not sent again: ClickSend has not confirmed the first attempt"
         : "Not sent again: this message was sent before";
   } else if (gone === 0 && unsure === 0) {
-    title =
-      total === 1
-        ? "Not sent: ClickSend refused it"
-        : "Not sent: ClickSend refused every recipient";
+    // Refused by our own guardrails (opted out, not allowed), not by ClickSend: say so.
+    const ours = total === rows.length && rows.every((row) => isPolicyRefusal(row.status));
+    if (ours) {
+      title =
+        total === 1
+          ? "Not sent: this number may not be texted"
+          : "Not sent: none of these numbers may be texted";
+    } else {
+      title =
+        total === 1
+          ? "Not sent: ClickSend refused it"
+          : "Not sent: ClickSend refused every recipient";
+    }
   } else if (gone === 0) {
     title = "Not confirmed by ClickSend";
   } else {

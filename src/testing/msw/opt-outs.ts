@@ -121,3 +121,14 @@ export function optOutBackend(store: OptOutStore = optOutStore()) {
     }),
   ];
 }
+
+/**
+ * No one opted out: the default answer of the test server, since the composer and Conversations
+ * read the list on every page that has them. Tests about opt-outs use `optOutBackend(store)`.
+ */
+export function noOptOuts() {
+  return [
+    http.get(restUrl("/clicksend_opt_outs"), () => HttpResponse.json([])),
+    http.get(restUrl("/clicksend_consent_events"), () => HttpResponse.json([])),
+  ];
+}

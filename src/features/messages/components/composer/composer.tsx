@@ -30,6 +30,7 @@ import {
 import { creditProblem } from "@/features/messages/components/composer/credit-check";
 import { countryOptions } from "@/features/messages/components/composer/country-options";
 import { MediaPicker } from "@/features/messages/components/composer/media-picker";
+import { OptOutFlag } from "@/features/messages/components/composer/opt-out-flag";
 import { PricePreview } from "@/features/messages/components/composer/price-preview";
 import { ScheduleFields } from "@/features/messages/components/composer/schedule-fields";
 import { SegmentCounter } from "@/features/messages/components/composer/segment-counter";
@@ -44,6 +45,7 @@ import { MMS_SUBJECT_MAX, UNCONFIRMED_SEND_STATUS } from "@/features/messages/ut
 import { plural } from "@/features/messages/utils/format";
 import { useDebouncedValue } from "@/hooks/use-debounced-value";
 import { useBalance } from "@/lib/connections/get-balance";
+import { useAccountOptOuts } from "@/lib/opt-outs/get-opt-outs";
 import { sendMayHaveGoneOut } from "@/lib/send-failure";
 
 const PRICE_DEBOUNCE_MS = 600;
@@ -96,7 +98,18 @@ export function Composer({ connection }: { connection: Connection }) {
     name: ["channel", "to", "country", "from", "subject", "body", "scheduled"],
   });
 
-  const recipients = useMemo(() => checkRecipients(to, country), [to, country]);
+  const typed = useMemo(() => checkRecipients(to, country), [to, country]);
+  // Numbers on this account's opt-out list are flagged as typed and left out of the price: the
+  // server never sends to them.
+  const optOuts = useAccountOptOuts(connection);
+  const optedOut = useMemo(
+    () => typed.numbers.flatMap((number) => optOuts.data?.get(number) ?? []),
+    [typed, optOuts.data],
+  );
+  const recipients = useMemo(
+    () => ({ ...typed, numbers: typed.numbers.filter((number) => !optOuts.data?.has(number)) }),
+    [typed, optOuts.data],
+  );
   const priceInput = useMemo<PriceSmsInput | null>(() => {
     if (channel !== "sms" || recipients.numbers.length === 0 || body.trim() === "") return null;
     const senderId = from.trim();
@@ -175,7 +188,7 @@ export function Composer({ connection }: { connection: Connection }) {
     setResult({ outcome, channel: message.channel, scheduled: isScheduled });
     if (outcome.accepted === 0 && !outcome.idempotent_replay) {
       // Nothing went out; keep the message so it can be corrected and sent again.
-      toast.error(`${kind} not sent`, "ClickSend refused every recipient; see why below.");
+      toast.error(`${kind} not sent`, "No recipient could be sent to; see why below.");
       return;
     }
     if (
@@ -242,6 +255,7 @@ export function Composer({ connection }: { connection: Connection }) {
                 Sends to {recipients.numbers.join(", ")}
               </p>
             ) : null}
+            <OptOutFlag optedOut={optedOut} unknown={optOuts.isError} />
           </Field>
           <Field label="Country for local numbers" error={errors.country?.message}>
             <Select {...register("country")}>
@@ -311,9 +325,11 @@ export function Composer({ connection }: { connection: Connection }) {
           channel={channel}
           ready={priced}
           missing={
-            channel === "sms"
-              ? "Enter a valid number and a message"
-              : "Enter a valid number, a subject and a message, and choose an image"
+            typed.numbers.length > 0 && recipients.numbers.length === 0
+              ? "Add a number that has not opted out"
+              : channel === "sms"
+                ? "Enter a valid number and a message"
+                : "Enter a valid number, a subject and a message, and choose an image"
           }
           price={price}
         />
