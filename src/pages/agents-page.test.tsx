@@ -8,6 +8,7 @@ import {
 } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 
+import type { AgentPolicy } from "@contracts/guardrails.ts";
 import type { Scope } from "@contracts/scopes.ts";
 import { toolByName, toolsForScopes } from "@contracts/tool-catalog.ts";
 import { renderRoute } from "@/testing/render-route";
@@ -87,6 +88,10 @@ type DeliveryRow = {
   succeeded: boolean;
   attempted_at: string;
 };
+/** A public.agent_policies row as the app reads it, with its agent. */
+type PolicyRow = AgentPolicy & { agent_id: string };
+let policies: PolicyRow[];
+let policyWrites: Recorded[];
 let webhooks: WebhookRow[];
 let deliveries: DeliveryRow[];
 let webhookCalls: unknown[];
@@ -147,8 +152,65 @@ function scopesInForce(agentId: string): Scope[] {
     .flatMap((row) => row.allowed_scopes);
 }
 
+/** PostgREST answers only the columns `select` names. */
+function selected(request: Request) {
+  const columns = new URL(request.url).searchParams.get("select")?.split(",") ?? [];
+  return (row: PolicyRow) =>
+    Object.fromEntries(Object.entries(row).filter(([column]) => columns.includes(column)));
+}
+
+/**
+ * Zones this browser knows that the stand-in database does not (its time zone data is older):
+ * the database's own check refuses them with 22023, as private.agent_policy_check does.
+ */
+const ZONES_UNKNOWN_TO_DATABASE = new Set(["America/Ciudad_Juarez"]);
+
 const handlers = [
   unreadRepliesCount(),
+  http.get(restUrl("/agent_policies"), ({ request }) =>
+    answer(
+      request,
+      policies.filter((row) => matches(row, new URL(request.url))).map(selected(request)),
+    ),
+  ),
+  // An upsert on agent_id, checked as the table's trigger checks it.
+  http.post(restUrl("/agent_policies"), async ({ request }) => {
+    const url = new URL(request.url);
+    const body = (await request.json()) as PolicyRow;
+    policyWrites.push({ method: "POST", url, body });
+    const zone = body.quiet_hours_timezone;
+    if (zone !== null && ZONES_UNKNOWN_TO_DATABASE.has(zone)) {
+      return postgrestError(
+        400,
+        "22023",
+        `quiet_hours_timezone: ${zone} is not a known time zone (use an IANA name such as Australia/Sydney)`,
+      );
+    }
+    if (url.searchParams.get("on_conflict") !== "agent_id") {
+      return postgrestError(409, "23505", "duplicate key value violates unique constraint");
+    }
+    // The database answers times with seconds.
+    const row: PolicyRow = {
+      ...body,
+      quiet_hours_start: body.quiet_hours_start && `${body.quiet_hours_start}:00`,
+      quiet_hours_end: body.quiet_hours_end && `${body.quiet_hours_end}:00`,
+    };
+    policies = [...policies.filter((existing) => existing.agent_id !== body.agent_id), row];
+    return answer(request, [row].map(selected(request)), 201);
+  }),
+  http.delete(restUrl("/agent_policies"), ({ request }) => {
+    const url = new URL(request.url);
+    policyWrites.push({ method: "DELETE", url, body: null });
+    const gone = policies.filter((row) => matches(row, url));
+    policies = policies.filter((row) => !gone.includes(row));
+    return answer(request, gone);
+  }),
+  http.post(functionUrl("clicksend-api"), () =>
+    HttpResponse.json({
+      ok: true,
+      result: { username: CONNECTION.external_username, balance: 25, currency: "AUD" },
+    }),
+  ),
   http.get(restUrl("/agents"), ({ request }) =>
     answer(
       request,
@@ -300,6 +362,8 @@ beforeEach(() => {
   grantWrites = [];
   agentWrites = [];
   toolCalls = [];
+  policies = [];
+  policyWrites = [];
   webhooks = [];
   deliveries = [];
   webhookCalls = [];
@@ -1057,5 +1121,201 @@ describe("Agents page: reply webhook", () => {
     expect(items[0]).toHaveTextContent(/Delivered.*Reply, attempt 3.*HTTP 200/);
     expect(items[1]).toHaveTextContent(/Failed.*Reply, attempt 2.*answered HTTP 500/);
     expect(items[2]).toHaveTextContent(/Failed.*Reply, attempt 1.*could not connect/);
+  });
+});
+
+describe("Agents page: limits and safety", () => {
+  const findLimits = () => screen.findByRole("region", { name: "Limits and safety" });
+  const filledPolicy = (agentId: string): PolicyRow => ({
+    agent_id: agentId,
+    daily_message_limit: 50,
+    monthly_spend_limit: 20,
+    allowed_recipients: ["+61411111111", "+6141*"],
+    allowed_countries: ["AU", "NZ"],
+    quiet_hours_start: "22:00:00",
+    quiet_hours_end: "07:00:00",
+    quiet_hours_timezone: "Australia/Sydney",
+    approval_mode: "always",
+  });
+
+  it("says “No limits” without a policy, explains each rule, and saves the rules typed", async () => {
+    const { support } = seedDemoAgents();
+    const { user } = await openAgentsPage();
+    const limits = await findLimits();
+
+    expect(await within(limits).findByText("No limits")).toBeVisible();
+    expect(within(limits).getByRole("button", { name: "Clear all limits" })).toBeDisabled();
+    // Each rule says what it does: per recipient or the whole call.
+    expect(within(limits).getByLabelText("Allowed recipients")).toHaveAccessibleDescription(
+      /Any other number is left out of a send and reported as not allowed; the other recipients still get it/,
+    );
+    expect(within(limits).getByLabelText("Daily message limit")).toHaveAccessibleDescription(
+      /A send that would go over is refused whole/,
+    );
+    expect(
+      await within(limits).findByText(/In AUD, your ClickSend account’s currency/),
+    ).toBeVisible();
+    const quiet = within(limits).getByRole("group", { name: "Quiet hours" });
+    expect(quiet).toHaveAccessibleDescription(
+      /A start later than the end spans midnight.*A scheduled send is judged at the time it is scheduled for/,
+    );
+    // The browser's zone is the suggestion.
+    expect(within(limits).getByLabelText("Time zone")).toHaveValue(
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+    );
+    expect(within(limits).getByRole("radio", { name: "Never" })).toBeChecked();
+
+    await user.type(within(limits).getByLabelText("Daily message limit"), "50");
+    await user.type(within(limits).getByLabelText("Monthly spend limit"), "20");
+    await user.type(
+      within(limits).getByLabelText("Allowed recipients"),
+      "+61 411 111 111{Enter}+6141*",
+    );
+    await user.type(within(limits).getByLabelText("Allowed countries"), "au, nz");
+    expect(within(limits).getByText(/Now: Australia, New Zealand\./)).toBeVisible();
+    await user.type(within(limits).getByLabelText("Quiet hours start"), "22:00");
+    await user.type(within(limits).getByLabelText("Quiet hours end"), "07:00");
+    expect(
+      within(limits).getByText("No sends from 22:00 until 07:00 the next morning."),
+    ).toBeVisible();
+    const zone = within(limits).getByLabelText("Time zone");
+    await user.clear(zone);
+    await user.type(zone, "Australia/Sydney");
+    const always = within(limits).getByRole("radio", { name: "Always" });
+    expect(always).toHaveAccessibleDescription(
+      "Every send waits for your approval on the Approvals page.",
+    );
+    await user.click(always);
+    await user.click(within(limits).getByRole("button", { name: "Save limits" }));
+
+    expect(await within(limits).findByText("Saved")).toBeVisible();
+    expect(policyWrites.map((write) => write.body)).toEqual([
+      {
+        agent_id: support.id,
+        daily_message_limit: 50,
+        monthly_spend_limit: 20,
+        allowed_recipients: ["+61411111111", "+6141*"],
+        allowed_countries: ["AU", "NZ"],
+        quiet_hours_start: "22:00",
+        quiet_hours_end: "07:00",
+        quiet_hours_timezone: "Australia/Sydney",
+        approval_mode: "always",
+      },
+    ]);
+    expect(within(limits).queryByText("No limits")).not.toBeInTheDocument();
+    expect(within(limits).getByRole("button", { name: "Clear all limits" })).toBeEnabled();
+  });
+
+  it("names each field that is wrong and saves nothing", async () => {
+    seedDemoAgents();
+    const { user } = await openAgentsPage();
+    const limits = await findLimits();
+    await within(limits).findByText("No limits");
+
+    await user.type(within(limits).getByLabelText("Daily message limit"), "fifty");
+    await user.type(within(limits).getByLabelText("Monthly spend limit"), "0");
+    await user.type(within(limits).getByLabelText("Allowed recipients"), "+61411111111{Enter}0411");
+    await user.type(within(limits).getByLabelText("Allowed countries"), "AUS");
+    await user.type(within(limits).getByLabelText("Quiet hours start"), "22:00");
+    const zone = within(limits).getByLabelText("Time zone");
+    await user.clear(zone);
+    await user.type(zone, "Mars/Base");
+    await user.click(within(limits).getByRole("button", { name: "Save limits" }));
+
+    expect(within(limits).getByLabelText("Daily message limit")).toHaveAccessibleDescription(
+      /Daily message limit: enter a whole number of messages, such as 50, or leave it empty\.$/,
+    );
+    expect(within(limits).getByLabelText("Monthly spend limit")).toHaveAccessibleDescription(
+      /Monthly spend limit: enter an amount above 0, or leave it empty\.$/,
+    );
+    expect(within(limits).getByLabelText("Allowed recipients")).toHaveAccessibleDescription(
+      /Allowed recipients: “0411” is neither a number in international format/,
+    );
+    expect(within(limits).getByLabelText("Allowed countries")).toHaveAccessibleDescription(
+      /Allowed countries: “AUS” is not a two-letter country code/,
+    );
+    expect(within(limits).getByLabelText("Quiet hours end")).toHaveAccessibleDescription(
+      "Optional Quiet hours end: choose when quiet hours end.",
+    );
+    expect(within(limits).getByLabelText("Time zone")).toHaveAccessibleDescription(
+      /Time zone: “Mars\/Base” is not a known time zone/,
+    );
+    const summary = within(limits).getByRole("alert");
+    expect(summary).toHaveTextContent("Not saved: fix these first");
+    expect(within(summary).getAllByRole("listitem")).toHaveLength(6);
+    // The first field in error gets focus, so a keyboard user lands on it.
+    expect(within(limits).getByLabelText("Daily message limit")).toHaveFocus();
+    expect(policyWrites).toEqual([]);
+  });
+
+  it("shows the database's reason under the field it names when it still refuses", async () => {
+    seedDemoAgents();
+    const { user } = await openAgentsPage();
+    const limits = await findLimits();
+    await within(limits).findByText("No limits");
+
+    await user.type(within(limits).getByLabelText("Quiet hours start"), "21:00");
+    await user.type(within(limits).getByLabelText("Quiet hours end"), "08:00");
+    const zone = within(limits).getByLabelText("Time zone");
+    await user.clear(zone);
+    await user.type(zone, "America/Ciudad_Juarez");
+    await user.click(within(limits).getByRole("button", { name: "Save limits" }));
+
+    expect(await within(limits).findByText("Not saved")).toBeVisible();
+    expect(within(limits).getByLabelText("Time zone")).toHaveAccessibleDescription(
+      /Time zone: America\/Ciudad_Juarez is not a known time zone \(use an IANA name such as Australia\/Sydney\)$/,
+    );
+    expect(policies).toEqual([]);
+    expect(within(limits).getByText("No limits")).toBeVisible();
+  });
+
+  it("shows a stored policy, and clears every limit only after confirming", async () => {
+    const { support } = seedDemoAgents();
+    policies.push(filledPolicy(support.id));
+    const { user } = await openAgentsPage();
+    const limits = await findLimits();
+
+    expect(await within(limits).findByLabelText("Daily message limit")).toHaveValue("50");
+    expect(within(limits).queryByText("No limits")).not.toBeInTheDocument();
+    expect(within(limits).getByLabelText("Allowed recipients")).toHaveValue("+61411111111\n+6141*");
+    expect(within(limits).getByLabelText("Allowed countries")).toHaveValue("AU, NZ");
+    expect(within(limits).getByLabelText("Quiet hours start")).toHaveValue("22:00");
+    expect(within(limits).getByLabelText("Quiet hours end")).toHaveValue("07:00");
+    expect(within(limits).getByLabelText("Time zone")).toHaveValue("Australia/Sydney");
+    expect(within(limits).getByRole("radio", { name: "Always" })).toBeChecked();
+
+    await user.click(within(limits).getByRole("button", { name: "Clear all limits" }));
+    let dialog = screen.getByRole("dialog", { name: "Clear all limits?" });
+    expect(dialog).toHaveAccessibleDescription(/may then send to any number, at any time/);
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    expect(policyWrites).toEqual([]);
+
+    await user.click(within(limits).getByRole("button", { name: "Clear all limits" }));
+    dialog = screen.getByRole("dialog", { name: "Clear all limits?" });
+    await user.click(within(dialog).getByRole("button", { name: "Clear all limits" }));
+
+    expect(await within(limits).findByText("No limits")).toBeVisible();
+    expect(policies).toEqual([]);
+    expect(policyWrites.map((write) => write.method)).toEqual(["DELETE"]);
+    expect(within(limits).getByLabelText("Daily message limit")).toHaveValue("");
+    expect(within(notifications()).getByText("Limits cleared")).toBeInTheDocument();
+  });
+
+  it("explains a failed load and loads again on request", async () => {
+    const { support } = seedDemoAgents();
+    let fail = true;
+    server.use(
+      http.get(restUrl("/agent_policies"), ({ request }) =>
+        fail ? postgrestError(500, "57014", "canceling statement") : answer(request, []),
+      ),
+    );
+    const { user } = await openAgentsPage(`/agents?agent=${support.id}`);
+    const limits = await findLimits();
+
+    const alert = await within(limits).findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load this agent's limits");
+    fail = false;
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+    expect(await within(limits).findByText("No limits")).toBeVisible();
   });
 });

@@ -2,11 +2,13 @@
 export const agentsKeys = {
   all: ["agents"] as const,
   list: () => [...agentsKeys.all, "list"] as const,
-  /** Everything cached about one agent (its grants, tools and webhook). */
+  /** Everything cached about one agent (its grants, tools, webhook and policy). */
   agent: (agentId: string) => [...agentsKeys.all, "agent", agentId] as const,
   grants: (agentId: string) => [...agentsKeys.agent(agentId), "grants"] as const,
   tools: (agentId: string) => [...agentsKeys.agent(agentId), "tools"] as const,
   webhook: (agentId: string) => [...agentsKeys.agent(agentId), "webhook"] as const,
+  /** Its limits and safety rules (public.agent_policies); null when it has none. */
+  policy: (agentId: string) => [...agentsKeys.agent(agentId), "policy"] as const,
   webhookDeliveries: (agentId: string) =>
     [...agentsKeys.agent(agentId), "webhook-deliveries"] as const,
 };

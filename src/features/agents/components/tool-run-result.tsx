@@ -1,5 +1,7 @@
 import { Link } from "react-router";
 
+import type { PolicyDetails, PolicyReason } from "@contracts/guardrails.ts";
+
 import { sendOutcomeSchema } from "@contracts/send-outcome.ts";
 import { describeAccount } from "@contracts/tool-account.ts";
 import { SendOutcomeReport, type SendAccount } from "@/components/send-outcome-report";
@@ -7,8 +9,12 @@ import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button-styles";
 import { JsonBlock } from "@/components/ui/json-block";
 import type { ToolRun } from "@/features/agents/api/execute-agent-tool";
+import { textLinkClasses } from "@/components/ui/text-link-styles";
+import { paths } from "@/config/paths";
 import { SCOPE_LABELS, toolByName, type ToolName } from "@/features/agents/catalog";
 import { errorTitle, retryAfterHint, type ApiError } from "@/lib/api-error";
+import { formatDateTime } from "@/lib/format-time";
+import { describePolicyDenial } from "@/lib/policy-denied";
 import { messageHistoryHref, sendMayHaveGoneOut } from "@/lib/send-failure";
 
 const SEND_CHANNELS: Partial<Record<ToolName, "sms" | "mms">> = {
@@ -41,11 +47,50 @@ function AccountLine({ account }: { account: SendAccount }) {
   );
 }
 
+/** A send held for the owner's approval (202): nothing sent yet, and nothing went wrong. */
+function PendingApproval({ expiresAt }: { expiresAt: string }) {
+  return (
+    <Alert
+      tone="info"
+      title="Waiting for your approval"
+      role="none"
+      action={
+        <Link to={paths.approvals} className={buttonClasses("secondary", undefined, "sm")}>
+          Open Approvals
+        </Link>
+      }
+    >
+      <p>
+        Nothing was sent yet. This agent’s limits hold its sends for a person to approve: approve,
+        edit or reject it on the{" "}
+        <Link to={paths.approvals} className={textLinkClasses}>
+          Approvals page
+        </Link>
+        . It expires unsent at {formatDateTime(expiresAt)}. The agent was told not to send it again.
+      </p>
+    </Alert>
+  );
+}
+
+type PolicyRefusalProps = { reason: PolicyReason; message: string; details: PolicyDetails };
+
+/** A call refused whole by quiet hours or a limit (403 policy_denied), with its figures. */
+function PolicyRefusal(refusal: PolicyRefusalProps) {
+  const words = describePolicyDenial(refusal);
+  return (
+    <Alert tone="warning" title="Not sent: refused by this agent’s limits" role="none">
+      <p className="wrap-anywhere">{words.summary}</p>
+      <p className="mt-1">{words.next}</p>
+    </Alert>
+  );
+}
+
 /**
  * What a run did. A send reads like the composer's result: each recipient sent, scheduled,
  * refused (and why) or not confirmed, the account, ClickSend's answer behind a disclosure, so a
  * refusal never shows as a green "Allowed". Another tool: "Allowed" with its result. Denied: the
- * reason and the switch that would allow it. The account is the one the executor names.
+ * reason and the switch that would allow it. Held for approval or refused by the agent's limits:
+ * what that means, never as an error. The account is the one the executor names.
  */
 export function ToolRunResult({ run }: { run: ToolRun }) {
   if (run.outcome === "allowed") {
@@ -84,6 +129,8 @@ export function ToolRunResult({ run }: { run: ToolRun }) {
       </Alert>
     );
   }
+  if (run.outcome === "pending_approval") return <PendingApproval expiresAt={run.expiresAt} />;
+  if (run.outcome === "policy_denied") return <PolicyRefusal {...run} />;
   const scope = toolByName(run.tool).scope;
   return (
     <Alert tone="warning" title="Denied" role="none">
