@@ -5,7 +5,7 @@
 -- clicksend_prepare_call enforcing them: per recipient (OPTED_OUT, RECIPIENT_NOT_ALLOWED,
 -- COUNTRY_NOT_ALLOWED), then quiet hours, the daily and monthly limits, and approval.
 begin;
-select plan(209);
+select plan(211);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('other_user');
@@ -812,6 +812,17 @@ select public.agent_approval_decide(:'owner_uid', (:'to_edit'::jsonb ->> 'approv
 select results_eq(
   format($$select request ->> 'body', edited_body from public.agent_approvals where id = %L$$, :'to_edit'::jsonb ->> 'approval_id'),
   $$values ('Edited text'::text, true)$$, 'approving with an edited body keeps the new text and says it was edited');
+select tests.clear_authentication();
+update public.agent_policies set daily_message_limit = 1 where agent_id = :'careful_agent';
+select tests.authenticate_as_service_role();
+select is(
+  tests.t18_send(:'careful_agent', 'hold-edit', '["+61400000002"]',
+    jsonb_build_object('approval_id', :'to_edit'::jsonb ->> 'approval_id')) ->> 'reason',
+  'daily_message_limit', 'an approved send is checked again when it goes out: over the limit now, it is refused');
+select is(tests.t18_rows('hold-edit'), '{}'::text[], 'and nothing is reserved');
+select tests.clear_authentication();
+update public.agent_policies set daily_message_limit = null where agent_id = :'careful_agent';
+select tests.authenticate_as_service_role();
 
 select tests.t18_send(:'careful_agent', 'hold-2', '["+61400000002"]') as to_reject \gset
 select is(
