@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { functionError } from "@/testing/msw/function-responses";
+import { optOutBackend, optOutStore, seedConsent, type OptOutStore } from "@/testing/msw/opt-outs";
 import { server } from "@/testing/msw/server";
 import { unreadRepliesCount } from "@/testing/msw/unread-replies";
 import { functionUrl, restUrl } from "@/testing/msw/urls";
@@ -42,6 +43,7 @@ type Reply = {
   received_at: string;
   read_at: string | null;
   agent_id: string | null;
+  consent: "opt_out" | "opt_in" | null;
 };
 type Sent = {
   id: string;
@@ -69,6 +71,7 @@ let replies: Reply[];
 let sent: Sent[];
 let calls: ApiCall[];
 let markReadCalls: unknown[];
+let optOuts: OptOutStore;
 /** Answers one clicksend-api action differently while set. */
 let overrides: Partial<Record<string, (call: ApiCall) => Response>>;
 
@@ -81,6 +84,7 @@ function reply(from: string, body: string, at: string, changes: Partial<Reply> =
     received_at: at,
     read_at: null,
     agent_id: null,
+    consent: null,
     ...changes,
   };
 }
@@ -212,7 +216,8 @@ beforeEach(() => {
   calls = [];
   markReadCalls = [];
   overrides = {};
-  server.use(...handlers);
+  optOuts = optOutStore({ [CONNECTION.id]: "sandbox_user" });
+  server.use(...handlers, ...optOutBackend(optOuts));
 });
 
 /** Alice: a reminder went out, she answered twice (unread). Bob: answered support long ago. */
@@ -486,5 +491,102 @@ describe("Conversations: states", () => {
         "Or Friday?",
       ),
     ).toBeInTheDocument();
+  });
+});
+
+/** A STOP or START reply, stored as the database stores it: marked, and the list changed. */
+function consentReply(from: string, word: string, consent: "opt_out" | "opt_in", at: string) {
+  const row = reply(from, word, at, { consent, read_at: at });
+  replies.push(row);
+  seedConsent(optOuts, {
+    account_username: "sandbox_user",
+    phone: from,
+    action: consent,
+    source: "reply",
+    keyword: word.trim().toUpperCase(),
+    at,
+  });
+}
+
+describe("Conversations: opt-outs", () => {
+  it("marks STOP and START replies in the list and the thread, and says an opted-out contact cannot be answered", async () => {
+    sent.push(sentTo(ALICE, "Your appointment is tomorrow at 10.", minutesAgo(30)));
+    consentReply(ALICE, "Stop ", "opt_out", minutesAgo(20));
+    sent.push(sentTo(BOB, "Sale ends today.", minutesAgo(300)));
+    consentReply(BOB, "STOP", "opt_out", minutesAgo(290));
+    consentReply(BOB, "start", "opt_in", minutesAgo(280));
+    const { user } = await openConversations();
+
+    const list = await screen.findByRole("region", { name: /^Threads/ });
+    const alice = within(list).getByRole("link", { name: new RegExp(`^\\${ALICE}`) });
+    const bob = within(list).getByRole("link", { name: new RegExp(`^\\${BOB}`) });
+    expect(await within(alice).findByText("Opted out (STOP)")).toBeInTheDocument();
+    expect(within(bob).getByText("Opted back in (START)")).toBeInTheDocument();
+
+    await user.click(alice);
+    const log = await screen.findByRole("log", { name: `Messages with ${ALICE}` });
+    const stop = within(log)
+      .getAllByRole("listitem")
+      .find((item) => item.textContent.includes("replied: Stop"));
+    expect(stop).toHaveTextContent("Opted out (STOP)");
+    // No reply box: the server would refuse it (OPTED_OUT) anyway.
+    expect(screen.queryByRole("form", { name: `Reply to ${ALICE}` })).toBeNull();
+    expect(
+      screen.getByText(`${ALICE} opted out: no reply can be sent`).parentElement,
+    ).toHaveTextContent(
+      /They replied STOP on .+\. Nothing is sent to them from this ClickSend account/,
+    );
+    expect(screen.getByRole("link", { name: "See Opt-outs" })).toHaveAttribute("href", "/opt-outs");
+
+    // Bob opted back in: his thread shows both replies marked, and can be answered.
+    await user.click(within(list).getByRole("link", { name: new RegExp(`^\\${BOB}`) }));
+    const bobLog = await screen.findByRole("log", { name: `Messages with ${BOB}` });
+    expect(within(bobLog).getByText("Opted out (STOP)")).toBeInTheDocument();
+    expect(within(bobLog).getByText("Opted back in (START)")).toBeInTheDocument();
+    expect(screen.getByRole("form", { name: `Reply to ${BOB}` })).toBeInTheDocument();
+  });
+
+  it("a STOP arriving in the open thread replaces the reply box within seconds", async () => {
+    seedTwoThreads();
+    await openConversations(`/conversations?contact=${encodeURIComponent(ALICE)}`);
+    const log = await screen.findByRole("log", { name: `Messages with ${ALICE}` });
+    expect(screen.getByRole("form", { name: `Reply to ${ALICE}` })).toBeInTheDocument();
+
+    consentReply(ALICE, "STOP", "opt_out", new Date().toISOString());
+
+    expect(
+      await within(log).findByText("Opted out (STOP)", {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    await waitFor(() => {
+      expect(screen.queryByRole("form", { name: `Reply to ${ALICE}` })).toBeNull();
+    });
+    expect(screen.getByText(`${ALICE} opted out: no reply can be sent`)).toBeInTheDocument();
+  });
+
+  it("a reply the server refuses as opted out says so in words", async () => {
+    seedTwoThreads();
+    overrides.send_sms = (call) =>
+      ok({
+        idempotent_replay: false,
+        recipients: 1,
+        accepted: 0,
+        rejected: 1,
+        invalid_numbers: [],
+        total_price: 0,
+        currency: "AUD",
+        clicksend_requests: 0,
+        messages: z
+          .array(z.string())
+          .parse(call.params.to)
+          .map((to) => ({ to, message_id: null, status: "OPTED_OUT", parts: null, price: 0 })),
+      });
+    const { user } = await openConversations(`/conversations?contact=${encodeURIComponent(ALICE)}`);
+    await user.type(await screen.findByLabelText("Reply"), "Are you sure?");
+    await user.click(screen.getByRole("button", { name: "Send reply" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Reply not sent");
+    expect(alert).toHaveTextContent("Opted out — not sent. This person asked not to be texted");
+    expect(alert).not.toHaveTextContent("OPTED_OUT");
   });
 });

@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 
+import type { Consent } from "@contracts/guardrails.ts";
 import { messagesKeys } from "@/features/messages/api/query-keys";
 import { toApiError } from "@/lib/api-error";
 import { parseResponse } from "@/lib/parse-response";
@@ -23,9 +24,32 @@ const conversationRowSchema = z.object({
   agent_ids: z.array(z.string()),
 });
 
+/** A reply whose whole text was a STOP or START word (clicksend_inbound_messages.consent). */
+const consentReplySchema = z.object({
+  id: z.string(),
+  from_number: z.string(),
+  body: z.string(),
+  consent: z.enum(["opt_out", "opt_in"]).nullable(),
+  received_at: z.string(),
+});
+
+/** The contact's latest STOP or START reply on this connection. */
+export type ConsentReply = {
+  id: string;
+  consent: Consent;
+  /** The word as replied, e.g. "STOP". */
+  keyword: string;
+  at: string;
+};
+
+/** The most recent consent replies read per connection; a contact's latest is all that is shown. */
+const CONSENT_REPLIES_LIMIT = 500;
+
 export type Conversation = z.infer<typeof conversationRowSchema> & {
   /** The agents that texted this contact, by name ("Deleted agent" for one that is gone). */
   agents: string[];
+  /** Their latest STOP or START reply; null when they never sent one. */
+  consent: ConsentReply | null;
 };
 
 type Conversations = {
@@ -39,17 +63,41 @@ export const DELETED_AGENT = "Deleted agent";
 
 /** The connection's threads (RLS: the user's own rows) and the names of the agents in them. */
 async function getConversations(connectionId: string): Promise<Conversations> {
-  // Two small reads side by side: the view cannot join the agents' names itself.
-  const [threads, agents] = await Promise.all([
+  // Small reads side by side: the view cannot join the agents' names or say which replies were
+  // STOP or START words itself.
+  const [threads, agents, consentReplies] = await Promise.all([
     supabase
       .from("clicksend_conversations")
       .select("contact, last_reply_at, last_activity_at, last_reply, unread, replies, agent_ids")
       .eq("user_oauth_connection_id", connectionId)
       .order("last_activity_at", { ascending: false }),
     supabase.from("agents").select("id, name"),
+    supabase
+      .from("clicksend_inbound_messages")
+      .select("id, from_number, body, consent, received_at")
+      .eq("user_oauth_connection_id", connectionId)
+      .not("consent", "is", null)
+      .order("received_at", { ascending: false })
+      .limit(CONSENT_REPLIES_LIMIT),
   ]);
   if (threads.error) throw toApiError(threads.error, threads.status);
   if (agents.error) throw toApiError(agents.error, agents.status);
+  if (consentReplies.error) throw toApiError(consentReplies.error, consentReplies.status);
+
+  const latestConsent = new Map<string, ConsentReply>();
+  for (const reply of parseResponse(
+    z.array(consentReplySchema),
+    consentReplies.data,
+    "your conversations",
+  )) {
+    if (reply.consent === null || latestConsent.has(reply.from_number)) continue;
+    latestConsent.set(reply.from_number, {
+      id: reply.id,
+      consent: reply.consent,
+      keyword: reply.body.trim().toUpperCase(),
+      at: reply.received_at,
+    });
+  }
 
   const agentNames = Object.fromEntries(
     parseResponse(
@@ -63,6 +111,7 @@ async function getConversations(connectionId: string): Promise<Conversations> {
     .map((row) => ({
       ...row,
       agents: row.agent_ids.map((id) => agentNames[id] ?? DELETED_AGENT).sort(),
+      consent: latestConsent.get(row.contact) ?? null,
     }))
     .sort((a, b) => Date.parse(b.last_activity_at) - Date.parse(a.last_activity_at));
   return { conversations, agentNames };

@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 
+import type { Consent } from "@contracts/guardrails.ts";
 import { CONVERSATIONS_REFRESH_MS } from "@/features/messages/api/get-conversations";
 import { messagesKeys } from "@/features/messages/api/query-keys";
 import { toApiError } from "@/lib/api-error";
@@ -16,6 +17,8 @@ const replyRowSchema = z.object({
   received_at: z.string(),
   read_at: z.string().nullable(),
   agent_id: z.string().nullable(),
+  /** opt_out or opt_in when the whole reply was a STOP or START word (the database decides). */
+  consent: z.enum(["opt_out", "opt_in"]).nullable(),
 });
 
 const sentRowSchema = z.object({
@@ -37,6 +40,8 @@ export type ThreadEntry =
       at: string;
       readAt: string | null;
       agentId: string | null;
+      /** What the reply did to the contact's consent: opted out (STOP) or back in (START). */
+      consent: Consent | null;
     }
   | {
       direction: "out";
@@ -62,7 +67,7 @@ async function getThread(connectionId: string, contact: string): Promise<Thread>
   const [replies, sent] = await Promise.all([
     supabase
       .from("clicksend_inbound_messages")
-      .select("id, body, received_at, read_at, agent_id")
+      .select("id, body, received_at, read_at, agent_id, consent")
       .eq("user_oauth_connection_id", connectionId)
       .eq("from_number", contact)
       .order("received_at", { ascending: false })
@@ -88,6 +93,7 @@ async function getThread(connectionId: string, contact: string): Promise<Thread>
       at: row.received_at,
       readAt: row.read_at,
       agentId: row.agent_id,
+      consent: row.consent,
     })),
     ...outbound.map((row) => ({
       direction: "out" as const,

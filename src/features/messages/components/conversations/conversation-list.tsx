@@ -2,7 +2,12 @@ import { Link } from "react-router";
 
 import { Badge } from "@/components/ui/badge";
 import type { Conversation } from "@/features/messages/api/get-conversations";
+import {
+  ConsentBadge,
+  contactConsent,
+} from "@/features/messages/components/conversations/consent-badge";
 import { formatIsoTime, formatRecent, plural } from "@/features/messages/utils/format";
+import type { OptOutEntry } from "@/lib/opt-outs/get-opt-outs";
 import { cn } from "@/utils/cn";
 
 /** The id of a contact's link, so focus can return to it from the thread. */
@@ -13,6 +18,8 @@ export function conversationLinkId(contact: string): string {
 type ConversationListProps = {
   conversations: Conversation[];
   selected: string | null;
+  /** The account's opt-out list by number; undefined until known. */
+  optOuts: Map<string, OptOutEntry> | undefined;
   hrefFor: (contact: string) => string;
   /** Called when the user opens a thread from the list. */
   onOpen: (contact: string) => void;
@@ -22,6 +29,7 @@ type ConversationListProps = {
 export function ConversationList({
   conversations,
   selected,
+  optOuts,
   hrefFor,
   onOpen,
 }: ConversationListProps) {
@@ -29,6 +37,11 @@ export function ConversationList({
     <ul className="space-y-1.5">
       {conversations.map((conversation) => {
         const current = conversation.contact === selected;
+        const consent = contactConsent(
+          conversation,
+          optOuts?.get(conversation.contact),
+          optOuts !== undefined,
+        );
         return (
           <li key={conversation.contact}>
             <Link
@@ -71,6 +84,7 @@ export function ConversationList({
                 {conversation.unread > 0 ? (
                   <Badge tone="info">{`${String(conversation.unread)} unread`}</Badge>
                 ) : null}
+                {consent ? <ConsentBadge {...consent} /> : null}
                 <span className="wrap-anywhere">
                   {conversation.agents.length > 0 ? conversation.agents.join(", ") : "No agent"}
                 </span>

@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 
 import { QueryError } from "@/components/errors/query-error";
@@ -17,6 +18,8 @@ import {
 import { ThreadView } from "@/features/messages/components/conversations/thread-view";
 import { useConversationView } from "@/features/messages/hooks/use-conversation-view";
 import { toApiError } from "@/lib/api-error";
+import { useAccountOptOuts } from "@/lib/opt-outs/get-opt-outs";
+import { optOutKeys } from "@/lib/opt-outs/query-keys";
 import type { Connection } from "@contracts/connection-schemas.ts";
 import { cn } from "@/utils/cn";
 
@@ -40,6 +43,8 @@ export function Conversations({ connection }: { connection: Connection }) {
   const view = useConversationView();
   const conversations = useConversations(connection.id);
   const catchUp = usePollReplies(connection.id);
+  const optOuts = useAccountOptOuts(connection);
+  const queryClient = useQueryClient();
   // Unsent replies by contact, so looking at another thread loses nothing.
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [openedFromList, setOpenedFromList] = useState(false);
@@ -60,6 +65,20 @@ export function Conversations({ connection }: { connection: Connection }) {
     document.getElementById(conversationLinkId(returnFocusTo.current))?.focus();
     returnFocusTo.current = null;
   }, [view.contact]);
+
+  // A new STOP or START reply has changed the account's opt-out list in the same database call
+  // that stored it: read the list again, so the thread's reply box follows at once.
+  const consentKey = conversations.data?.conversations
+    .map((conversation) => conversation.consent?.id ?? "")
+    .join(",");
+  const seenConsent = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (consentKey === undefined) return;
+    if (seenConsent.current !== undefined && seenConsent.current !== consentKey) {
+      void queryClient.invalidateQueries({ queryKey: optOutKeys.all });
+    }
+    seenConsent.current = consentKey;
+  }, [consentKey, queryClient]);
 
   const saveDraft = useCallback((contact: string, text: string) => {
     setDrafts((current) => (current[contact] === text ? current : { ...current, [contact]: text }));
@@ -126,6 +145,7 @@ export function Conversations({ connection }: { connection: Connection }) {
             <ConversationList
               conversations={list}
               selected={selected?.contact ?? null}
+              optOuts={optOuts.data}
               hrefFor={view.hrefFor}
               onOpen={() => {
                 setOpenedFromList(true);
@@ -137,6 +157,7 @@ export function Conversations({ connection }: { connection: Connection }) {
               key={selected.contact}
               connection={connection}
               conversation={selected}
+              optOut={optOuts.data?.get(selected.contact)}
               agentNames={agentNames}
               draft={drafts[selected.contact] ?? ""}
               onDraftChange={saveDraft}

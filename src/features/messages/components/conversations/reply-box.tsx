@@ -4,6 +4,7 @@ import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 
 import type { Connection } from "@contracts/connection-schemas.ts";
+import { describeRecipientStatus } from "@contracts/send-outcome.ts";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -107,11 +108,16 @@ export function ReplyBox({ connection, contact, draft, onDraftChange }: ReplyBox
       return;
     }
     if (outcome.accepted === 0 && !outcome.idempotent_replay) {
-      const refusal = outcome.messages[0]?.status ?? outcome.invalid_numbers[0]?.reason;
+      const status = outcome.messages[0]?.status;
+      const invalid = outcome.invalid_numbers[0]?.reason;
+      // In words (opted out, not enough credit, …), never a bare code.
+      const refusal = status
+        ? `${describeRecipientStatus(status).label}. ${describeRecipientStatus(status).detail}`
+        : `ClickSend refused it${invalid ? ` (${invalid})` : ""}.`;
       setNotice({
         tone: "error",
         title: "Reply not sent",
-        text: `ClickSend refused it${refusal ? ` (${refusal})` : ""}. Your reply is kept.`,
+        text: `${refusal} Your reply is kept.`,
         retry: null,
       });
       return;

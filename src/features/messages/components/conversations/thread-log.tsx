@@ -3,6 +3,10 @@ import { useLayoutEffect, useRef } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DELETED_AGENT } from "@/features/messages/api/get-conversations";
 import type { ThreadEntry } from "@/features/messages/api/get-thread";
+import {
+  ConsentBadge,
+  consentReplyLabel,
+} from "@/features/messages/components/conversations/consent-badge";
 import { formatIsoTime, formatRecent } from "@/features/messages/utils/format";
 import { describeStoredStatus } from "@/features/messages/utils/status";
 import { cn } from "@/utils/cn";
@@ -65,11 +69,17 @@ export function ThreadLog({ contact, entries, agentNames }: ThreadLogProps) {
                 <span className="sr-only">{contact} replied: </span>
                 {entry.body}
               </p>
-              <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-                Reply ·{" "}
+              <p className="mt-1 flex flex-wrap items-center gap-x-1.5 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
+                <span>Reply</span>
+                <span aria-hidden="true">·</span>
                 <time dateTime={entry.at} title={formatIsoTime(entry.at)}>
                   {formatRecent(entry.at)}
                 </time>
+                {entry.consent ? (
+                  <ConsentBadge
+                    {...consentReplyLabel(entry.consent, entry.body.trim().toUpperCase())}
+                  />
+                ) : null}
               </p>
             </li>
           ) : (

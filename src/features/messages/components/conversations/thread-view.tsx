@@ -8,15 +8,19 @@ import { useToast } from "@/components/ui/toast/use-toast";
 import type { Conversation } from "@/features/messages/api/get-conversations";
 import { THREAD_LIMIT, useThread } from "@/features/messages/api/get-thread";
 import { useMarkThreadRead } from "@/features/messages/api/mark-thread-read";
+import { OptedOutNotice } from "@/features/messages/components/conversations/opted-out-notice";
 import { ReplyBox } from "@/features/messages/components/conversations/reply-box";
 import { ThreadLog } from "@/features/messages/components/conversations/thread-log";
 import { plural } from "@/features/messages/utils/format";
 import { toApiError } from "@/lib/api-error";
+import type { OptOutEntry } from "@/lib/opt-outs/get-opt-outs";
 import type { Connection } from "@contracts/connection-schemas.ts";
 
 type ThreadViewProps = {
   connection: Connection;
   conversation: Conversation;
+  /** The contact's entry on the account's opt-out list: then no reply can be sent. */
+  optOut: OptOutEntry | undefined;
   agentNames: Record<string, string>;
   draft: string;
   onDraftChange: (contact: string, text: string) => void;
@@ -33,6 +37,7 @@ type ThreadViewProps = {
 export function ThreadView({
   connection,
   conversation,
+  optOut,
   agentNames,
   draft,
   onDraftChange,
@@ -100,12 +105,16 @@ export function ThreadView({
           </Alert>
         ) : null}
         <ThreadLog contact={contact} entries={thread.data.entries} agentNames={agentNames} />
-        <ReplyBox
-          connection={connection}
-          contact={contact}
-          draft={draft}
-          onDraftChange={onDraftChange}
-        />
+        {optOut ? (
+          <OptedOutNotice entry={optOut} />
+        ) : (
+          <ReplyBox
+            connection={connection}
+            contact={contact}
+            draft={draft}
+            onDraftChange={onDraftChange}
+          />
+        )}
       </div>
     );
   }
