@@ -367,21 +367,23 @@ export async function deliver(
       chunk = reserved;
     }
     // Recipients the opt-out list or the agent's policy refused are stored as such: on the
-    // answer, never sent. A part with none left asks ClickSend nothing.
-    for (const row of chunk.filter((reserved) => reserved.status !== "pending")) {
-      delivery.done.push({
-        id: row.id,
-        recipient: row.recipient,
-        idempotency_key: row.idempotency_key,
-        message_id: null,
-        status: row.status,
-        message_parts: null,
-        price: 0,
-        currency: null,
-      });
+    // answer in their place, never sent. A part with none left to send asks ClickSend nothing.
+    const reserved = chunk;
+    const refusedRow = (row: ReservedRow): MessageRow => ({
+      id: row.id,
+      recipient: row.recipient,
+      idempotency_key: row.idempotency_key,
+      message_id: null,
+      status: row.status,
+      message_parts: null,
+      price: 0,
+      currency: null,
+    });
+    chunk = reserved.filter((row) => row.status === "pending");
+    if (chunk.length === 0) {
+      delivery.done.push(...reserved.map(refusedRow));
+      continue;
     }
-    chunk = chunk.filter((reserved) => reserved.status === "pending");
-    if (chunk.length === 0) continue;
     let result: SendResult;
     try {
       delivery.requests += 1;
@@ -417,7 +419,11 @@ export async function deliver(
 
     const byRecipient = new Map(result.messages.map((message) => [message.to, message]));
     const chunkResults: MessageResult[] = [];
-    for (const row of chunk) {
+    for (const row of reserved) {
+      if (row.status !== "pending") {
+        delivery.done.push(refusedRow(row));
+        continue;
+      }
       const sent = byRecipient.get(row.recipient);
       const status =
         sent === undefined
