@@ -34,7 +34,7 @@ const consentReplySchema = z.object({
 });
 
 /** The contact's latest STOP or START reply on this connection. */
-export type ConsentReply = {
+type ConsentReply = {
   id: string;
   consent: Consent;
   /** The word as replied, e.g. "STOP". */
