@@ -468,3 +468,184 @@ describe("executeTool: sends", () => {
     });
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+describe("executeTool: guardrails", () => {
+  beforeEach(() => {
+    backend.rpc("clicksend_finish_call", reply(null, 204));
+  });
+  const at = { user_id: USER, connection_id: CONNECTION, account: ACCOUNT };
+
+  it("sends only the pending rows and answers the refused ones in their place, unsent", async () => {
+    backend.rpc("clicksend_prepare_call", (request) => {
+      const send = prepareSendOf(request);
+      const rows = reservedRows(send?.recipients ?? [], send?.idempotency_key ?? "");
+      return reply(
+        readyAnswer({
+          rows: rows.map((row, i) => (i === 0 ? { ...row, status: "OPTED_OUT" } : row)),
+        }),
+      );
+    });
+    clicksend.on("POST", "/sms/send", acceptEverySend);
+    const outcome = await execute("clicksend_send_sms", {
+      to: ["+61411111111", "+61422222222"],
+      body: "Hi",
+    });
+    expect(outcome.status).toBe(200);
+    expect(outcome.body).toMatchObject({
+      result: {
+        accepted: 1,
+        rejected: 1,
+        messages: [
+          { to: "+61411111111", status: "OPTED_OUT", message_id: null, price: 0 },
+          { to: "+61422222222", status: "SUCCESS" },
+        ],
+      },
+    });
+    const sentTo = (clicksend.calls[0]?.body as { messages: { to: string }[] }).messages;
+    expect(sentTo.map((message) => message.to)).toEqual(["+61422222222"]);
+    // The countries and our own part count go to prepare, for the agent's policy.
+    expect(backend.rpcArgs("clicksend_prepare_call")[0]).toMatchObject({
+      p_send: { countries: ["AU", "AU"], parts: 1 },
+    });
+  });
+
+  it("asks ClickSend nothing when every recipient was refused", async () => {
+    backend.rpc("clicksend_prepare_call", (request) => {
+      const send = prepareSendOf(request);
+      const rows = reservedRows(send?.recipients ?? [], send?.idempotency_key ?? "");
+      return reply(
+        readyAnswer({
+          call_ids: [],
+          rows: rows.map((row) => ({ ...row, status: "RECIPIENT_NOT_ALLOWED" })),
+        }),
+      );
+    });
+    const outcome = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+    expect(outcome.status).toBe(200);
+    expect(outcome.body).toMatchObject({
+      result: { accepted: 0, rejected: 1, clicksend_requests: 0 },
+    });
+    expect(clicksend.calls).toEqual([]);
+  });
+
+  it("answers quiet hours as 403 policy_denied with the reason, the figures and when sending opens, audited", async () => {
+    refusing({
+      outcome: "policy_denied",
+      ...at,
+      reason: "quiet_hours",
+      details: { opens_at: "2026-12-03T07:00:00+11:00", timezone: "Australia/Sydney" },
+    });
+    const outcome = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+    expect(outcome.status).toBe(403);
+    expect(outcome.body).toMatchObject({
+      error: {
+        code: "policy_denied",
+        reason: "quiet_hours",
+        retryable: true,
+        details: { opens_at: "2026-12-03T07:00:00+11:00", timezone: "Australia/Sydney" },
+      },
+      account: ACCOUNT,
+    });
+    expect((outcome.body as { error: { message: string } }).error.message).toContain(
+      "sending opens again at 2026-12-03T07:00:00+11:00",
+    );
+    expect(audits()).toMatchObject([{ error_code: "policy_denied", http_status: 403 }]);
+    expect(clicksend.calls).toEqual([]);
+  });
+
+  it("says a monthly limit's figures and that it will not pass by itself", async () => {
+    refusing({
+      outcome: "policy_denied",
+      ...at,
+      reason: "monthly_spend_limit",
+      details: { limit: 10, used: 9.9, requested: 0.2, price: 0.2, currency: "AUD" },
+    });
+    const outcome = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+    expect(outcome.body).toMatchObject({
+      error: { code: "policy_denied", reason: "monthly_spend_limit", retryable: false },
+    });
+    expect((outcome.body as { error: { message: string } }).error.message).toBe(
+      "Monthly spend limit: 9.9 of 10 AUD spent this month, and this send would cost 0.2. Nothing was sent.",
+    );
+  });
+
+  it("prices a send first when the agent has a monthly limit, then prepares it with the quote", async () => {
+    let prepares = 0;
+    backend.rpc("clicksend_prepare_call", (request) => {
+      prepares += 1;
+      const send = prepareSendOf(request);
+      if (prepares === 1)
+        return reply({
+          outcome: "needs_price",
+          ...at,
+          username: "shop_user",
+          api_key: "API-KEY-1234",
+          country: "AU",
+          recipients: send?.recipients ?? [],
+        });
+      return reply(
+        readyAnswer({ rows: reservedRows(send?.recipients ?? [], send?.idempotency_key ?? "") }),
+      );
+    });
+    clicksend.on("POST", "/sms/price", acceptEverySend);
+    clicksend.on("POST", "/sms/send", acceptEverySend);
+    const outcome = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+    expect(outcome.status).toBe(200);
+    expect(clicksend.calls.map((call) => `${call.method} ${call.path}`)).toEqual([
+      "POST /sms/price",
+      "POST /sms/send",
+    ]);
+    expect(backend.rpcArgs("clicksend_prepare_call")[1]).toMatchObject({
+      p_send: { prices: { "+61411111111": 0.077 }, later_price: 0, currency: "AUD" },
+    });
+  });
+
+  it("answers a held send 202 pending_approval, tells the model not to retry, and sends nothing", async () => {
+    refusing({
+      outcome: "approval",
+      ...at,
+      approval_id: "6a1f0a0e-0000-4000-8000-000000000001",
+      expires_at: "2026-12-03T10:00:00+00:00",
+      state: "pending",
+      result: null,
+    });
+    const outcome = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+    expect(outcome.status).toBe(202);
+    expect(outcome.body).toMatchObject({
+      ok: false,
+      status: "pending_approval",
+      code: "approval_pending",
+      approval_id: "6a1f0a0e-0000-4000-8000-000000000001",
+      expires_at: "2026-12-03T10:00:00.000Z",
+    });
+    expect((outcome.body as { message: string }).message).toContain("Do not send it again");
+    expect(audits()).toMatchObject([{ error_code: "approval_pending", http_status: 202 }]);
+    expect(clicksend.calls).toEqual([]);
+  });
+
+  it("answers a rejected or expired approval 409 approval_closed, and an approved one with its outcome", async () => {
+    const approval = (state: string, result: unknown) => { refusing({
+        outcome: "approval",
+        ...at,
+        approval_id: "6a1f0a0e-0000-4000-8000-000000000001",
+        expires_at: "2026-12-03T10:00:00+00:00",
+        state,
+        result,
+      }); };
+    approval("rejected", null);
+    const rejected = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+    expect(rejected.status).toBe(409);
+    expect(rejected.body).toMatchObject({
+      error: { code: "approval_closed", state: "rejected", retryable: false },
+    });
+    approval("expired", null);
+    expect(
+      (await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" })).body,
+    ).toMatchObject({ error: { code: "approval_closed", state: "expired" } });
+    approval("approved", { status: 200, body: { ok: true, result: { accepted: 1 } } });
+    const approved = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
+    expect(approved).toMatchObject({ status: 200, body: { ok: true, result: { accepted: 1 } } });
+    expect(clicksend.calls).toEqual([]);
+  });
+});
