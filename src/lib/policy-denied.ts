@@ -92,7 +92,7 @@ function clockIn(at: Date, timeZone: string): string {
   }
 }
 
-export type PolicyDenialWords = {
+type PolicyDenialWords = {
   /** What refused the send, with its figures: "Daily limit reached: 48 of 50 messages used…". */
   summary: string;
   /** What happens next: when it passes by itself, or what to change. */

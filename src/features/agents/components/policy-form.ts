@@ -38,7 +38,7 @@ export const POLICY_FIELD_LABELS: Record<PolicyField, string> = {
   approval_mode: "Approval",
 };
 
-export type PolicyErrors = Partial<Record<PolicyField, string>>;
+type PolicyErrors = Partial<Record<PolicyField, string>>;
 
 /** The browser's own time zone, the suggestion for quiet hours; UTC when it does not say. */
 export function browserTimeZone(): string {
@@ -61,7 +61,7 @@ export function policyToForm(policy: AgentPolicy | null, timeZone: string): Poli
 }
 
 /** Whether the browser knows an IANA time zone (the database checks again with its own list). */
-export function isKnownTimeZone(zone: string): boolean {
+function isKnownTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
     return true;
@@ -101,13 +101,17 @@ function amount(text: string): number | null | string {
   return value;
 }
 
-/** The rules of a text box: one per line or comma, spaces and dashes inside a number dropped. */
-function recipientRules(text: string): string[] {
-  const rules = text
-    .split(/[\n,;]+/)
-    .map((line) => line.replace(/[\s\-().]/g, ""))
-    .filter((line) => line !== "");
-  return [...new Set(rules)];
+/**
+ * The rules of a text box: one per line or comma, spaces and dashes inside a number dropped;
+ * each with the line as typed, for a message about it.
+ */
+function recipientRules(text: string): { rule: string; typed: string }[] {
+  const rules = new Map<string, string>();
+  for (const line of text.split(/[\n,;]+/)) {
+    const rule = line.replace(/[\s\-().]/g, "");
+    if (rule !== "" && !rules.has(rule)) rules.set(rule, line.trim());
+  }
+  return [...rules].map(([rule, typed]) => ({ rule, typed }));
 }
 
 function countryCodes(text: string): string[] {
@@ -118,7 +122,7 @@ function countryCodes(text: string): string[] {
   return [...new Set(codes)];
 }
 
-export type PolicyParse = { ok: true; policy: AgentPolicy } | { ok: false; errors: PolicyErrors };
+type PolicyParse = { ok: true; policy: AgentPolicy } | { ok: false; errors: PolicyErrors };
 
 /**
  * The policy the form describes, or what is wrong with it, field by field. Each message starts
@@ -135,12 +139,13 @@ export function formToPolicy(values: PolicyFormValues): PolicyParse {
   const spend = amount(values.monthly_spend_limit);
   if (typeof spend === "string") fail("monthly_spend_limit", `${spend}, or leave it empty`);
 
-  const recipients = recipientRules(values.allowed_recipients);
-  const badRule = recipients.find((rule) => !recipientRuleSchema.safeParse(rule).success);
+  const typedRules = recipientRules(values.allowed_recipients);
+  const recipients = typedRules.map(({ rule }) => rule);
+  const badRule = typedRules.find(({ rule }) => !recipientRuleSchema.safeParse(rule).success);
   if (badRule !== undefined) {
     fail(
       "allowed_recipients",
-      `${quote(badRule)} is neither a number in international format such as +61411111111 nor a prefix ending in * such as +6141*`,
+      `${quote(badRule.typed)} is neither a number in international format such as +61411111111 nor a prefix ending in * such as +6141*`,
     );
   } else if (recipients.length > 500) {
     fail("allowed_recipients", `at most 500 rules (there are ${String(recipients.length)})`);
