@@ -4,6 +4,8 @@
 // REST as the user) and through ClickSend's own API (the account's SMS history, as its holder
 // sees it); the sandbox's internals are never consulted. The handset's replies come from the
 // sandbox's /_sandbox/inbound, which pushes them to the account's inbound rules as ClickSend does.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFullStack, type FullStack } from "./full-stack.ts";
 import { agentWithGrant, signUpUser, type FunctionReply, type TestUser } from "./users.ts";
@@ -456,5 +458,77 @@ describe("approvals", () => {
     const stolen = await decide(other, id, "approve");
     expect(stolen.status).toBe(404);
     expect(await sentCount(s)).toBe(0);
+  });
+});
+
+describe("the agent hears what changed", () => {
+  /** A webhook receiver on 127.0.0.1 that keeps every event it is sent. */
+  async function receiver() {
+    const events: { type: string; data: Record<string, unknown> }[] = [];
+    const server: Server = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => {
+        events.push(JSON.parse(body) as { type: string; data: Record<string, unknown> });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${String(port)}/hook`,
+      events,
+      close: () =>
+        new Promise<void>((resolve) =>
+          server.close(() => {
+            resolve();
+          }),
+        ),
+    };
+  }
+
+  it("a STOP reaches the agent as an opt_out event, never as a reply; a decision as approval_decided", async () => {
+    const s = await setup();
+    const hook = await receiver();
+    try {
+      const set = await s.user.call("agent-webhooks", "POST", {
+        action: "set",
+        agent_id: s.agentId,
+        url: hook.url,
+      });
+      expect(set.status, JSON.stringify(set.body)).toBe(201);
+      const first = messagesOf(await send(s, [HANDSET]))[0];
+      if (!first?.message_id) throw new Error("no message id");
+      await handsetReplies(first.message_id, "STOP");
+      await until(
+        "the opt_out event",
+        () => Promise.resolve(hook.events.length),
+        (n) => n >= 1,
+      );
+      expect(hook.events).toMatchObject([{ type: "opt_out", data: { contact: HANDSET } }]);
+
+      await setPolicy(s, { approval_mode: "always" });
+      const held = await send(s, [OTHER_AU], "Held", {}, "told");
+      expect(held.status).toBe(202);
+      const approvalId = (held.body as { approval_id: string }).approval_id;
+      const decided = await s.user.call("agent-approvals", "POST", {
+        approval_id: approvalId,
+        decision: "approve",
+      });
+      expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      await until(
+        "the approval_decided event",
+        () => Promise.resolve(hook.events.length),
+        (n) => n >= 2,
+      );
+      expect(hook.events[1]).toMatchObject({
+        type: "approval_decided",
+        data: { approval_id: approvalId, decision: "approved", outcome: { status: 200 } },
+      });
+      expect(hook.events.map((event) => event.type)).not.toContain("reply");
+    } finally {
+      await hook.close();
+    }
   });
 });
