@@ -1175,8 +1175,13 @@ describe("Agents page: limits and safety", () => {
     expect(within(limits).getByText(/Now: Australia, New Zealand\./)).toBeVisible();
     await user.type(within(limits).getByLabelText("Quiet hours start"), "22:00");
     await user.type(within(limits).getByLabelText("Quiet hours end"), "07:00");
+    // In the locale's own clock, as the time inputs show it.
+    const clock = (hours: number) =>
+      new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(
+        new Date(2000, 0, 1, hours),
+      );
     expect(
-      within(limits).getByText("No sends from 22:00 until 07:00 the next morning."),
+      within(limits).getByText(`No sends from ${clock(22)} until ${clock(7)} the next morning.`),
     ).toBeVisible();
     const zone = within(limits).getByLabelText("Time zone");
     await user.clear(zone);

@@ -68,6 +68,14 @@ function CountryNames({ form }: { form: PolicyForm }) {
   return names.length > 0 ? <> Now: {names.join(", ")}.</> : null;
 }
 
+const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+
+/** "22:00" as the time inputs show it in the user's locale ("10:00 PM" in the US). */
+function clock(time: string): string {
+  const [hours = 0, minutes = 0] = time.split(":").map(Number);
+  return clockFormat.format(new Date(2000, 0, 1, hours, minutes));
+}
+
 /** Whether the window crosses midnight, in words, once both ends are chosen. */
 function QuietHoursSpan({ form }: { form: PolicyForm }) {
   const [start, end] = useWatch({
@@ -78,8 +86,8 @@ function QuietHoursSpan({ form }: { form: PolicyForm }) {
   return (
     <p className="text-sm font-medium">
       {start > end
-        ? `No sends from ${start} until ${end} the next morning.`
-        : `No sends from ${start} until ${end} the same day.`}
+        ? `No sends from ${clock(start)} until ${clock(end)} the next morning.`
+        : `No sends from ${clock(start)} until ${clock(end)} the same day.`}
     </p>
   );
 }
