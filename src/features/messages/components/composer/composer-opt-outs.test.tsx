@@ -130,12 +130,15 @@ describe("composer: recipients who opted out", () => {
     const flag = await composer.findByText(`${ALICE}: opted out — will not be sent`);
     const alert = flag.parentElement;
     expect(alert).toHaveTextContent(`${ALICE} replied STOP on ${formatIsoTime(STOPPED_AT)}.`);
+    expect(alert).toHaveTextContent("Nothing is sent to this number from this account.");
     expect(composer.queryByText(/^Sends to/)).toBeNull();
 
     // Another recipient still gets it; Bob opted out of another account only, so he is not flagged.
     await user.type(composer.getByLabelText("To"), `, ${BOB}`);
     expect(composer.getByText(`Sends to ${BOB}`)).toBeInTheDocument();
-    expect(composer.getByText(`${ALICE}: opted out — will not be sent`)).toBeInTheDocument();
+    expect(
+      composer.getByText(`${ALICE}: opted out — will not be sent`).parentElement,
+    ).toHaveTextContent("the other recipients still get the message");
     expect(composer.queryByText(new RegExp(`${BOB.replace("+", "\\+")}: opted out`))).toBeNull();
 
     await user.click(composer.getByRole("link", { name: "See Opt-outs" }));

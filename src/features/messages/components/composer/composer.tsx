@@ -255,7 +255,11 @@ export function Composer({ connection }: { connection: Connection }) {
                 Sends to {recipients.numbers.join(", ")}
               </p>
             ) : null}
-            <OptOutFlag optedOut={optedOut} unknown={optOuts.isError} />
+            <OptOutFlag
+              optedOut={optedOut}
+              unknown={optOuts.isError}
+              othersGo={recipients.numbers.length > 0}
+            />
           </Field>
           <Field label="Country for local numbers" error={errors.country?.message}>
             <Select {...register("country")}>

@@ -11,6 +11,8 @@ type OptOutFlagProps = {
   optedOut: OptOutEntry[];
   /** The list could not be read: the server still refuses them, but they are not flagged here. */
   unknown: boolean;
+  /** Whether other typed recipients will still get the message. */
+  othersGo: boolean;
 };
 
 function why(entry: OptOutEntry): string {
@@ -25,7 +27,7 @@ function why(entry: OptOutEntry): string {
  * refuses them (OPTED_OUT) whatever the composer does, so say it before sending, not after.
  * A live region, so a screen reader hears the flag when it appears.
  */
-export function OptOutFlag({ optedOut, unknown }: OptOutFlagProps) {
+export function OptOutFlag({ optedOut, unknown, othersGo }: OptOutFlagProps) {
   let content = null;
   if (optedOut.length > 0) {
     const [only] = optedOut;
@@ -47,8 +49,7 @@ export function OptOutFlag({ optedOut, unknown }: OptOutFlagProps) {
           ))}
         </ul>
         <p className="mt-1">
-          Nothing is sent to {optedOut.length === 1 ? "this number" : "these numbers"} from this
-          account; the other recipients still get the message.{" "}
+          {`Nothing is sent to ${optedOut.length === 1 ? "this number" : "these numbers"} from this account${othersGo ? "; the other recipients still get the message" : ""}.`}{" "}
           <Link to={paths.optOuts} className={textLinkClasses}>
             See Opt-outs
           </Link>
