@@ -61,6 +61,19 @@ const WEBHOOK_SET = "public.agent_webhook_set(uuid, uuid, text, boolean)";
 const WEBHOOK_TARGET = "public.agent_webhook_target(uuid)";
 const APPLY_RECEIPT =
   "public.clicksend_apply_receipt(uuid, text, text, text, timestamptz, text, text, text)";
+const REFUSAL = "private.clicksend_recipient_refusal(uuid, text, text[], text[], text, text)";
+const CONSENT_KEYWORD = "private.clicksend_consent_keyword(text)";
+const SET_CONSENT = "private.clicksend_set_consent(uuid, text, text, text, text, text, uuid)";
+const OPT_OUT_ADD = "public.clicksend_opt_out_add(uuid, text)";
+const QUIET_HOURS = "private.agent_quiet_hours_open_at(time, time, text, timestamptz)";
+const DAILY_USAGE = "private.agent_daily_usage(uuid)";
+const DECIDE = "public.agent_approval_decide(uuid, uuid, text, text)";
+
+/** A table's SELECT policy replaced by one that lets every signed-in user read every row. */
+function readableByAll(table: string, policy: string): string {
+  return `drop policy "${policy}" on public.${table};
+          create policy "${policy}" on public.${table} for select to authenticated using (true);`;
+}
 
 const mutations: Mutation[] = [
   {
@@ -486,6 +499,236 @@ const mutations: Mutation[] = [
       "order by \\(p_send is not null and exists \\([^)]*\\)\\) desc,",
       "order by",
     ),
+  },
+  // Guardrails (issue 15, 20250911000010): opt-outs, agent policies and approvals.
+  {
+    property: "an opted-out recipient is never sent",
+    sql: patchFunction(
+      REFUSAL,
+      "when exists \\(select 1 from public\\.clicksend_opt_outs o",
+      "when false and exists (select 1 from public.clicksend_opt_outs o",
+    ),
+  },
+  {
+    property: "a refused recipient is stored with its refusal, not reserved to send",
+    sql: patchFunction(
+      PREPARE,
+      "coalesce\\(v_refusals\\[r\\.ordinality\\], 'pending'\\)",
+      "'pending'",
+    ),
+  },
+  {
+    property: "an opt-out applies to its own user and ClickSend account only",
+    sql: patchFunction(REFUSAL, " and o\\.account_username = p_account", ""),
+  },
+  {
+    property: "an agent's allowed recipients are enforced",
+    sql: patchFunction(
+      REFUSAL,
+      "when p_allowed_recipients is not null and not exists",
+      "when false and not exists",
+    ),
+  },
+  {
+    property: "a recipient prefix allows only numbers that start with it",
+    sql: patchFunction(REFUSAL, "p_recipient like left\\(r, -1\\) \\|\\| '%'", "true"),
+  },
+  {
+    property: "an agent's allowed countries are enforced",
+    sql: patchFunction(REFUSAL, "when p_allowed_countries is not null and", "when false and"),
+  },
+  {
+    property: "quiet hours refuse a send",
+    sql: patchFunction(PREPARE, "if v_opens is not null then", "if false then"),
+  },
+  {
+    property: "a scheduled send's quiet hours are judged at its scheduled time",
+    sql: patchFunction(
+      PREPARE,
+      "v_at := coalesce\\(\\(p_send ->> 'scheduled_for'\\)::timestamptz, now\\(\\)\\);",
+      "v_at := now();",
+    ),
+  },
+  {
+    property: "quiet hours may span midnight",
+    sql: patchFunction(QUIET_HOURS, "elsif v_time >= p_start then", "elsif false then"),
+  },
+  {
+    property: "the daily limit allows reaching it and refuses crossing it (not one short)",
+    sql: patchFunction(
+      PREPARE,
+      "if v_used \\+ v_requested > v_policy\\.daily_message_limit then",
+      "if v_used + v_requested >= v_policy.daily_message_limit then",
+    ),
+  },
+  {
+    property: "the daily limit counts every part of a message",
+    sql: patchFunction(
+      PREPARE,
+      "v_parts := greatest\\(coalesce\\(\\(p_send ->> 'parts'\\)::integer, 1\\), 1\\);",
+      "v_parts := 1;",
+    ),
+  },
+  {
+    property: "the daily limit counts a bulk send's later parts",
+    sql: patchFunction(PREPARE, "v_later := greatest\\(", "v_later := 0 * greatest("),
+  },
+  {
+    property: "the daily limit does not count refused recipients as used",
+    sql: patchFunction(
+      DAILY_USAGE,
+      "and not \\(m\\.status = any \\(private\\.clicksend_policy_statuses\\(\\)\\)\\)",
+      "",
+    ),
+  },
+  {
+    property: "the limits lock the agent's policy row (concurrent sends take turns)",
+    sql: patchFunction(
+      PREPARE,
+      "perform 1 from public\\.agent_policies ap where ap\\.agent_id = p_agent_id for update;",
+      "null;",
+    ),
+  },
+  {
+    property: "a send with a monthly spend limit is priced before anything is reserved",
+    sql: patchFunction(
+      PREPARE,
+      "if jsonb_typeof\\(p_send -> 'prices'\\) is distinct from 'object' then",
+      "if false then",
+    ),
+  },
+  {
+    property: "the monthly spend limit refuses a send that would cross it",
+    sql: patchFunction(
+      PREPARE,
+      "if v_spent \\+ v_price > v_policy\\.monthly_spend_limit then",
+      "if false then",
+    ),
+  },
+  {
+    property: "a bulk send's later parts count toward the monthly spend limit",
+    sql: patchFunction(PREPARE, "\\+ coalesce\\(\\(p_send ->> 'later_price'\\)::numeric, 0\\)", ""),
+  },
+  {
+    property: "approval mode holds a send for a person's decision",
+    sql: patchFunction(PREPARE, "if v_hold then", "if false then"),
+  },
+  {
+    property: "first_contact counts a number only refused before as never texted",
+    sql: patchFunction(
+      PREPARE,
+      "and m\\.recipient = r\\s+and not \\(m\\.status = any \\(private\\.clicksend_policy_statuses\\(\\)\\)\\)",
+      "and m.recipient = r",
+    ),
+  },
+  {
+    property: "a key already held answers with its approval (a rejected send stays unsent)",
+    sql: patchFunction(PREPARE, "if v_approval\\.id is not null and not", "if false and not"),
+  },
+  {
+    property: "only the service role decides approvals",
+    sql: patchFunction(
+      DECIDE,
+      "if current_setting\\('role', true\\) is distinct from 'service_role' then",
+      "if false then",
+    ),
+  },
+  {
+    property: "an approval is decided only for its owner",
+    sql: patchFunction(DECIDE, "and a\\.user_id = p_user_id for update", "for update"),
+  },
+  {
+    property: "an expired or rejected approval cannot be approved",
+    sql: patchFunction(
+      DECIDE,
+      "if v_row\\.status = 'rejected' or \\(v_row\\.status = 'pending' and v_row\\.expires_at <= now\\(\\)\\) then",
+      "if false then",
+    ),
+  },
+  {
+    property: "a second approve is answered as not the first (the send goes out once)",
+    sql: patchFunction(DECIDE, "'first', false", "'first', true"),
+  },
+  {
+    property: "opt-outs readable by their owner only",
+    sql: readableByAll("clicksend_opt_outs", "Users can view own opt-outs"),
+  },
+  {
+    property: "consent history readable by its owner only",
+    sql: readableByAll("clicksend_consent_events", "Users can view own consent history"),
+  },
+  {
+    property: "agent policies readable by their owner only",
+    sql: readableByAll("agent_policies", "Users can view own agent policies"),
+  },
+  {
+    property: "approvals readable by their owner only",
+    sql: readableByAll("agent_approvals", "Users can view own approvals"),
+  },
+  {
+    property: "anon cannot read opt-outs",
+    sql: "grant select on public.clicksend_opt_outs to anon;",
+  },
+  {
+    property: "signed-in users cannot write the opt-out list directly (no history)",
+    sql: `grant insert, update, delete on public.clicksend_opt_outs to authenticated;
+          create policy "Users can write own opt-outs" on public.clicksend_opt_outs for all to authenticated
+            using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));`,
+  },
+  {
+    property: "signed-in users cannot approve by writing the approvals table",
+    sql: `grant insert, update, delete on public.agent_approvals to authenticated;
+          create policy "Users can write own approvals" on public.agent_approvals for all to authenticated
+            using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));`,
+  },
+  {
+    property: "a user creates agent policies for themselves only",
+    sql: `drop policy "Users can create own agent policies" on public.agent_policies;
+          create policy "Users can create own agent policies" on public.agent_policies
+            for insert to authenticated with check (true);`,
+  },
+  {
+    // WITH CHECK alone is not the only guard: an UPDATE with a WHERE clause must also leave the
+    // row visible under the SELECT policy, so both are opened to prove the tests see the move.
+    property: "an agent policy stays with its owner (WITH CHECK and the SELECT policy)",
+    sql: `drop policy "Users can update own agent policies" on public.agent_policies;
+          create policy "Users can update own agent policies" on public.agent_policies
+            for update to authenticated using (user_id = (select auth.uid())) with check (true);
+          ${readableByAll("agent_policies", "Users can view own agent policies")}`,
+  },
+  {
+    property: "an agent policy belongs to an agent of the same user",
+    sql: `alter table public.agent_policies drop constraint agent_policies_agent_fk;
+          alter table public.agent_policies add constraint agent_policies_agent_fk
+            foreign key (agent_id) references public.agents (id) on delete cascade;`,
+  },
+  {
+    property: "agent policy rules are validated (recipients, countries, time zone)",
+    sql: "drop trigger agent_policies_check on public.agent_policies;",
+  },
+  {
+    property: "a STOP reply opts its sender out",
+    sql: patchFunction(CONSENT_KEYWORD, "\\('STOP', 'STOPALL'", "('STOPALL'"),
+  },
+  {
+    property: "consent words count trimmed and in any case",
+    sql: patchFunction(CONSENT_KEYWORD, "upper\\(btrim\\(p_body, E'[^']*'\\)\\)", "p_body"),
+  },
+  {
+    property: "START takes the sender off the list",
+    sql: patchFunction(
+      SET_CONSENT,
+      "delete from public\\.clicksend_opt_outs o\\s+where",
+      "delete from public.clicksend_opt_outs o where false and",
+    ),
+  },
+  {
+    property: "an opt-out cancels the number's scheduled messages on that account only",
+    sql: patchFunction(SET_CONSENT, " and lower\\(uoc\\.external_username\\) = p_account", ""),
+  },
+  {
+    property: "a user adds opt-outs to their own connections' accounts only",
+    sql: patchFunction(OPT_OUT_ADD, " and uoc\\.user_id = v_user_id", ""),
   },
 ];
 
