@@ -50,6 +50,7 @@ test("guardrails limits and approvals", async ({ page }, testInfo) => {
   await expect(page.getByText(/Nothing is waiting|not found/i).first()).toBeVisible({
     timeout: 20_000,
   });
+  await dismissToasts(page);
   await shoot(page, testInfo, FOLDER, "approvals-none");
 
   await createAgent(page, "Support bot");
