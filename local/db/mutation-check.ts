@@ -614,6 +614,22 @@ const mutations: Mutation[] = [
     sql: patchFunction(PREPARE, "if v_hold then", "if false then"),
   },
   {
+    property: "an approval id passes the hold only as this agent's approved approval for this key",
+    sql: patchFunction(
+      PREPARE,
+      "and ap\\.idempotency_key = p_send ->> 'idempotency_key'\\s+and ap\\.status = 'approved'\\);",
+      ") or true;",
+    ),
+  },
+  {
+    property: "the policy's time zone is an IANA name, not any POSIX rule",
+    sql: patchFunction(
+      "private.agent_policy_check()",
+      "and not exists \\(select 1 from pg_catalog\\.pg_timezone_names z where z\\.name = new\\.quiet_hours_timezone\\)",
+      "and false",
+    ),
+  },
+  {
     property: "first_contact counts a number only refused before as never texted",
     sql: patchFunction(
       PREPARE,

@@ -202,11 +202,11 @@ begin
     raise exception 'sign in to change opt-outs' using errcode = '42501';
   end if;
   if not exists (select 1 from public.clicksend_opt_outs o
-                  where o.user_id = v_user_id and o.account_username = p_account_username
+                  where o.user_id = v_user_id and o.account_username = lower(p_account_username)
                     and o.phone = p_phone) then
     return false;
   end if;
-  perform private.clicksend_set_consent(v_user_id, p_account_username, p_phone, 'opt_in', 'manual', null, null);
+  perform private.clicksend_set_consent(v_user_id, lower(p_account_username), p_phone, 'opt_in', 'manual', null, null);
   return true;
 end
 $$;
@@ -264,13 +264,11 @@ begin
     raise exception 'allowed_countries: % is not a two-letter ISO country code such as AU', coalesce(v_bad, 'null')
       using errcode = '22023';
   end if;
-  if new.quiet_hours_timezone is not null then
-    begin
-      perform now() at time zone new.quiet_hours_timezone;
-    exception when others then
-      raise exception 'quiet_hours_timezone: % is not a known time zone (use an IANA name such as Australia/Sydney)',
-        new.quiet_hours_timezone using errcode = '22023';
-    end;
+  -- An IANA name Postgres knows (not a POSIX rule such as 'ABC+5', which it would also take).
+  if new.quiet_hours_timezone is not null
+     and not exists (select 1 from pg_catalog.pg_timezone_names z where z.name = new.quiet_hours_timezone) then
+    raise exception 'quiet_hours_timezone: % is not a known time zone (use an IANA name such as Australia/Sydney)',
+      new.quiet_hours_timezone using errcode = '22023';
   end if;
   return new;
 end
@@ -655,6 +653,7 @@ declare
   v_at timestamptz;
   v_opens timestamptz;
   v_hold boolean;
+  v_approved boolean := false;
 begin
   if current_setting('role', true) is distinct from 'service_role' then
     raise exception 'ClickSend calls are prepared by the service role only' using errcode = '42501';
@@ -738,9 +737,17 @@ begin
   v_key_prefix := (p_send ->> 'idempotency_key') || ':';
   v_first := coalesce((p_send ->> 'first_index')::integer, 0);
 
-  -- GUARDRAILS: a key the agent already sent for approval answers with that approval (pending,
-  -- closed, or, once approved, the send's own replay below).
-  if p_agent_id is not null and p_send is not null and p_send ->> 'approval_id' is null then
+  -- GUARDRAILS: an approved send passes the approval step only as the approval it names: this
+  -- agent's, for this key, approved.
+  if p_agent_id is not null and p_send ->> 'approval_id' is not null then
+    v_approved := exists (select 1 from public.agent_approvals ap
+                           where ap.id::text = p_send ->> 'approval_id' and ap.agent_id = p_agent_id
+                             and ap.idempotency_key = p_send ->> 'idempotency_key'
+                             and ap.status = 'approved');
+  end if;
+  -- A key the agent already sent for approval answers with that approval (pending, closed, or,
+  -- once approved, the send's own replay below).
+  if p_agent_id is not null and p_send is not null and not v_approved then
     select * into v_approval from public.agent_approvals ap
      where ap.agent_id = p_agent_id and ap.idempotency_key = p_send ->> 'idempotency_key';
     if v_approval.id is not null and not (v_approval.status = 'approved' and exists (
@@ -847,7 +854,7 @@ begin
         end if;
       end if;
 
-      if p_send ->> 'approval_id' is null and v_policy.approval_mode <> 'never' then
+      if not v_approved and v_policy.approval_mode <> 'never' then
         v_hold := v_policy.approval_mode = 'always' or exists (
           select 1 from unnest(v_remaining) r
            where not exists (select 1 from public.clicksend_messages m

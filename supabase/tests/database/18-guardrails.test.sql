@@ -5,7 +5,7 @@
 -- clicksend_prepare_call enforcing them: per recipient (OPTED_OUT, RECIPIENT_NOT_ALLOWED,
 -- COUNTRY_NOT_ALLOWED), then quiet hours, the daily and monthly limits, and approval.
 begin;
-select plan(211);
+select plan(214);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('other_user');
@@ -208,6 +208,11 @@ select throws_ok(
   '22023', 'quiet_hours_timezone: Mars/Olympus_Mons is not a known time zone (use an IANA name such as Australia/Sydney)',
   'an unknown time zone is refused, naming the field');
 select throws_ok(
+  format($$insert into public.agent_policies (agent_id, quiet_hours_start, quiet_hours_end, quiet_hours_timezone)
+           values (%L, '21:00', '07:00', 'ABC+5')$$, :'plain_agent'),
+  '22023', 'quiet_hours_timezone: ABC+5 is not a known time zone (use an IANA name such as Australia/Sydney)',
+  'a POSIX zone rule Postgres would also read is refused: only IANA names');
+select throws_ok(
   format($$insert into public.agent_policies (agent_id, quiet_hours_start) values (%L, '21:00')$$, :'plain_agent'),
   '23514', null, 'quiet hours need an end as well as a start');
 select throws_ok(
@@ -340,7 +345,8 @@ select throws_ok(
 select results_eq(
   $$select (select count(*)::integer from public.clicksend_opt_outs), (select count(*)::integer from public.clicksend_consent_events)$$,
   $$values (1, 1)$$, 'the refused additions changed neither the list nor the history');
-select is(public.clicksend_opt_out_remove('owner_cs_main', '+61400000001'), true, 'owner removes the number');
+select is(public.clicksend_opt_out_remove('Owner_CS_Main', '+61400000001'), true,
+  'owner removes the number, the account named in any case');
 select is(public.clicksend_opt_out_remove('owner_cs_main', '+61400000001'), false, 'removing it again finds nothing');
 select is_empty('select * from public.clicksend_opt_outs', 'the list is empty');
 select results_eq(
@@ -785,6 +791,14 @@ select is(
 select is(
   tests.t18_send(:'careful_agent', 'hold-1', '["+61400000002", "+61400000001", "+61400000003"]') ->> 'state',
   'approved', 'before it is sent, the agent''s retry with the same key hears that it was approved');
+select is(
+  tests.t18_send(:'careful_agent', 'hold-forged', '["+61400000002"]',
+    jsonb_build_object('approval_id', :'held'::jsonb ->> 'approval_id'), 1) ->> 'outcome',
+  'approval', 'an approval id passes the hold only for its own key: another send naming it is held');
+select is(
+  tests.t18_send(:'careful_agent', 'hold-bogus', '["+61400000002"]',
+    jsonb_build_object('approval_id', gen_random_uuid()), 1) ->> 'outcome',
+  'approval', 'and an id that names no approved approval passes nothing');
 select tests.t18_send(:'careful_agent', 'hold-1', '["+61400000002", "+61400000001", "+61400000003"]',
   jsonb_build_object('approval_id', :'held'::jsonb ->> 'approval_id', 'parts', 2), 1) as approved_send \gset
 select is(:'approved_send'::jsonb ->> 'outcome', 'ready', 'the approved send (with its approval id) skips the hold');
