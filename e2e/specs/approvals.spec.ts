@@ -3,7 +3,7 @@
 // the Approvals inbox, and Messages' history shows the message once. ClickSend's history is the
 // shared sandbox account's, so the message is found by a text no other test sends.
 import type { Page } from "@playwright/test";
-import { expect, test } from "../fixtures.ts";
+import { expect, review, test } from "../fixtures.ts";
 import {
   connectSandbox,
   createAgent,
@@ -25,7 +25,7 @@ async function openApprovals(page: Page): Promise<void> {
 
 test("an agent's send waits for approval, is approved in the inbox, and history shows it once", async ({
   page,
-}) => {
+}, testInfo) => {
   test.setTimeout(240_000);
   const text = `Approved table booking ${String(Date.now())}`;
   await signUp(page, newEmail("approvals"));
@@ -38,6 +38,7 @@ test("an agent's send waits for approval, is approved in the inbox, and history 
     await limits.getByRole("radio", { name: "Always" }).check();
     await limits.getByRole("button", { name: "Save limits" }).click();
     await expect(limits.getByText("Saved", { exact: true })).toBeVisible({ timeout: 20_000 });
+    await review(page, testInfo, "agent-limits");
   });
 
   await test.step("the playground's send waits, and the inbox counts it", async () => {
@@ -60,6 +61,7 @@ test("an agent's send waits for approval, is approved in the inbox, and history 
     await expect(held).toHaveCount(1, { timeout: 20_000 });
     await expect(held).toContainText(text);
     await expect(held).toContainText("Booking bot");
+    await review(page, testInfo, "approvals-pending");
     await held.getByRole("button", { name: "Approve" }).click();
     const decided = page.getByRole("region", { name: "Decided" });
     await expect(decided.getByText(/Sent to 1 of 1 recipient/)).toBeVisible({ timeout: 20_000 });
