@@ -41,7 +41,8 @@ export type FunctionName =
   | "execute-agent-tool"
   | "clicksend-webhook"
   | "clicksend-inbound"
-  | "agent-webhooks";
+  | "agent-webhooks"
+  | "agent-approvals";
 
 /** ClickSend's pushes: no user token, the URL's own `?token=` authenticates them. */
 const PUSH_FUNCTIONS: readonly FunctionName[] = ["clicksend-webhook", "clicksend-inbound"];
@@ -124,6 +125,11 @@ const CHECKED_TABLES = [
   "public.agent_webhook_deliveries",
   "private.agent_webhook_secrets",
   "vault.secrets",
+  // Guardrails (issue 15): opt-out lists, consent history, agents' policies and held sends.
+  "public.clicksend_opt_outs",
+  "public.clicksend_consent_events",
+  "public.agent_policies",
+  "public.agent_approvals",
 ];
 
 interface Snapshot {
@@ -607,7 +613,8 @@ export interface BadInputStack {
     fn: FunctionName,
     method: string,
     body: string | undefined,
-    options?: { contentType?: string | null; query?: string; token?: string },
+    /** `token: null` sends no Authorization header at all. */
+    options?: { contentType?: string | null; query?: string; token?: string | null },
   ) => Promise<Reply>;
   /** Runs one request and checks that nothing changed (audit rows of the executor apart). */
   readonly unchanged: (request: () => Promise<Reply>) => Promise<{ reply: Reply; audited: number }>;
@@ -648,10 +655,11 @@ async function request(
   fn: FunctionName,
   method: string,
   body: string | undefined,
-  options: { contentType?: string | null; query?: string; token?: string } = {},
+  options: { contentType?: string | null; query?: string; token?: string | null } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { apikey: stack.anonKey };
-  if (!PUSH_FUNCTIONS.includes(fn)) headers.authorization = `Bearer ${options.token ?? token}`;
+  if (!PUSH_FUNCTIONS.includes(fn) && options.token !== null)
+    headers.authorization = `Bearer ${options.token ?? token}`;
   const contentType = options.contentType === undefined ? "application/json" : options.contentType;
   if (contentType !== null) headers["content-type"] = contentType;
   const response = await fetch(`${stack.url}/functions/v1/${fn}${options.query ?? ""}`, {

@@ -34,7 +34,15 @@ const garbageBody: fc.Arbitrary<string> = fc.oneof(
   deeplyNested.map((raw) => raw.text),
   fc
     .dictionary(
-      unknownKey(["agent_id", "connection_id", "action", "username", "api_key"]),
+      unknownKey([
+        "agent_id",
+        "connection_id",
+        "action",
+        "username",
+        "api_key",
+        "approval_id",
+        "decision",
+      ]),
       smallJson,
       {
         minKeys: 1,
@@ -53,6 +61,7 @@ const JSON_FUNCTIONS: { fn: FunctionName; method: string }[] = [
   { fn: "get-agent-tools", method: "POST" },
   { fn: "execute-agent-tool", method: "POST" },
   { fn: "agent-webhooks", method: "POST" },
+  { fn: "agent-approvals", method: "POST" },
 ];
 
 describe("whole bodies that are not a request", () => {
@@ -92,6 +101,9 @@ describe("whole bodies that are not a request", () => {
       ["clicksend-inbound", "DELETE"],
       ["agent-webhooks", "GET"],
       ["agent-webhooks", "DELETE"],
+      ["agent-approvals", "PUT"],
+      ["agent-approvals", "PATCH"],
+      ["agent-approvals", "DELETE"],
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...pairs), garbageBody, async ([fn, method], body) => {
@@ -125,6 +137,8 @@ describe("well-formed ids that are not the caller's", () => {
         "POST",
         { action: "set", agent_id: id, url: "https://8.8.8.8/hook" },
       ],
+      (id) => ["agent-approvals", "POST", { approval_id: id, decision: "approve" }],
+      (id) => ["agent-approvals", "POST", { approval_id: id, decision: "reject" }],
       (id) => [
         "execute-agent-tool",
         "POST",

@@ -186,6 +186,11 @@ export const decideApprovalBodySchema = z.strictObject({
     .trim()
     .min(1, "the message cannot be empty")
     .max(1600, "at most 1600 characters")
+    // A lone UTF-16 surrogate is no text Postgres can store (the decision failed with a 500).
+    .refine(
+      (text) => !/\p{Cs}/u.test(text),
+      "the message has a broken character (a lone surrogate)",
+    )
     .optional(),
 });
 export type DecideApprovalBody = z.infer<typeof decideApprovalBodySchema>;
