@@ -37,28 +37,35 @@ function log(engine: string, message: string): void {
   console.log(`bench calls [${engine}]: ${message}`);
 }
 
-interface Cost {
+export interface Cost {
   gateway: number;
   transactions: number;
   statements: number;
   clicksend: number;
+  /** The function's gateway requests, each with the transactions and statements it ran. */
   paths: string;
+  /** The ClickSend requests, e.g. "POST /v3/sms/send", in order. */
+  clicksendPaths: string;
 }
 
 /** What one function call cost, from its recording; `inbound` is the call being measured. */
-function cost(recording: Recording, inbound: string): Cost {
+export function cost(recording: Recording, inbound: string): Cost {
   const functionCalls = recording.requests.filter((r) => r.prefix === "/functions/v1");
   if (functionCalls.length !== 1 || functionCalls[0]?.path !== inbound)
     throw new Error(
       `expected only the inbound ${inbound} in the window, the gateway served ${functionCalls.map(describe).join(", ")}: the stack was not quiet`,
     );
   const made = recording.requests.filter((r) => r.prefix !== "/functions/v1");
-  const clicksend = recording.lines.filter((entry) => /^[A-Z]+ \/v3\//.test(entry.line)).length;
+  // Every sandbox request line ("POST /v3/sms/send 200 12ms"), also one it held unanswered.
+  const clicksend = recording.lines
+    .filter((entry) => /^[A-Z]+ \/v3\//.test(entry.line))
+    .map((entry) => entry.line.split(" ").slice(0, 2).join(" "));
   return {
     gateway: made.length,
     transactions: transactions(recording.db),
     statements: recording.db.statements,
-    clicksend,
+    clicksend: clicksend.length,
+    clicksendPaths: clicksend.join(", "),
     paths: made
       .map(
         (r) => `${describe(r)}: ${String(transactions(r.db))} tx / ${String(r.db.statements)} st`,
@@ -68,8 +75,8 @@ function cost(recording: Recording, inbound: string): Cost {
 }
 
 /** Runs `once` SAMPLES times; every sample must cost the same (else the largest is kept). */
-async function measure(
-  engine: string,
+export async function measure(
+  log: (message: string) => void,
   what: string,
   once: (sample: number) => Promise<Cost>,
 ): Promise<Cost> {
@@ -89,10 +96,10 @@ async function measure(
     statements: Math.max(...costs.map((c) => c.statements)),
     clicksend: Math.max(...costs.map((c) => c.clicksend)),
     paths: first.paths,
+    clicksendPaths: first.clicksendPaths,
   };
   log(
-    engine,
-    `${what}: ${String(worst.gateway)} gateway requests (${first.paths}), ${String(worst.transactions)} database transactions (tx), ${String(worst.statements)} statements (st), ${String(worst.clicksend)} ClickSend requests${same ? `, the same in all ${String(SAMPLES)} samples` : `; samples differ, largest kept: ${JSON.stringify(costs.map(({ paths: _p, ...c }) => c))}`}`,
+    `${what}: ${String(worst.gateway)} gateway requests (${first.paths}), ${String(worst.transactions)} database transactions (tx), ${String(worst.statements)} statements (st), ${String(worst.clicksend)} ClickSend requests (${first.clicksendPaths})${same ? `, the same in all ${String(SAMPLES)} samples` : `; samples differ, largest kept: ${JSON.stringify(costs.map(({ paths: _p, clicksendPaths: _c, ...c }) => c))}`}`,
   );
   return worst;
 }
@@ -121,11 +128,14 @@ export const callsSuite: StackSuite = {
       await sendOne(stack, token, agentId, keyFor(who, sample), to);
       return cost(window.close(), "/functions/v1/execute-agent-tool");
     };
-    const user = await measure(engine, "user send", (n) => countSend(owner.user.token, "user", n));
-    const service = await measure(engine, "service-role send", (n) =>
+    const say = (message: string): void => {
+      log(engine, message);
+    };
+    const user = await measure(say, "user send", (n) => countSend(owner.user.token, "user", n));
+    const service = await measure(say, "service-role send", (n) =>
       countSend(stack.serviceRoleKey, "service", n),
     );
-    const discovery = await measure(engine, "get-agent-tools", async () => {
+    const discovery = await measure(say, "get-agent-tools", async () => {
       const window = probe.window();
       const reply = await callFunction(stack, owner.user.token, "get-agent-tools", {
         agent_id: agentId,

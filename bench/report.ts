@@ -2,9 +2,14 @@
 
 type Unit = "ms" | "s" | "ratio" | "count" | "per_s" | "kB";
 
-/** A figure's target: met when `value <= max` (or `value < max` when `strict`). */
+/**
+ * A figure's target: met when `value <= max` (or `value < max` when `strict`) and, when `min` is
+ * given, `value >= min` (a count the design fixes, e.g. exactly one extra request: min = max = 1,
+ * so fewer shows as clearly as more).
+ */
 interface Goal {
   max: number;
+  min?: number;
   /** How the goal reads in the table, e.g. "<= 2x". */
   text: string;
   strict?: boolean;
@@ -32,6 +37,7 @@ export interface Suite {
 export function goalMet(figure: Figure): boolean | undefined {
   const goal = figure.goal;
   if (goal === undefined) return undefined;
+  if (goal.min !== undefined && figure.value < goal.min) return false;
   return goal.strict === true ? figure.value < goal.max : figure.value <= goal.max;
 }
 

@@ -76,7 +76,7 @@ export interface Reply {
   body: unknown;
 }
 
-async function readReply(response: Response): Promise<Reply> {
+export async function readReply(response: Response): Promise<Reply> {
   const text = await response.text();
   let body: unknown = null;
   if (text !== "") {
