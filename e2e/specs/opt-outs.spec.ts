@@ -3,7 +3,15 @@
 // Conversations marks the reply and offers no reply box, the Opt-outs page lists the number, and
 // the composer flags it as it is typed; removing it, after a confirmation, clears the flag.
 import type { Page } from "@playwright/test";
-import { expect, SANDBOX, sandboxControl, stack, test } from "../fixtures.ts";
+import {
+  expect,
+  review,
+  SANDBOX,
+  sandboxAccount,
+  sandboxControl,
+  stack,
+  test,
+} from "../fixtures.ts";
 import { connectSandbox, dismissToasts, newEmail, openPage, signUp } from "./helpers.ts";
 
 const HANDSET = "+61412345678";
@@ -44,7 +52,7 @@ async function typeRecipient(page: Page, to: string) {
 
 test("a handset replies STOP: the number is listed in Opt-outs and flagged in the composer until removed", async ({
   page,
-}) => {
+}, testInfo) => {
   await signUp(page, newEmail("opt-outs"));
   await connectSandbox(page);
 
@@ -53,6 +61,7 @@ test("a handset replies STOP: the number is listed in Opt-outs and flagged in th
     await expect(page.getByRole("region", { name: "No one has opted out" })).toContainText(
       "lands here automatically",
     );
+    await review(page, testInfo, "opt-outs-empty");
   });
 
   await test.step("sends an SMS from the composer, and the handset replies STOP", async () => {
@@ -77,6 +86,7 @@ test("a handset replies STOP: the number is listed in Opt-outs and flagged in th
     await expect(log).toContainText("Opted out (STOP)");
     await expect(page.getByText(`${HANDSET} opted out: no reply can be sent`)).toBeVisible();
     await expect(page.getByRole("form", { name: `Reply to ${HANDSET}` })).toHaveCount(0);
+    await review(page, testInfo, "opt-outs-conversation");
   });
 
   await test.step("the Opt-outs page lists the number, with its source and history", async () => {
@@ -91,6 +101,7 @@ test("a handset replies STOP: the number is listed in Opt-outs and flagged in th
     await expect(page.getByRole("region", { name: `Consent history of ${HANDSET}` })).toContainText(
       "Opted out: replied STOP",
     );
+    await review(page, testInfo, "opt-outs-one");
   });
 
   await test.step("the composer flags the number as it is typed, national form too", async () => {
@@ -103,6 +114,21 @@ test("a handset replies STOP: the number is listed in Opt-outs and flagged in th
     );
   });
 
+  await test.step("a send to it anyway is refused per recipient and never reaches ClickSend", async () => {
+    const before = (await sandboxAccount(SANDBOX.username)).sms_sent;
+    const composer = await typeRecipient(page, HANDSET);
+    await composer.getByLabel("Message").fill("One more offer");
+    await composer.getByRole("button", { name: "Send SMS" }).click();
+    await expect(composer.getByText("Not sent: this number may not be texted")).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(composer.getByRole("list", { name: "Recipients" })).toContainText(
+      `${HANDSET}: Opted out — not sent.`,
+    );
+    expect((await sandboxAccount(SANDBOX.username)).sms_sent).toBe(before);
+    await dismissToasts(page);
+  });
+
   await test.step("removing it, after a confirmation that says they opted out, clears the flag", async () => {
     await openOptOuts(page);
     await page.getByRole("button", { name: `Remove ${HANDSET}` }).click();
@@ -110,6 +136,7 @@ test("a handset replies STOP: the number is listed in Opt-outs and flagged in th
     await expect(dialog).toContainText("This person asked not to be texted.");
     await expect(dialog).toContainText("They opted out by replying STOP on");
     await expect(dialog).toContainText("lets your agents and the composer text");
+    await review(page, testInfo, "opt-outs-remove-dialog");
     await dialog.getByRole("button", { name: "Remove and allow texts" }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole("region", { name: "No one has opted out" })).toBeVisible();
