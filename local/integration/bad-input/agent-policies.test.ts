@@ -392,6 +392,16 @@ const quietTimezone = column(
       "Sydney",
       "Australia\\Sydney",
       "Europe/London/Extra",
+      // POSIX rules Postgres itself would take, but no IANA names: '+10' is ten hours WEST of UTC
+      // to Postgres, while a person (and Intl in the app) reads it as UTC+10 (found by this
+      // property; the trigger checks pg_timezone_names since 0f7fd8d).
+      "+10",
+      "-05",
+      "UTC+25",
+      "UTC+10",
+      "ABC+5",
+      "<+10>-10",
+      "AEST-10AEDT,M10.1.0,M4.1.0/3",
     ),
     tooLong(64),
     withNul("Australia/Sydney"),
@@ -428,6 +438,9 @@ const otherColumns: ColumnBreak = {
       .tuple(
         unknownKey(["agent_id", "user_id", "created_at", "updated_at", ...Object.keys(POLICY)]),
       )
+      // The local gateway drops an own "__proto__" key where PostgREST answers PGRST204 (found by
+      // this property: the upsert went through, updated_at moved); reported, left out here.
+      .filter(([key]) => key !== "__proto__")
       .chain(([key]) => smallJson.map((value) => ({ [key]: value }))),
     fc
       .constantFrom("created_at", "updated_at")
@@ -687,9 +700,9 @@ describe("clicksend_opt_out_add and clicksend_opt_out_remove with bad input", ()
       badPhone.map((phone) => ({ p_account_username: SANDBOX_USERNAME, p_phone: phone })),
       // The stranger's number on the same account: their list, not the caller's.
       fc.constant({ p_account_username: SANDBOX_USERNAME, p_phone: STRANGER_PHONE }),
-      // The caller's number, but not as the list names the account (lower-cased).
+      // The caller's number, but under no account of theirs (the name in any case is theirs).
       fc
-        .constantFrom(SANDBOX_USERNAME.toUpperCase(), ` ${SANDBOX_USERNAME}`, "", "other")
+        .constantFrom(` ${SANDBOX_USERNAME}`, `${SANDBOX_USERNAME}_`, "", "other")
         .map((account) => ({ p_account_username: account, p_phone: OWNER_PHONE })),
       fc
         .oneof(fc.constant(null), anyText, tooLong(200), withNul(SANDBOX_USERNAME), fc.integer())
@@ -769,10 +782,6 @@ const OPEN_FINDINGS: [string, JsonObject][] = [
   ["quiet_hours_start '24:00'", { quiet_hours_start: "24:00" }],
   // The moment of the write, with fractions of a second.
   ["quiet_hours_start 'now'", { quiet_hours_start: "now" }],
-  // POSIX zone specs, not IANA names: '+10' is ten hours WEST of UTC to Postgres, while a person
-  // (and Intl in the app) reads it as UTC+10; 'UTC+25' is no offset the world has.
-  ["quiet_hours_timezone '+10'", { quiet_hours_timezone: "+10" }],
-  ["quiet_hours_timezone 'UTC+25'", { quiet_hours_timezone: "UTC+25" }],
 ];
 
 describe("open findings (SQL): refused once the migration checks them", () => {
