@@ -96,6 +96,21 @@ let webhooks: WebhookRow[];
 let deliveries: DeliveryRow[];
 let webhookCalls: unknown[];
 let secrets: number;
+/** A public.tool_execution_logs row, as the executor writes it. */
+type LogRow = {
+  id: string;
+  agent_id: string;
+  tool_name: string;
+  success: boolean;
+  error_code: string | null;
+  error_message: string | null;
+  http_status: number | null;
+  created_at: string;
+};
+/** A public.clicksend_messages row, reduced to what the refused-recipients summary reads. */
+type MessageRow = { agent_id: string; status: string; created_at: string };
+let logs: LogRow[];
+let messages: MessageRow[];
 
 function agent(name: string, description: string | null = null): AgentRow {
   return {
@@ -165,8 +180,37 @@ function selected(request: Request) {
  */
 const ZONES_UNKNOWN_TO_DATABASE = new Set(["America/Ciudad_Juarez"]);
 
+/** PostgREST `in.(A,B)` and `gte.<time>` filters, as the activity's reads use them. */
+function matchesFilter(value: unknown, filter: string): boolean {
+  if (filter.startsWith("eq.")) return String(value) === filter.slice(3);
+  if (filter.startsWith("in.(")) return filter.slice(4, -1).split(",").includes(String(value));
+  if (filter.startsWith("gte.")) return Date.parse(String(value)) >= Date.parse(filter.slice(4));
+  throw new Error(`Unexpected filter ${filter}`);
+}
+
+function filtered<Row extends Record<string, unknown>>(rows: Row[], url: URL): Row[] {
+  return rows.filter((row) =>
+    [...url.searchParams].every(
+      ([column, filter]) => RESERVED_PARAMS.has(column) || matchesFilter(row[column], filter),
+    ),
+  );
+}
+
 const handlers = [
   unreadRepliesCount(),
+  http.get(restUrl("/tool_execution_logs"), ({ request }) => {
+    const url = new URL(request.url);
+    const limit = Number(url.searchParams.get("limit"));
+    return answer(
+      request,
+      filtered(logs, url)
+        .sort((a, b) => b.created_at.localeCompare(a.created_at))
+        .slice(0, limit),
+    );
+  }),
+  http.get(restUrl("/clicksend_messages"), ({ request }) =>
+    answer(request, filtered(messages, new URL(request.url))),
+  ),
   http.get(restUrl("/agent_policies"), ({ request }) =>
     answer(
       request,
@@ -368,6 +412,8 @@ beforeEach(() => {
   deliveries = [];
   webhookCalls = [];
   secrets = 0;
+  logs = [];
+  messages = [];
   server.use(...handlers);
 });
 
@@ -1322,5 +1368,217 @@ describe("Agents page: limits and safety", () => {
     fail = false;
     await user.click(within(alert).getByRole("button", { name: "Try again" }));
     expect(await within(limits).findByText("No limits")).toBeVisible();
+  });
+});
+
+describe("Agents page: activity", () => {
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+  function log(agentId: string, minutes: number, fields: Partial<LogRow> = {}): LogRow {
+    return {
+      id: crypto.randomUUID(),
+      agent_id: agentId,
+      tool_name: "clicksend_send_sms",
+      success: true,
+      error_code: null,
+      error_message: null,
+      http_status: 200,
+      created_at: minutesAgo(minutes),
+      ...fields,
+    };
+  }
+
+  const activity = () => screen.getByRole("region", { name: "Activity" });
+  const findActivity = () => screen.findByRole("region", { name: "Activity" });
+  const findCalls = () => screen.findByRole("list", { name: "Tool calls, newest first" });
+  const refusedSummary = () =>
+    screen.getByRole("region", { name: "Recipients refused in the last 24 hours" });
+
+  it("lists the agent's calls newest first: the tool and what came of it, in words", async () => {
+    const { support, marketing } = seedDemoAgents();
+    const denied =
+      "Daily message limit: 3 of 4 messages used in the last 24 hours, and this send needs 4. Nothing was sent.";
+    logs.push(
+      log(support.id, 90, { tool_name: "clicksend_get_balance" }),
+      log(support.id, 5, {
+        success: false,
+        error_code: "policy_denied",
+        error_message: denied,
+        http_status: 403,
+      }),
+      log(support.id, 3, {
+        success: false,
+        error_code: "approval_pending",
+        error_message: "Held for approval.",
+        http_status: 202,
+      }),
+      log(support.id, 2, {
+        tool_name: "clicksend_send_mms",
+        success: false,
+        error_code: "permission_denied",
+        error_message: "This agent is not allowed to use clicksend_send_mms (needs the mms scope).",
+        http_status: 403,
+      }),
+      log(support.id, 1, {
+        tool_name: "clicksend_get_replies",
+        success: false,
+        error_code: "rate_limited",
+        error_message: "Too many calls for this connection. Try again in 30 seconds.",
+        http_status: 429,
+      }),
+      log(support.id, 0),
+      log(marketing.id, 0, { tool_name: "clicksend_get_sms_history" }),
+    );
+    await openAgentsPage();
+
+    const items = within(await findCalls()).getAllByRole("listitem");
+    expect(items.map((item) => item.textContent)).toEqual([
+      expect.stringMatching(/^Send SMSSentjust now/),
+      expect.stringMatching(
+        /^Get RepliesFailed: Too many callsToo many calls for this connection\. Try again in 30 seconds\.1 minute ago/,
+      ),
+      expect.stringMatching(
+        /^Send MMSNot allowedThis agent is not allowed to use clicksend_send_mms \(needs the mms scope\)\.2 minutes ago/,
+      ),
+      expect.stringMatching(
+        /^Send SMSHeld for approvalNothing was sent when it was held\. Decide it in Approvals3 minutes ago/,
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^Send SMSRefused by this agent's limits${denied.replace(/\./g, "\\.")}5 minutes ago`,
+        ),
+      ),
+      expect.stringMatching(/^Check Account BalanceRead1 hour ago/),
+    ]);
+    // The exact moment beside the relative one, machine-readable too.
+    const newest = logs[5];
+    expect(
+      within(items[0] as HTMLElement)
+        .getByText("just now")
+        .closest("time"),
+    ).toHaveAttribute("datetime", newest?.created_at ?? "");
+    expect(
+      within(activity()).getByRole("link", { name: "Decide it in Approvals" }),
+    ).toHaveAttribute("href", "/approvals");
+    // The other agent's call is not this agent's activity.
+    expect(within(activity()).queryByText("Get SMS History")).not.toBeInTheDocument();
+  });
+
+  it("shows 20 calls, then 20 more on “Show more” (by keyboard), until there are no more", async () => {
+    const { support } = seedDemoAgents();
+    for (let minutes = 0; minutes < 25; minutes++) logs.push(log(support.id, minutes * 60));
+    const { user } = await openAgentsPage();
+
+    expect(within(await findCalls()).getAllByRole("listitem")).toHaveLength(20);
+    const more = within(activity()).getByRole("button", { name: "Show more calls" });
+    more.focus();
+    await user.keyboard("{Enter}");
+
+    await waitFor(() => {
+      expect(within(activity()).getAllByRole("listitem")).toHaveLength(25);
+    });
+    expect(within(activity()).queryByRole("button", { name: "Show more calls" })).toBeNull();
+  });
+
+  it("says “No calls yet” for an agent that made none, and that no recipient was refused", async () => {
+    const { support } = seedDemoAgents();
+    messages.push({ agent_id: support.id, status: "SUCCESS", created_at: minutesAgo(1) });
+    await openAgentsPage();
+
+    expect(
+      await within(await findActivity()).findByRole("heading", { name: "No calls yet" }),
+    ).toBeInTheDocument();
+    expect(
+      await within(refusedSummary()).findByText(
+        "None. Every recipient of its sends passed the opt-outs and its recipient rules.",
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("counts the recipients refused one by one in the last 24 hours, by reason", async () => {
+    const { support, marketing } = seedDemoAgents();
+    const refused = (agentId: string, status: string, minutes: number) =>
+      messages.push({ agent_id: agentId, status, created_at: minutesAgo(minutes) });
+    refused(support.id, "OPTED_OUT", 5);
+    refused(support.id, "OPTED_OUT", 60);
+    refused(support.id, "COUNTRY_NOT_ALLOWED", 10);
+    refused(support.id, "SUCCESS", 10);
+    // Older than a day, and another agent's: not counted.
+    refused(support.id, "RECIPIENT_NOT_ALLOWED", 25 * 60);
+    refused(marketing.id, "RECIPIENT_NOT_ALLOWED", 5);
+    await openAgentsPage();
+
+    await waitFor(() => {
+      expect(
+        within(refusedSummary())
+          .getAllByRole("listitem")
+          .map((item) => item.textContent),
+      ).toEqual(["2 Opted out — not sent", "1 Country not allowed — not sent"]);
+    });
+  });
+
+  it("explains a failed load and loads again on request", async () => {
+    seedDemoAgents();
+    let failures = 1;
+    server.use(
+      http.get(restUrl("/tool_execution_logs"), ({ request }) =>
+        failures-- > 0 ? postgrestError(500, "XX000", "internal error") : answer(request, []),
+      ),
+    );
+    const { user } = await openAgentsPage();
+
+    expect(
+      await within(await screen.findByRole("region", { name: "Activity" })).findByText(
+        "Could not load the activity",
+      ),
+    ).toBeInTheDocument();
+    await user.click(within(activity()).getByRole("button", { name: "Try again" }));
+    expect(
+      await within(await findActivity()).findByRole("heading", { name: "No calls yet" }),
+    ).toBeInTheDocument();
+  });
+
+  it("shows a call made in the playground at once, refusal included", async () => {
+    const { support } = seedDemoAgents();
+    grants.push(grant(support.id, ["sms"]));
+    const reason =
+      "Daily message limit: 3 of 4 messages used in the last 24 hours, and this send needs 4. Nothing was sent.";
+    server.use(
+      http.post(functionUrl("execute-agent-tool"), () => {
+        logs.push(
+          log(support.id, 0, {
+            success: false,
+            error_code: "policy_denied",
+            error_message: reason,
+            http_status: 403,
+          }),
+        );
+        return HttpResponse.json(
+          {
+            error: {
+              code: "policy_denied",
+              reason: "daily_message_limit",
+              message: reason,
+              retryable: true,
+              details: { limit: 4, used: 3, requested: 4 },
+            },
+          },
+          { status: 403 },
+        );
+      }),
+    );
+    const { user } = await openAgentsPage();
+    expect(
+      await within(await findActivity()).findByRole("heading", { name: "No calls yet" }),
+    ).toBeInTheDocument();
+
+    await user.click(await screen.findByRole("button", { name: "Run tool" }));
+
+    const items = within(await findCalls()).getAllByRole("listitem");
+    expect(items).toHaveLength(1);
+    expect(
+      within(items[0] as HTMLElement).getByText("Refused by this agent's limits"),
+    ).toBeVisible();
+    expect(within(items[0] as HTMLElement).getByText(reason)).toBeVisible();
   });
 });

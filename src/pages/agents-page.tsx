@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { useAgents, type Agent } from "@/features/agents/api/get-agents";
+import { AgentActivity } from "@/features/agents/components/agent-activity";
 import { AgentLimits } from "@/features/agents/components/agent-limits";
 import { AgentList } from "@/features/agents/components/agent-list";
 import { AgentPermissions } from "@/features/agents/components/agent-permissions";
@@ -63,6 +64,7 @@ function AgentDetail({ agent, onDeleted }: { agent: Agent; onDeleted: () => void
       <AgentWebhookSection key={agent.id} agent={agent} />
       <ToolsPreview agentId={agent.id} />
       <ToolPlayground key={agent.id} agentId={agent.id} />
+      <AgentActivity key={agent.id} agentId={agent.id} />
     </section>
   );
 }

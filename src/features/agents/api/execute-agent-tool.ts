@@ -7,6 +7,7 @@ import {
   type PolicyReason,
 } from "@contracts/guardrails.ts";
 import { toolAccountSchema, type ToolAccount } from "@contracts/tool-account.ts";
+import { agentsKeys } from "@/features/agents/api/query-keys";
 import { TOOL_CATALOG, type ToolName } from "@/features/agents/catalog";
 import { ApiError } from "@/lib/api-error";
 import { approvalsKeys } from "@/lib/approvals/query-keys";
@@ -101,6 +102,11 @@ export function useExecuteAgentTool() {
         await queryClient.invalidateQueries({ queryKey: connectionKeys.balances() });
       if (run.outcome === "pending_approval")
         await queryClient.invalidateQueries({ queryKey: approvalsKeys.all });
+    },
+    // Every call, allowed or refused, is a new row in the agent's activity.
+    onSettled: async (_run, _error, { agentId }) => {
+      await queryClient.invalidateQueries({ queryKey: agentsKeys.activity(agentId) });
+      await queryClient.invalidateQueries({ queryKey: agentsKeys.refusedRecipients(agentId) });
     },
   });
 }

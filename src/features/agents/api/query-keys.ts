@@ -11,4 +11,12 @@ export const agentsKeys = {
   policy: (agentId: string) => [...agentsKeys.agent(agentId), "policy"] as const,
   webhookDeliveries: (agentId: string) =>
     [...agentsKeys.agent(agentId), "webhook-deliveries"] as const,
+  /** Its latest tool calls (public.tool_execution_logs), `limit` of them. */
+  activity: (agentId: string, limit?: number) =>
+    limit === undefined
+      ? ([...agentsKeys.agent(agentId), "activity"] as const)
+      : ([...agentsKeys.agent(agentId), "activity", limit] as const),
+  /** Its recipients refused one by one in the last 24 hours (public.clicksend_messages). */
+  refusedRecipients: (agentId: string) =>
+    [...agentsKeys.agent(agentId), "refused-recipients"] as const,
 };
