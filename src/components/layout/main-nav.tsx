@@ -45,7 +45,7 @@ function PendingApprovalsBadge() {
 
 export function MainNav() {
   return (
-    <nav aria-label="Main" className="lg:shrink-0">
+    <nav aria-label="Main" className="-mx-3">
       <ul className="flex flex-wrap gap-1">
         {mainNavItems.map((item) => (
           <li key={item.to}>
