@@ -23,7 +23,7 @@ const toolCallSchema = z.object({
 /** One row of public.tool_execution_logs: a call the agent made, allowed or refused. */
 export type ToolCallLog = z.infer<typeof toolCallSchema>;
 
-export type AgentActivity = {
+type AgentActivity = {
   calls: ToolCallLog[];
   /** Whether older calls exist beyond these. */
   hasMore: boolean;

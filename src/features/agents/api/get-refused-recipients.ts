@@ -10,10 +10,10 @@ import { supabase } from "@/lib/supabase";
 /** The window summarised: the same 24 hours as a daily message limit. */
 export const REFUSED_WINDOW_HOURS = 24;
 /** Rows read at most; a count that reaches it is shown as "at least". */
-export const REFUSED_ROWS_READ = 1000;
+const REFUSED_ROWS_READ = 1000;
 const REFUSED_REFRESH_MS = 10_000;
 
-export type RefusedRecipients = {
+type RefusedRecipients = {
   counts: Record<PolicyRefusalStatus, number>;
   /** True when REFUSED_ROWS_READ rows came back: the counts are a lower bound. */
   capped: boolean;
