@@ -222,11 +222,19 @@ create table if not exists public.agent_policies (
   agent_id uuid primary key,
   user_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
   daily_message_limit integer check (daily_message_limit is null or daily_message_limit between 1 and 1000000),
-  monthly_spend_limit numeric(12, 4) check (monthly_spend_limit is null or monthly_spend_limit > 0),
-  allowed_recipients text[] check (allowed_recipients is null or cardinality(allowed_recipients) <= 500),
-  allowed_countries text[] check (allowed_countries is null or cardinality(allowed_countries) <= 250),
-  quiet_hours_start time,
-  quiet_hours_end time,
+  -- NaN is above every number in Postgres, so a NaN limit would refuse nothing.
+  monthly_spend_limit numeric(12, 4) check (monthly_spend_limit is null
+    or (monthly_spend_limit > 0 and monthly_spend_limit <> 'NaN')),
+  -- Lists, not tables: unnest would flatten a two-dimensional array past the trigger's check.
+  allowed_recipients text[] check (allowed_recipients is null
+    or (cardinality(allowed_recipients) <= 500 and coalesce(array_ndims(allowed_recipients), 1) = 1)),
+  allowed_countries text[] check (allowed_countries is null
+    or (cardinality(allowed_countries) <= 250 and coalesce(array_ndims(allowed_countries), 1) = 1)),
+  -- A time of day to the second: not 24:00, not 'now' with its fractions.
+  quiet_hours_start time check (quiet_hours_start is null
+    or (quiet_hours_start < '24:00' and quiet_hours_start = quiet_hours_start::time(0))),
+  quiet_hours_end time check (quiet_hours_end is null
+    or (quiet_hours_end < '24:00' and quiet_hours_end = quiet_hours_end::time(0))),
   quiet_hours_timezone text check (quiet_hours_timezone is null or length(quiet_hours_timezone) between 1 and 64),
   approval_mode text not null default 'never' check (approval_mode in ('never', 'first_contact', 'always')),
   created_at timestamptz not null default now(),

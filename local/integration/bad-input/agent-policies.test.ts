@@ -767,10 +767,9 @@ describe("the checks can see a change", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Open findings for the SQL (20250911000010_guardrails.sql), found by these properties: values
-// the database takes although they are not what the column means, and the app's own schema
-// (agentPolicySchema) then cannot read the row back ("This agent's limits could not be read").
-// Each is `it.fails` while the migration takes it: when it refuses it, make it `it`.
+// Found by these properties and since refused by the migration's checks (20250911000010): values
+// Postgres would take although they are not what the column means, which the app's own schema
+// (agentPolicySchema) could then not read back.
 // ---------------------------------------------------------------------------------------------
 const OPEN_FINDINGS: [string, JsonObject][] = [
   // NaN > 0 holds in Postgres (NaN sorts above every number), and used + price > NaN never does:
@@ -784,14 +783,14 @@ const OPEN_FINDINGS: [string, JsonObject][] = [
   ["quiet_hours_start 'now'", { quiet_hours_start: "now" }],
 ];
 
-describe("open findings (SQL): refused once the migration checks them", () => {
+describe("values Postgres would take but the column does not mean", () => {
   for (const [what, values] of OPEN_FINDINGS) {
-    it.fails(`${what} is refused, the row unchanged`, async () => {
+    it(`${what} is refused, the row unchanged`, async () => {
       try {
         const reply = await unchangedPolicies(() => write("patch", values));
         expectRefused(reply, Object.keys(values));
       } finally {
-        // Taken today: put the owner's row back for the next one.
+        // Should one be taken again: put the owner's row back for the next one.
         const restored = await write("patch", POLICY);
         expect(restored.status, restored.text).toBe(200);
       }

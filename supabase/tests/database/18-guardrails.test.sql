@@ -574,8 +574,8 @@ select is(
   'ready', 'the same agent may schedule a send for 12:00 Sydney time');
 select tests.clear_authentication();
 update public.agent_policies
-   set quiet_hours_start = ((now() at time zone 'UTC') - interval '1 hour')::time,
-       quiet_hours_end = ((now() at time zone 'UTC') + interval '1 hour')::time, quiet_hours_timezone = 'UTC'
+   set quiet_hours_start = date_trunc('second', (now() at time zone 'UTC') - interval '1 hour')::time,
+       quiet_hours_end = date_trunc('second', (now() at time zone 'UTC') + interval '1 hour')::time, quiet_hours_timezone = 'UTC'
  where agent_id = :'night_agent';
 select tests.authenticate_as_service_role();
 select tests.t18_send(:'night_agent', 'night-3', '["+61400000002"]') as now_quiet \gset
