@@ -625,14 +625,16 @@ describe("executeTool: guardrails", () => {
   });
 
   it("answers a rejected or expired approval 409 approval_closed, and an approved one with its outcome", async () => {
-    const approval = (state: string, result: unknown) => { refusing({
+    const approval = (state: string, result: unknown) => {
+      refusing({
         outcome: "approval",
         ...at,
         approval_id: "6a1f0a0e-0000-4000-8000-000000000001",
         expires_at: "2026-12-03T10:00:00+00:00",
         state,
         result,
-      }); };
+      });
+    };
     approval("rejected", null);
     const rejected = await execute("clicksend_send_sms", { to: ["+61411111111"], body: "Hi" });
     expect(rejected.status).toBe(409);

@@ -77,7 +77,7 @@ function policyMessage(reason: PolicyReason, details: PolicyDetails): string {
 }
 
 /** 403 policy_denied: quiet hours or a limit refused the whole call. */
-export function policyError(reason: PolicyReason, rawDetails: Record<string, unknown>): ApiError {
+function policyError(reason: PolicyReason, rawDetails: Record<string, unknown>): ApiError {
   const details = policyDetailsSchema.parse(rawDetails);
   return new ApiError(
     403,

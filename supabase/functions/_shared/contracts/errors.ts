@@ -21,7 +21,8 @@ export const ERROR_CODES = {
   already_connected: "The user already has a connection to this ClickSend account.",
   no_username: "The connection has no ClickSend username.",
   // Guardrails (contracts/guardrails.ts)
-  policy_denied: "The agent's policy refused the whole send (quiet hours or a limit); details say which.",
+  policy_denied:
+    "The agent's policy refused the whole send (quiet hours or a limit); details say which.",
   approval_pending: "The send waits for a person's approval; nothing was sent.",
   approval_closed: "The approval was already rejected or has expired.",
   approval_not_found: "No such approval in the caller's account.",

@@ -156,7 +156,6 @@ export const policyDeniedBodySchema = z.object({
     details: policyDetailsSchema,
   }),
 });
-export type PolicyDeniedBody = z.infer<typeof policyDeniedBodySchema>;
 
 /** 202: held for a person's approval; nothing was sent. */
 export const approvalPendingBodySchema = z.object({
@@ -206,7 +205,6 @@ export const heldRequestSchema = z.object({
   custom_string: z.string().optional(),
   default_country: z.string().optional(),
 });
-export type HeldRequest = z.infer<typeof heldRequestSchema>;
 
 export const approvalSchema = z.object({
   id: z.string(),
