@@ -198,6 +198,8 @@ const ERROR_TITLES: Record<ErrorCode, string> = {
   approval_pending: "Waiting for approval",
   approval_closed: "Approval closed",
   approval_not_found: "Approval not found",
+  token_not_found: "Token not found",
+  too_many_tokens: "Too many tokens",
   already_connected: "Account already connected",
   no_username: "Connection needs reconnecting",
   rate_limited: "Too many calls",

@@ -1,5 +1,5 @@
 -- =====================================================================================
--- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..10)
+-- ROLLBACK: remove the ClickSend integration (migrations 20250911000001..11)
 -- =====================================================================================
 -- Removes every object those migrations add and every Vault secret they stored, leaving the
 -- platform base (20250910000000) in place. Run it in one transaction:
@@ -27,6 +27,11 @@ begin
 end
 $$;
 delete from vault.secrets where name like 'agent-webhook:%';
+
+-- 2d. Agent tokens of the MCP endpoint (20250911000011).
+drop function if exists public.agent_token_verify(text);
+drop function if exists public.agent_token_create(uuid, uuid, text, text, text);
+drop table if exists public.agent_tokens;
 
 -- 2c. Guardrails (20250911000010): approvals, policies, opt-outs and their helpers. The
 -- functions redefined there (prepare_call, store_replies, inbound_push) go with section 2.

@@ -5,7 +5,7 @@ import type { ErrorCode } from "./contracts/errors.ts";
 
 const corsHeaders: Record<string, string> = {
   "access-control-allow-origin": "*",
-  "access-control-allow-headers": "authorization, x-client-info, apikey, content-type",
+  "access-control-allow-headers": "authorization, x-client-info, apikey, content-type, mcp-protocol-version",
   "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
 };
 
@@ -58,7 +58,7 @@ function jsonPath(path: readonly string[]): string {
  * from the body would silently drop it), and nesting deeper than MAX_JSON_DEPTH (recursive code
  * such as log redaction would overflow the stack). Iterative, so any depth is safe to inspect.
  */
-function unacceptableJson(value: unknown): string | null {
+export function unacceptableJson(value: unknown): string | null {
   const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value: item, path } = next;

@@ -191,6 +191,47 @@ export type Database = {
           },
         ]
       }
+      agent_tokens: {
+        Row: {
+          id: string
+          user_id: string
+          agent_id: string
+          name: string
+          token_prefix: string
+          token_hash: string
+          created_at: string
+          last_used_at: string | null
+        }
+        Insert: {
+          id?: string
+          user_id: string
+          agent_id: string
+          name: string
+          token_prefix: string
+          token_hash: string
+          created_at?: string
+          last_used_at?: string | null
+        }
+        Update: {
+          id?: string
+          user_id?: string
+          agent_id?: string
+          name?: string
+          token_prefix?: string
+          token_hash?: string
+          created_at?: string
+          last_used_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_tokens_agent_fk"
+            columns: ["agent_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
       agent_webhook_deliveries: {
         Row: {
           id: number
@@ -891,6 +932,22 @@ export type Database = {
         }
         Returns: Json
       }
+      agent_token_create: {
+        Args: {
+          p_user_id: string
+          p_agent_id: string
+          p_name: string
+          p_prefix: string
+          p_hash: string
+        }
+        Returns: Json
+      }
+      agent_token_verify: {
+        Args: {
+          p_hash: string
+        }
+        Returns: Json
+      }
       agent_tool_scopes: {
         Args: {
           p_agent_id: string
@@ -933,6 +990,9 @@ export type Database = {
             p_status: string
             p_status_code: string
             p_received_at: string
+            p_status_text: string
+            p_error_code: string
+            p_error_text: string
           }
           Returns: boolean
         }
@@ -943,9 +1003,6 @@ export type Database = {
             p_status: string
             p_status_code: string
             p_received_at: string
-            p_status_text: string
-            p_error_code: string
-            p_error_text: string
           }
           Returns: boolean
         }
@@ -1044,6 +1101,9 @@ export type Database = {
             p_status: string
             p_status_code: string
             p_received_at: string
+            p_status_text: string
+            p_error_code: string
+            p_error_text: string
           }
           Returns: string
         }
@@ -1054,9 +1114,6 @@ export type Database = {
             p_status: string
             p_status_code: string
             p_received_at: string
-            p_status_text: string
-            p_error_code: string
-            p_error_text: string
           }
           Returns: string
         }

@@ -26,6 +26,9 @@ export const ERROR_CODES = {
   approval_pending: "The send waits for a person's approval; nothing was sent.",
   approval_closed: "The approval was already rejected or has expired.",
   approval_not_found: "No such approval in the caller's account.",
+  // Agent tokens (contracts/agent-tokens.ts)
+  token_not_found: "No such agent token in the caller's account.",
+  too_many_tokens: "The agent already has the most tokens it may have; revoke one first.",
   // Limits
   rate_limited: "A request limit was reached (the connection's, or ClickSend's own).",
   too_many_attempts: "Too many ClickSend credential checks; wait before trying again.",

@@ -208,6 +208,8 @@ export const SEND_FAILURE_MAY_HAVE_SENT: Record<ErrorCode, boolean> = {
   approval_pending: false,
   approval_closed: false,
   approval_not_found: false,
+  token_not_found: false,
+  too_many_tokens: false,
   already_connected: false,
   no_username: false,
   rate_limited: false,
