@@ -113,8 +113,9 @@ export function executeBodyOf(
   return parsed.data;
 }
 
-// The low-level Server is what the issue asks for: McpServer.registerTool would regenerate the
-// catalog's JSON Schemas from zod and wrap the executor's errors in its own.
+// The low-level Server, on purpose: McpServer.registerTool would regenerate the catalog's JSON
+// Schemas from zod and wrap the executor's errors in its own.
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- the low-level API, on purpose
 function serverFor(agent: McpAgent): Server {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- the low-level API, on purpose
   const server = new Server(MCP_SERVER_INFO, {
