@@ -15,6 +15,8 @@ let stack: FullStack;
 let user: { id: string; token: string };
 let connectionId: string;
 let agentId: string;
+/** A real agent token (agent-mcp's own credential), so its port is tried with one that works. */
+let agentToken: string;
 
 const PHONE = "+61411111111";
 
@@ -69,6 +71,20 @@ function attemptsFor(name: string): Attempt[] {
           body: new URLSearchParams({ messageid: "x", status: "Delivered" }).toString(),
           contentType: "application/x-www-form-urlencoded",
         },
+      ];
+    case "agent-tokens":
+      return [{ method: "GET" }, jsonBody({ agent_id: agentId, name: "Forged" })];
+    case "agent-mcp":
+      return [
+        jsonBody({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/call",
+          params: {
+            name: "clicksend_send_sms",
+            arguments: { to: [PHONE], body: "Sent with a forged token" },
+          },
+        }),
       ];
     default:
       return [jsonBody({})];
@@ -160,6 +176,12 @@ beforeAll(async () => {
     ["sms", "balance", "history", "delivery_receipts"],
     "Bypass target",
   );
+  const token = await viaGateway(user.token, "agent-tokens", "POST", {
+    agent_id: agentId,
+    name: "Bypass",
+  });
+  if (token.status !== 201) throw new Error(`agent token failed: ${String(token.status)}`);
+  agentToken = (token.body as { token: string }).token;
 }, 240_000);
 
 afterAll(async () => {
@@ -186,6 +208,7 @@ describe("a function's own port", () => {
     const withoutSecret: Record<string, string>[] = [
       { authorization: `Bearer ${stack.serviceRoleKey}`, apikey: stack.serviceRoleKey },
       { authorization: `Bearer ${user.token}`, apikey: stack.anonKey },
+      { authorization: `Bearer ${agentToken}`, accept: "application/json, text/event-stream" },
       {},
       {
         authorization: `Bearer ${stack.serviceRoleKey}`,
