@@ -19,6 +19,8 @@ import { agentWithGrant, signUpUser, type TestUser } from "./users.ts";
 
 let stack: FullStack;
 let made = 0;
+/** Every token made here: none may ever appear in the stack's logs. */
+const tokensMade: string[] = [];
 const HANDSET = "+61411111111";
 
 beforeAll(async () => {
@@ -27,6 +29,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack.stop();
+  // Secret hygiene: a token is never logged, by the functions, the gateway or the sandbox.
+  expect(tokensMade.length).toBeGreaterThan(5);
+  const leaked = tokensMade.filter((token) => stack.logs.some((line) => line.includes(token)));
+  expect(leaked).toEqual([]);
+  // ...while the lines that name a token's use are there (so the check reads real logs).
+  expect(stack.logs.some((line) => line.includes("[fn:agent-mcp]"))).toBe(true);
 });
 
 interface Setup {
@@ -61,7 +69,9 @@ async function setup(scopes: string[]): Promise<Setup> {
 async function newToken(s: Setup, agentId = s.agentId): Promise<string> {
   const reply = await s.user.call("agent-tokens", "POST", { agent_id: agentId, name: "Claude" });
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-  return reply.body.token as string;
+  const token = reply.body.token as string;
+  tokensMade.push(token);
+  return token;
 }
 
 function endpoint(): URL {
@@ -340,5 +350,28 @@ describe("agent-mcp with the official MCP client", () => {
     });
     expect(noToken.status).toBe(401);
     expect(noToken.headers.get("www-authenticate")).toBe("Bearer");
+  });
+
+  it("notes when a token was last used, and a token dies with its agent", async () => {
+    const s = await setup(["balance"]);
+    const token = await newToken(s);
+    const unused = await s.user.call("agent-tokens", "GET");
+    expect((unused.body.tokens as { last_used_at: string | null }[])[0]?.last_used_at).toBeNull();
+    const client = await connect(token);
+    const balance = await client.callTool({ name: "clicksend_get_balance", arguments: {} });
+    expect(balance.isError).toBe(false);
+    const used = await s.user.call("agent-tokens", "GET");
+    const lastUsed = (used.body.tokens as { last_used_at: string | null }[])[0]?.last_used_at;
+    expect(Date.now() - Date.parse(lastUsed ?? "")).toBeLessThan(60_000);
+
+    const { error } = await s.user.rest.from("agents").delete().eq("id", s.agentId);
+    expect(error).toBeNull();
+    expect((await s.user.call("agent-tokens", "GET")).body.tokens).toEqual([]);
+    const refused = await client.listTools().then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect((refused as StreamableHTTPError).code).toBe(401);
+    await client.close();
   });
 });
