@@ -7,8 +7,8 @@
 //   BENCH_ENGINES=pglite npm run bench -- load    the HTTP suites on one engine only
 //
 // Order: db (PostgreSQL 15), then for each engine (pglite, then postgres) one full local stack
-// running calls, policy, concurrent, discovery, load, bulk, storm and inbound (embedded only),
-// stopped before the next engine starts (never two stacks at once), then build. Figures of the
+// running calls, policy, mcp, concurrent, discovery, load, bulk, storm and inbound (embedded
+// only), stopped before the next engine starts (never two stacks at once), then build. Figures of the
 // per-engine suites get the engine as a key suffix (load_p50_ms_pglite, load_p50_ms_postgres).
 //
 // A suite that fails (including its sanity checks) is reported and the run goes on with the
@@ -29,6 +29,7 @@ import { discoverySuite } from "./discovery.ts";
 import { inboundSuite } from "./inbound.ts";
 import { formatDescriptors, openDescriptors, watchPeak, type Descriptors } from "./fd.ts";
 import { loadSuite } from "./load.ts";
+import { mcpSuite } from "./mcp.ts";
 import { policySuite } from "./policy.ts";
 import { formatEngineTable, formatTable, goalMet, type Figure, type Suite } from "./report.ts";
 import {
@@ -45,6 +46,7 @@ const before: readonly Suite[] = [dbSuite];
 const perEngine: readonly StackSuite[] = [
   callsSuite,
   policySuite,
+  mcpSuite,
   concurrentSuite,
   discoverySuite,
   loadSuite,
