@@ -20,6 +20,14 @@ describe("redaction", () => {
     expect(redacted).toContain("+61••••••234");
   });
 
+  it("masks an agent token written anywhere, not only after Bearer", () => {
+    const token = "csa_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd";
+    expect(redactText(`token=${token}; header Bearer ${token}`)).toBe(
+      "token=csa_[redacted]; header Bearer csa_[redacted]",
+    );
+    expect(redactValue({ note: `use ${token}` })).toEqual({ note: "use csa_[redacted]" });
+  });
+
   it("reduces bodies to their length, masks recipients and drops keys in nested values", () => {
     const value = {
       to: ["+61411111234", "+447777777777"],

@@ -4,6 +4,8 @@
 const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
 const BASIC_AUTH = /\bBasic\s+[A-Za-z0-9+/=]{8,}/gi;
 const BEARER = /\bBearer\s+[\w.~+/=-]{8,}/gi;
+/** An agent token of the MCP endpoint (contracts/agent-tokens.ts), wherever it is written. */
+const AGENT_TOKEN = /\bcsa_[\w-]{20,}/g;
 const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
 /**
  * A UUID (8-4-4-4-12 hex digits, any case) not inside a longer hex run: ids of connections,
@@ -39,13 +41,14 @@ function redactPhones(text: string): string {
 }
 
 /**
- * Free text: JWTs, Basic/Bearer credentials and phone-number-like runs are masked. UUIDs are
+ * Free text: JWTs, agent tokens, Basic/Bearer credentials and phone-number-like runs are masked. UUIDs are
  * left whole (a credential that happens to be one is still masked: credentials come first).
  */
 export function redactText(text: string): string {
   return redactPhones(
     text
       .replace(JWT, "[jwt]")
+      .replace(AGENT_TOKEN, "csa_[redacted]")
       .replace(BASIC_AUTH, "Basic [redacted]")
       .replace(BEARER, "Bearer [redacted]"),
   );
