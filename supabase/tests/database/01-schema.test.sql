@@ -1,6 +1,6 @@
 -- Schema: tables, RLS, policies, comments, indexes, the ClickSend catalogue rows and the view.
 begin;
-select plan(48);
+select plan(49);
 
 select tests.clicksend_provider_id() as clicksend_provider \gset
 
@@ -13,7 +13,7 @@ select tables_are(
     'agent_integration_permissions', 'tool_execution_logs', 'clicksend_messages',
     'clicksend_inbound_messages', 'agent_webhooks', 'agent_webhook_deliveries',
     'clicksend_receipt_events', 'clicksend_opt_outs', 'clicksend_consent_events', 'agent_policies',
-    'agent_approvals'
+    'agent_approvals', 'agent_tokens'
   ],
   'public holds exactly the platform and ClickSend tables'
 );
@@ -101,13 +101,19 @@ select policies_are(
   array['Users can view own approvals'],
   'agent_approvals has only its SELECT policy'
 );
+select policies_are(
+  'public', 'agent_tokens',
+  array['Users can view own agent tokens', 'Users can delete own agent tokens'],
+  'agent_tokens has only its SELECT and DELETE policies (tokens are made by the service role)'
+);
 select is(
   (select coalesce(array_agg(format('%s: %s', table_name, privilege_type) order by table_name, privilege_type), '{}')
      from information_schema.table_privileges
     where table_schema = 'public' and grantee = 'anon'
-      and table_name in ('clicksend_opt_outs', 'clicksend_consent_events', 'agent_policies', 'agent_approvals')),
+      and table_name in ('clicksend_opt_outs', 'clicksend_consent_events', 'agent_policies', 'agent_approvals',
+                         'agent_tokens')),
   '{}'::text[],
-  'anon has no privilege on opt-outs, consent history, agent policies or approvals'
+  'anon has no privilege on opt-outs, consent history, agent policies, approvals or agent tokens'
 );
 select is(
   (select coalesce(array_agg(format('%s: %s', table_name, privilege_type) order by table_name, privilege_type), '{}')

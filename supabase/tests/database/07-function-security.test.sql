@@ -1,6 +1,6 @@
 -- Function security: SECURITY DEFINER hygiene over pg_proc, and who may execute what.
 begin;
-select plan(24);
+select plan(27);
 
 select tests.create_supabase_user('owner');
 select tests.create_clicksend_connection('owner') as owner_connection \gset
@@ -142,6 +142,31 @@ select is(
    ]) f where has_function_privilege('service_role', f, 'execute')),
   array['public.agent_approval_decide(uuid,uuid,text,text)', 'public.agent_approval_record(uuid,jsonb)'],
   'the service role may execute both approval functions'
+);
+
+-- Agent tokens (20250911000011): made and checked by the service role only.
+select is(
+  (select coalesce(array_agg(p.oid::regprocedure::text order by p.oid::regprocedure::text), '{}')
+     from pg_proc p
+    where p.oid in ('public.agent_token_create(uuid,uuid,text,text,text)'::regprocedure,
+                    'public.agent_token_verify(text)'::regprocedure)
+      and p.prosecdef and p.proconfig = array['search_path=""']),
+  array['agent_token_create(uuid,uuid,text,text,text)', 'agent_token_verify(text)'],
+  'both agent token functions are SECURITY DEFINER with an empty search_path (so the loops above cover them)'
+);
+select is(
+  (select coalesce(array_agg(f order by f), '{}') from unnest(array[
+     'public.agent_token_create(uuid,uuid,text,text,text)', 'public.agent_token_verify(text)'
+   ]) f where has_function_privilege('authenticated', f, 'execute') or has_function_privilege('anon', f, 'execute')),
+  '{}'::text[],
+  'neither authenticated nor anon may execute an agent token function'
+);
+select is(
+  (select coalesce(array_agg(f order by f), '{}') from unnest(array[
+     'public.agent_token_create(uuid,uuid,text,text,text)', 'public.agent_token_verify(text)'
+   ]) f where has_function_privilege('service_role', f, 'execute')),
+  array['public.agent_token_create(uuid,uuid,text,text,text)', 'public.agent_token_verify(text)'],
+  'the service role may execute both agent token functions'
 );
 
 -- Acting as owner

@@ -1,7 +1,7 @@
 -- The rollback script: apply (done by the runner), roll back, nothing ClickSend remains, apply
 -- again. All inside this test's transaction, which is rolled back at the end.
 begin;
-select plan(29);
+select plan(31);
 -- The scripts' NOTICEs ("does not exist, skipping") are expected; keep the TAP output readable.
 set local client_min_messages = warning;
 
@@ -30,6 +30,9 @@ insert into public.agent_policies (agent_id, approval_mode, daily_message_limit)
 select tests.authenticate_as_service_role();
 select public.clicksend_prepare_call(1, null, :'agent', null, 'sms',
   '{"channel": "sms", "recipients": ["+61411111114"], "idempotency_key": "rb-held"}') ->> 'outcome' = 'approval';
+-- An agent token of the MCP endpoint.
+select public.agent_token_create(tests.get_supabase_uid('owner'), :'agent', 'Rollback', 'csa_Rollback',
+  encode(sha256('rollback token'::bytea), 'hex')) is not null;
 
 -- Acting as the migration runner
 select tests.clear_authentication();
@@ -110,6 +113,11 @@ select is(
 select is(
   (select count(*)::integer from pg_trigger where tgname ilike 'agent\_policies%'),
   0, 'no agent policy trigger remains');
+select ok(
+  to_regclass('public.agent_tokens') is null
+  and to_regprocedure('public.agent_token_create(uuid, uuid, text, text, text)') is null
+  and to_regprocedure('public.agent_token_verify(text)') is null,
+  'rollback removes agent_tokens and both agent token functions');
 
 \ir ../../rollback/clicksend_rollback.sql
 select pass('the rollback runs a second time without error (idempotent)');
@@ -182,6 +190,15 @@ select ok(
   're-applying migration 10 restores opt-outs, consent history, policies (four policies), approvals and their functions'
 );
 select has_column('public', 'clicksend_inbound_messages', 'consent', 're-applying migration 10 restores the replies'' consent mark');
+
+\ir ../../migrations/20250911000011_agent_tokens.sql
+select ok(
+  to_regclass('public.agent_tokens') is not null
+  and to_regprocedure('public.agent_token_create(uuid, uuid, text, text, text)') is not null
+  and to_regprocedure('public.agent_token_verify(text)') is not null
+  and (select count(*) from pg_policies where tablename = 'agent_tokens') = 2,
+  're-applying migration 11 restores agent_tokens (two policies) and both agent token functions'
+);
 
 select * from finish();
 rollback;
