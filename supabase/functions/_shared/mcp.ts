@@ -38,7 +38,7 @@ const INSTRUCTIONS =
   `_meta.${MCP_IDEMPOTENCY_META_KEY} on a send so that repeating it never sends twice.`;
 
 /** The catalog's tool as MCP lists it: the same name, description and JSON Schema. */
-export function mcpTool(tool: OpenAiTool): Tool {
+function mcpTool(tool: OpenAiTool): Tool {
   const { name, description, parameters } = tool.function;
   return { name, description, inputSchema: { ...parameters, type: "object" } };
 }
@@ -90,7 +90,7 @@ function invalidParams(message: string): McpError {
 }
 
 /** The executor's request for a tools/call, or -32602 for an unknown tool or a bad key. */
-export function executeBodyOf(
+function executeBodyOf(
   agentId: string,
   params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> },
 ): ExecuteBody {

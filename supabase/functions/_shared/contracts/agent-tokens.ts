@@ -9,16 +9,12 @@ export const AGENT_TOKEN_PREFIX = "csa_";
 export const AGENT_TOKEN_BYTES = 32;
 /** Characters of a token kept and shown to tell tokens apart: the prefix and 8 more. */
 export const AGENT_TOKEN_SHOWN = AGENT_TOKEN_PREFIX.length + 8;
-/** Tokens one agent may have at once (agent_token_create). */
-export const MAX_TOKENS_PER_AGENT = 20;
 
 export const agentTokenPattern = /^csa_[A-Za-z0-9_-]{43}$/;
 
-/** The functions' names, and the MCP endpoint's address under a Supabase project's URL. */
-export const AGENT_TOKENS_FUNCTION = "agent-tokens";
-export const AGENT_MCP_FUNCTION = "agent-mcp";
+/** The MCP endpoint's address under a Supabase project's URL (the function agent-mcp). */
 export function mcpEndpointUrl(supabaseUrl: string): string {
-  return `${supabaseUrl.replace(/\/+$/, "")}/functions/v1/${AGENT_MCP_FUNCTION}`;
+  return `${supabaseUrl.replace(/\/+$/, "")}/functions/v1/agent-mcp`;
 }
 
 /** Where an MCP tools/call carries the executor's idempotency key: `params._meta[...]`. */
