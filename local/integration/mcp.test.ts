@@ -71,6 +71,7 @@ async function newToken(s: Setup, agentId = s.agentId): Promise<string> {
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   const token = reply.body.token as string;
   tokensMade.push(token);
+  expect(reply.body.endpoint).toBe(endpoint().href);
   return token;
 }
 
