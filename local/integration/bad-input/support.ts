@@ -42,7 +42,9 @@ export type FunctionName =
   | "clicksend-webhook"
   | "clicksend-inbound"
   | "agent-webhooks"
-  | "agent-approvals";
+  | "agent-approvals"
+  | "agent-tokens"
+  | "agent-mcp";
 
 /** ClickSend's pushes: no user token, the URL's own `?token=` authenticates them. */
 const PUSH_FUNCTIONS: readonly FunctionName[] = ["clicksend-webhook", "clicksend-inbound"];
@@ -52,6 +54,10 @@ export interface Reply {
   contentType: string;
   retryAfter: string | null;
   text: string;
+}
+/** A reply with the header agent-mcp's 401 says how to authenticate with (Bearer). */
+export interface RawReply extends Reply {
+  wwwAuthenticate: string | null;
 }
 interface FunctionError {
   code: string;
@@ -130,10 +136,22 @@ const CHECKED_TABLES = [
   "public.clicksend_consent_events",
   "public.agent_policies",
   "public.agent_approvals",
+  // The remote MCP endpoint's tokens (issue 16): last_used_at apart, which a valid token's request
+  // may touch (agent_token_verify, at most once a minute); see LAST_USED below.
+  "public.agent_tokens",
 ];
+
+/** A table's row as checksummed, when not every column must stay the same. */
+const CHECKED_ROWS: Record<string, string> = {
+  "public.agent_tokens":
+    "(t.id, t.user_id, t.agent_id, t.name, t.token_prefix, t.token_hash, t.created_at)",
+};
+/** The tokens' last use, checked apart: only a valid token may change it. */
+const LAST_USED = "public.agent_tokens (last_used_at)";
 
 interface Snapshot {
   tables: Record<string, string>;
+  lastUsed: string;
   failedToolCalls: number;
   sandbox: string;
 }
@@ -616,8 +634,23 @@ export interface BadInputStack {
     /** `token: null` sends no Authorization header at all. */
     options?: { contentType?: string | null; query?: string; token?: string | null },
   ) => Promise<Reply>;
-  /** Runs one request and checks that nothing changed (audit rows of the executor apart). */
-  readonly unchanged: (request: () => Promise<Reply>) => Promise<{ reply: Reply; audited: number }>;
+  /**
+   * Exactly these headers (none added: no apikey, no token), for agent-mcp's own Bearer tokens.
+   */
+  readonly sendRaw: (
+    fn: FunctionName,
+    method: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ) => Promise<RawReply>;
+  /**
+   * Runs one request and checks that nothing changed (audit rows of the executor apart; an agent
+   * token's last use only with `tokenUse`, for requests with a valid agent token).
+   */
+  readonly unchanged: <R extends Reply>(
+    request: () => Promise<R>,
+    options?: { tokenUse?: boolean },
+  ) => Promise<{ reply: R; audited: number }>;
   /** `body` (serialized as built, so own "__proto__" keys and raw JSON stay) sent, unchanged. */
   readonly post: (
     fn: FunctionName,
@@ -766,13 +799,29 @@ export function useBadInputStack(): BadInputStack {
   const send: BadInputStack["send"] = (fn, method, body, options = {}) =>
     request(get().stack, get().token, fn, method, body, options);
 
+  const sendRaw: BadInputStack["sendRaw"] = async (fn, method, body, headers) => {
+    const response = await fetch(`${get().stack.url}/functions/v1/${fn}`, {
+      method,
+      headers,
+      body,
+    });
+    return {
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      retryAfter: response.headers.get("retry-after"),
+      wwwAuthenticate: response.headers.get("www-authenticate"),
+      text: await response.text(),
+    };
+  };
+
   async function snapshot(): Promise<Snapshot> {
     const { stack } = get();
-    const sums = CHECKED_TABLES.map(
-      (table) =>
-        `select '${table}' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from ${table} t`,
-    );
+    const sums = CHECKED_TABLES.map((table) => {
+      const row = CHECKED_ROWS[table] ?? "t";
+      return `select '${table}' as name, md5(coalesce(string_agg(${row}::text, '|' order by ${row}::text), '')) as sum from ${table} t`;
+    });
     sums.push(
+      `select '${LAST_USED}' as name, md5(coalesce(string_agg((t.id, t.last_used_at)::text, '|' order by t.id), '')) as sum from public.agent_tokens t`,
       `select 'tool_execution_logs (successful)' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from public.tool_execution_logs t where t.success`,
       `select 'tool_execution_logs (failed)' as name, count(*)::text as sum from public.tool_execution_logs t where not t.success`,
     );
@@ -780,10 +829,17 @@ export function useBadInputStack(): BadInputStack {
     const tables = Object.fromEntries(rows.map((row) => [row.name, row.sum]));
     const failedToolCalls = Number(tables["tool_execution_logs (failed)"]);
     delete tables["tool_execution_logs (failed)"];
+    const lastUsed = tables[LAST_USED] ?? "";
+    delete tables[LAST_USED];
     const state = (await (await fetch(`${stack.sandbox.origin}/_sandbox/state`)).json()) as {
       accounts: Record<string, unknown>;
     };
-    return { tables, failedToolCalls, sandbox: JSON.stringify(state.accounts[SANDBOX_USERNAME]) };
+    return {
+      tables,
+      lastUsed,
+      failedToolCalls,
+      sandbox: JSON.stringify(state.accounts[SANDBOX_USERNAME]),
+    };
   }
 
   const lastFailedToolCall: BadInputStack["lastFailedToolCall"] = async () => {
@@ -794,13 +850,16 @@ export function useBadInputStack(): BadInputStack {
     return row;
   };
 
-  const unchanged: BadInputStack["unchanged"] = async (run) => {
+  const unchanged: BadInputStack["unchanged"] = async (run, options = {}) => {
     const before = await snapshot();
     const reply = await run();
     const after = await snapshot();
     expect(after.tables, `tables changed by a request answered ${String(reply.status)}`).toEqual(
       before.tables,
     );
+    if (options.tokenUse !== true) {
+      expect(after.lastUsed, "an agent token's last use changed").toBe(before.lastUsed);
+    }
     expect(after.sandbox, "the request reached ClickSend").toBe(before.sandbox);
     return { reply, audited: after.failedToolCalls - before.failedToolCalls };
   };
@@ -854,6 +913,7 @@ export function useBadInputStack(): BadInputStack {
       return get().pendingMessageId;
     },
     send,
+    sendRaw,
     unchanged,
     post: (fn, body, method = "POST") => unchanged(() => send(fn, method, serialize(body))),
     lastFailedToolCall,
