@@ -9,6 +9,8 @@ export const AGENT_TOKEN_PREFIX = "csa_";
 export const AGENT_TOKEN_BYTES = 32;
 /** Characters of a token kept and shown to tell tokens apart: the prefix and 8 more. */
 export const AGENT_TOKEN_SHOWN = AGENT_TOKEN_PREFIX.length + 8;
+/** Tokens one agent may have at once (agent_token_create refuses more). */
+export const MAX_TOKENS_PER_AGENT = 20;
 
 export const agentTokenPattern = /^csa_[A-Za-z0-9_-]{43}$/;
 
