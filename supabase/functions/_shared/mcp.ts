@@ -15,6 +15,7 @@ import {
   type CallToolResult,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import { MCP_IDEMPOTENCY_META_KEY } from "./contracts/agent-tokens.ts";
 import { executeBodySchema, type ExecuteBody } from "./contracts/function-requests.ts";
 import { isToolName, type OpenAiTool } from "./contracts/tool-catalog.ts";
@@ -113,6 +114,26 @@ function executeBodyOf(
   return parsed.data;
 }
 
+/**
+ * A request of `method` with any params. The SDK's Protocol parses each request against the
+ * handler's schema before the handler runs, and answers a mismatch (tools/call with a "name" that
+ * is no string, tools/list with a numeric cursor) as -32603 Internal error; registered with this,
+ * the params are checked in the handler (and by the Server's own tools/call check) as -32602.
+ */
+function anyParams<M extends string>(method: M) {
+  return z.looseObject({ method: z.literal(method) });
+}
+
+function paramsOf<S extends z.ZodType>(schema: S, request: unknown): z.output<S> {
+  const parsed = schema.safeParse(request);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join(".") : "params";
+    throw invalidParams(`${where}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
 // The low-level Server, on purpose: McpServer.registerTool would regenerate the catalog's JSON
 // Schemas from zod and wrap the executor's errors in its own.
 // eslint-disable-next-line @typescript-eslint/no-deprecated -- the low-level API, on purpose
@@ -122,11 +143,13 @@ function serverFor(agent: McpAgent): Server {
     capabilities: { tools: { listChanged: false } },
     instructions: INSTRUCTIONS,
   });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: (await agent.listTools()).map(mcpTool),
-  }));
-  server.setRequestHandler(CallToolRequestSchema, async (request: CallToolRequest) => {
-    const body = executeBodyOf(agent.agentId, request.params);
+  server.setRequestHandler(anyParams("tools/list"), async (request) => {
+    paramsOf(ListToolsRequestSchema, request);
+    return { tools: (await agent.listTools()).map(mcpTool) };
+  });
+  server.setRequestHandler(anyParams("tools/call"), async (request) => {
+    const call: CallToolRequest = paramsOf(CallToolRequestSchema, request);
+    const body = executeBodyOf(agent.agentId, call.params);
     return toolResult(body.tool, await agent.execute(body));
   });
   return server;
