@@ -9,7 +9,8 @@ export type FunctionName =
   | "clicksend-api"
   | "get-agent-tools"
   | "execute-agent-tool"
-  | "agent-webhooks";
+  | "agent-webhooks"
+  | "agent-tokens";
 
 export type InvokeOptions<T> = {
   /** POST by default; a GET sends no body. */

@@ -12,6 +12,7 @@ import { AgentLimits } from "@/features/agents/components/agent-limits";
 import { AgentList } from "@/features/agents/components/agent-list";
 import { AgentPermissions } from "@/features/agents/components/agent-permissions";
 import { AgentWebhookSection } from "@/features/agents/components/agent-webhook";
+import { McpConnectSection } from "@/features/agents/components/mcp-connect";
 import { CreateAgentButton } from "@/features/agents/components/create-agent-button";
 import { DeleteAgentButton } from "@/features/agents/components/delete-agent-button";
 import { RenameAgentButton } from "@/features/agents/components/rename-agent-button";
@@ -62,6 +63,7 @@ function AgentDetail({ agent, onDeleted }: { agent: Agent; onDeleted: () => void
       <AgentPermissions agent={agent} />
       <AgentLimits key={agent.id} agent={agent} />
       <AgentWebhookSection key={agent.id} agent={agent} />
+      <McpConnectSection key={agent.id} agent={agent} />
       <ToolsPreview agentId={agent.id} />
       <ToolPlayground key={agent.id} agentId={agent.id} />
       <AgentActivity key={agent.id} agentId={agent.id} />

@@ -16,6 +16,11 @@ export const agentsKeys = {
     limit === undefined
       ? ([...agentsKeys.agent(agentId), "activity"] as const)
       : ([...agentsKeys.agent(agentId), "activity", limit] as const),
+  /**
+   * Every agent token of the user (agent-tokens answers them all; each agent's section keeps its
+   * own). Never a token itself: only the list's names, prefixes and dates.
+   */
+  tokens: () => [...agentsKeys.all, "tokens"] as const,
   /** Its recipients refused one by one in the last 24 hours (public.clicksend_messages). */
   refusedRecipients: (agentId: string) =>
     [...agentsKeys.agent(agentId), "refused-recipients"] as const,
