@@ -8,10 +8,12 @@
 // - With a valid token: a body that is not JSON is HTTP 400 with JSON-RPC -32700; JSON that is
 //   not a JSON-RPC message is HTTP 400 with -32700 too (the SDK transport's "Parse error: Invalid
 //   JSON-RPC message"), and JSON no function accepts (NUL, "__proto__", nested deeper than 32)
-//   HTTP 400 with -32600; a request for a method the server does not have is -32601; tools/call
-//   of a tool not in the catalog, or with a bad _meta.idempotency_key, is -32602; a granted send
-//   tool with broken arguments is -32602 or a result with isError and the executor's error
-//   (invalid_arguments or invalid_request), which the executor audits as a refused call.
+//   HTTP 400 with -32600, as is an empty batch; a request for a method the server does not have
+//   is -32601; tools/call of a tool not in the catalog, with params of the wrong type, or with a
+//   bad _meta.idempotency_key, is -32602; a granted send tool with broken arguments is -32602 or a
+//   result with isError and the executor's error (invalid_arguments or invalid_request), which
+//   the executor audits as a refused call. Wrong Content-Type, Accept or MCP-Protocol-Version
+//   headers are the transport's 415, 406 and 400 (-32000).
 // Each time nothing is sent and nothing changes (see support.ts: the tables the functions write,
 // agent tokens included, and the sandbox account's whole state), the executor's audit rows of
 // refused calls apart, as in agent-tools.test.ts.
@@ -646,6 +648,136 @@ describe("agent-mcp tools/call with bad input", () => {
         },
       ),
       runs(40),
+    );
+  });
+});
+
+describe("agent-mcp with wrong headers, an empty batch or a bad initialize", () => {
+  const valid = () => serialize(sendCall());
+
+  it("a content type that is not JSON is 415 (-32000), whatever the body", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=xyz",
+          "application/octet-stream",
+          "application/jsonx",
+          "text/json",
+          "garbage/ÿ",
+        ),
+        async (contentType) => {
+          const { reply, audited } = await unchangedWithToken(() =>
+            sendRaw("agent-mcp", "POST", valid(), {
+              ...mcpHeaders(`Bearer ${token}`),
+              "content-type": contentType,
+            }),
+          );
+          expect(rpcError(reply, 415, null).code).toBe(-32000);
+          expect(audited).toBe(0);
+        },
+      ),
+      runs(10),
+    );
+  });
+
+  it("an Accept without both JSON and event streams is 406 (-32000)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<string | null>(
+          null,
+          "",
+          "*/*",
+          "application/json",
+          "text/event-stream",
+          "text/html",
+        ),
+        async (accept) => {
+          const headers = mcpHeaders(`Bearer ${token}`);
+          if (accept === null) Reflect.deleteProperty(headers, "accept");
+          else headers.accept = accept;
+          const { reply, audited } = await unchangedWithToken(() =>
+            sendRaw("agent-mcp", "POST", valid(), headers),
+          );
+          expect(rpcError(reply, 406, null).code).toBe(-32000);
+          expect(audited).toBe(0);
+        },
+      ),
+      runs(10),
+    );
+  });
+
+  it("a protocol version the server does not support is 400 (-32000)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constantFrom("1999-01-01", "2025-11-26", "latest", "2025-11-25 ", "x"),
+          fc.string({
+            unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
+            minLength: 1,
+            maxLength: 20,
+          }),
+        ),
+        async (version) => {
+          fc.pre(!/^\d{4}-\d{2}-\d{2}$/.test(version.trim()));
+          const { reply, audited } = await unchangedWithToken(() =>
+            sendRaw("agent-mcp", "POST", valid(), {
+              ...mcpHeaders(`Bearer ${token}`),
+              "mcp-protocol-version": version,
+            }),
+          );
+          expect(rpcError(reply, 400, null).code).toBe(-32000);
+          expect(audited).toBe(0);
+        },
+      ),
+      runs(15),
+    );
+  });
+
+  it("an empty batch is HTTP 400 with -32600 (was 202 with no answer)", async () => {
+    const { reply, audited } = await unchangedWithToken(() => mcp("[]"));
+    expect(rpcError(reply, 400, null)).toEqual({
+      code: ErrorCode.InvalidRequest,
+      message: "Invalid Request: an empty batch.",
+    });
+    expect(audited).toBe(0);
+  });
+
+  it("initialize with params that are not its own is a JSON-RPC error, not a session", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            protocolVersion: fc.oneof(wrongType("string"), fc.constant(LATEST_PROTOCOL_VERSION)),
+            capabilities: fc.oneof(wrongType("object"), fc.constant({})),
+            clientInfo: fc.oneof(
+              wrongType("object"),
+              fc.constant({}),
+              fc.constant({ name: "fuzz", version: "1" }),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+        async (params) => {
+          fc.pre(!unacceptable(params));
+          const valid =
+            params.protocolVersion === LATEST_PROTOCOL_VERSION &&
+            JSON.stringify(params.capabilities) === "{}" &&
+            JSON.stringify(params.clientInfo) === JSON.stringify({ name: "fuzz", version: "1" });
+          fc.pre(!valid);
+          const { reply, audited } = await unchangedWithToken(() =>
+            mcp(serialize(rpc("initialize", params))),
+          );
+          // The SDK's own initialize handler parses before it runs and answers -32603 Internal
+          // error for params of the wrong shape (reported: the Server's handler is not ours).
+          expect([ErrorCode.InvalidParams, ErrorCode.InternalError]).toContain(
+            rpcError(reply, 200, 1).code,
+          );
+          expect(audited).toBe(0);
+        },
+      ),
+      runs(15),
     );
   });
 });

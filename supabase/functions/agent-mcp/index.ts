@@ -36,6 +36,10 @@ Deno.serve(
         // What no function accepts in a JSON body (NUL, "__proto__", deep nesting): Invalid Request.
         const problem = unacceptableJson(parsed);
         if (problem !== null) return rpcError(400, -32600, `Invalid Request: ${problem}`);
+        // JSON-RPC 2.0: an empty batch is an Invalid Request (the SDK transport answered 202).
+        if (Array.isArray(parsed) && parsed.length === 0) {
+          return rpcError(400, -32600, "Invalid Request: an empty batch.");
+        }
         const response = await handleMcpPost(req, parsed, {
           agentId: holder.agentId,
           listTools: async () => (await discoverTools(service, holder.agentId)).tools,
