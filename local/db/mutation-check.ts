@@ -68,6 +68,9 @@ const OPT_OUT_ADD = "public.clicksend_opt_out_add(uuid, text)";
 const QUIET_HOURS = "private.agent_quiet_hours_open_at(time, time, text, timestamptz)";
 const DAILY_USAGE = "private.agent_daily_usage(uuid)";
 const DECIDE = "public.agent_approval_decide(uuid, uuid, text, text)";
+const TOKEN_CREATE = "public.agent_token_create(uuid, uuid, text, text, text)";
+const TOKEN_VERIFY = "public.agent_token_verify(text)";
+const ROLE_CHECK = "if current_setting\\('role', true\\) is distinct from 'service_role' then";
 
 /** A table's SELECT policy replaced by one that lets every signed-in user read every row. */
 function readableByAll(table: string, policy: string): string {
@@ -745,6 +748,111 @@ const mutations: Mutation[] = [
   {
     property: "a user adds opt-outs to their own connections' accounts only",
     sql: patchFunction(OPT_OUT_ADD, " and uoc\\.user_id = v_user_id", ""),
+  },
+  // Agent tokens of the MCP endpoint (issue 16, 20250911000011).
+  {
+    property: "RLS enabled on agent_tokens",
+    sql: "alter table public.agent_tokens disable row level security;",
+  },
+  {
+    property: "agent tokens readable by their owner only",
+    sql: readableByAll("agent_tokens", "Users can view own agent tokens"),
+  },
+  {
+    property: "agent tokens revoked by their owner only",
+    sql: `drop policy "Users can delete own agent tokens" on public.agent_tokens;
+          create policy "Users can delete own agent tokens" on public.agent_tokens
+            for delete to authenticated using (true);`,
+  },
+  {
+    property: "token_hash is not readable by signed-in users",
+    sql: "grant select (token_hash) on public.agent_tokens to authenticated;",
+  },
+  {
+    property: "anon cannot read agent tokens",
+    sql: "grant select on public.agent_tokens to anon;",
+  },
+  {
+    property: "signed-in users cannot make tokens by writing the table",
+    sql: `grant insert, update on public.agent_tokens to authenticated;
+          create policy "Users can create own agent tokens" on public.agent_tokens for insert to authenticated
+            with check (user_id = (select auth.uid()));`,
+  },
+  {
+    property: "agent_token_create makes tokens for the user's own agent only",
+    sql: patchFunction(TOKEN_CREATE, " and a\\.user_id = p_user_id", ""),
+  },
+  {
+    property: "an agent has at most 20 tokens (limit removed)",
+    sql: patchFunction(
+      TOKEN_CREATE,
+      "if \\(select count\\(\\*\\) from public\\.agent_tokens t where t\\.agent_id = p_agent_id\\) >= 20 then",
+      "if false then",
+    ),
+  },
+  {
+    property: "an agent has at most 20 tokens (off by one: > 20)",
+    sql: patchFunction(TOKEN_CREATE, "\\) >= 20 then", ") > 20 then"),
+  },
+  {
+    property: "agent_token_create checks the role itself (service role only)",
+    sql: patchFunction(TOKEN_CREATE, ROLE_CHECK, "if false then"),
+  },
+  {
+    property: "agent_token_verify checks the role itself (service role only)",
+    sql: patchFunction(TOKEN_VERIFY, ROLE_CHECK, "if false then"),
+  },
+  {
+    property: "agent_token_create is not executable by signed-in users",
+    sql: "grant execute on function public.agent_token_create(uuid, uuid, text, text, text) to authenticated;",
+  },
+  {
+    property: "agent_token_create answers without the hash",
+    sql: patchFunction(TOKEN_CREATE, "to_jsonb\\(v_row\\) - 'token_hash'", "to_jsonb(v_row)"),
+  },
+  {
+    property: "agent_token_create trims the name",
+    sql: patchFunction(TOKEN_CREATE, "btrim\\(p_name\\)", "p_name"),
+  },
+  {
+    property: "agent_token_verify notes a token's use at most once a minute",
+    sql: patchFunction(
+      TOKEN_VERIFY,
+      "if v_row\\.last_used_at is null or v_row\\.last_used_at < now\\(\\) - interval '1 minute' then",
+      "if true then",
+    ),
+  },
+  {
+    property: "agent_token_verify notes a token's first use",
+    sql: patchFunction(
+      TOKEN_VERIFY,
+      "if v_row\\.last_used_at is null or v_row\\.last_used_at < now\\(\\) - interval '1 minute' then",
+      "if false then",
+    ),
+  },
+  {
+    property: "a token dies with its agent",
+    sql: `alter table public.agent_tokens drop constraint agent_tokens_agent_fk;
+          alter table public.agent_tokens add constraint agent_tokens_agent_fk
+            foreign key (agent_id, user_id) references public.agents (id, user_id);`,
+  },
+  {
+    property: "a token belongs to an agent of the same user",
+    sql: `alter table public.agent_tokens drop constraint agent_tokens_agent_fk;
+          alter table public.agent_tokens add constraint agent_tokens_agent_fk
+            foreign key (agent_id) references public.agents (id) on delete cascade;`,
+  },
+  {
+    property: "a token prefix is csa_ and eight base64url characters",
+    sql: "alter table public.agent_tokens drop constraint agent_tokens_token_prefix_check;",
+  },
+  {
+    property: "a token hash is 64 lowercase hex digits",
+    sql: "alter table public.agent_tokens drop constraint agent_tokens_token_hash_check;",
+  },
+  {
+    property: "a token name is 1 to 100 characters without control characters",
+    sql: "alter table public.agent_tokens drop constraint agent_tokens_name_check;",
   },
 ];
 
