@@ -98,10 +98,29 @@ async function storageText(page: Page): Promise<string> {
   });
 }
 
+/** Where a secret found at run time may appear: a response body, by its URL and method. */
+export type SecretAllowance = { allowedIn?: (url: string, method: string) => boolean };
+
+/**
+ * Adds a secret the test came to know at run time (a token the app made, read from the page) to
+ * the watch. Everything the test saw, from its start, is checked for it: every response body
+ * except those `allowedIn` names, every request and response header, every request body the
+ * browser sent, the console, page errors, local and session storage, and the stack's logs.
+ */
+export type WatchSecret = (value: string, options?: SecretAllowance) => void;
+
 type Fixtures = {
   resetState: undefined;
-  secretWatch: undefined;
+  secretWatch: WatchSecret;
 };
+
+/** What the browser saw, kept until the end of the test, when every secret is known. */
+interface Seen {
+  where: string;
+  text: string;
+  /** A response body: which response, for the allowances. */
+  response?: { url: string; method: string };
+}
 
 export const test = base.extend<Fixtures>({
   resetState: [
@@ -122,42 +141,92 @@ export const test = base.extend<Fixtures>({
     async ({ context }, use) => {
       const privateKeys = [PRIVATE_ACCOUNT.apiKey, PRIVATE_ACCOUNT.rotatedKey];
       const everyKey = [...privateKeys, SANDBOX.apiKey];
+      const found: { value: string; allowedIn: (url: string, method: string) => boolean }[] = [];
       const logsBefore = (await stackLogs()).length;
       const leaks: Leak[] = [];
+      const seen: Seen[] = [];
       const pending: Promise<void>[] = [];
+      context.on("request", (request) => {
+        // A user types the API keys into the connect form, so requests carry them; a secret found
+        // at run time is the app's to show, never the browser's to send.
+        const body = request.postData();
+        if (body !== null) seen.push({ where: `request body of ${request.url()}`, text: body });
+        pending.push(
+          request.allHeaders().then(
+            (headers) => {
+              for (const [name, value] of Object.entries(headers)) {
+                seen.push({ where: `request header ${name} of ${request.url()}`, text: value });
+              }
+            },
+            () => undefined, // a request the page dropped before it was sent
+          ),
+        );
+      });
       context.on("response", (response) => {
         const request = response.request();
         const keys = mayShowSandboxKey(response.url(), request.method()) ? privateKeys : everyKey;
         pending.push(
           response.body().then(
             (body) => {
-              leaks.push(...findSecrets(body.toString("utf8"), `response ${response.url()}`, keys));
+              const text = body.toString("utf8");
+              const where = `response ${request.method()} ${response.url()}`;
+              leaks.push(...findSecrets(text, where, keys));
+              seen.push({
+                where,
+                text,
+                response: { url: response.url(), method: request.method() },
+              });
             },
             () => undefined, // redirects and aborted requests have no body
           ),
         );
         for (const [name, value] of Object.entries(response.headers())) {
-          leaks.push(
-            ...findSecrets(value, `response header ${name} of ${response.url()}`, everyKey),
-          );
+          const where = `response header ${name} of ${response.url()}`;
+          leaks.push(...findSecrets(value, where, everyKey));
+          seen.push({ where, text: value });
         }
       });
       context.on("console", (message) => {
-        leaks.push(...findSecrets(message.text(), `console ${message.type()}`, everyKey));
+        const where = `console ${message.type()}`;
+        leaks.push(...findSecrets(message.text(), where, everyKey));
+        seen.push({ where, text: message.text() });
       });
       context.on("weberror", (error) => {
         leaks.push(...findSecrets(String(error.error()), "page error", everyKey));
+        seen.push({ where: "page error", text: String(error.error()) });
       });
 
-      await use(undefined);
+      await use((value, { allowedIn = () => false } = {}) => {
+        if (value.length < 8) throw new Error("watchSecret: too short to tell apart from text");
+        found.push({ value, allowedIn });
+      });
 
+      const storage: string[] = [];
       for (const open of context.pages()) {
-        leaks.push(...findSecrets(await storageText(open), "browser storage", everyKey));
+        const text = await storageText(open);
+        storage.push(text);
+        leaks.push(...findSecrets(text, "browser storage", everyKey));
       }
       await Promise.all(pending);
       const logs = (await stackLogs()).slice(logsBefore).join("\n");
       leaks.push(...findSecrets(logs, "stack logs", everyKey));
       expect(leaks, "an API key leaked").toEqual([]);
+
+      const tokenLeaks: Leak[] = [];
+      for (const secret of found) {
+        const values = [secret.value];
+        for (const { where, text, response } of seen) {
+          if (response && secret.allowedIn(response.url, response.method)) continue;
+          tokenLeaks.push(...findSecrets(text, where, values));
+        }
+        tokenLeaks.push(...findSecrets(storage.join("\n"), "browser storage", values));
+        tokenLeaks.push(...findSecrets(logs, "stack logs", values));
+      }
+      // The value itself is not repeated in the report: it names where, and which secret by its start.
+      expect(
+        tokenLeaks.map(({ where, secret }) => ({ where, secret: `${secret.slice(0, 8)}…` })),
+        "a secret found at run time leaked",
+      ).toEqual([]);
     },
     { auto: true },
   ],
