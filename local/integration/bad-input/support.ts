@@ -6,7 +6,10 @@
 // text, empty bodies and wrong content types. Every answer must be a 4xx JSON error
 // {"error": {code, message, retryable}} that names the problem, and nothing may change: the
 // tables the functions write are checksummed around every request, and the sandbox account must
-// not see a single request (bad input never reaches ClickSend).
+// not see a single request (bad input never reaches ClickSend). agent-mcp, the remote MCP
+// endpoint, is the exception to the one error shape: it answers in JSON-RPC, but for 401 and 405
+// (see agent-mcp.test.ts); its agent tokens are checked like the other tables, their last use
+// apart (`unchanged`'s `tokenUse`).
 //
 // A failure prints fast-check's seed and path; replay it with
 //   FC_SEED=<seed> FC_PATH=<path> npx vitest run local/integration/bad-input/<file>.test.ts
@@ -826,11 +829,12 @@ export function useBadInputStack(): BadInputStack {
       `select 'tool_execution_logs (failed)' as name, count(*)::text as sum from public.tool_execution_logs t where not t.success`,
     );
     const rows = await stack.db.query<{ name: string; sum: string }>(sums.join(" union all "));
-    const tables = Object.fromEntries(rows.map((row) => [row.name, row.sum]));
-    const failedToolCalls = Number(tables["tool_execution_logs (failed)"]);
-    delete tables["tool_execution_logs (failed)"];
-    const lastUsed = tables[LAST_USED] ?? "";
-    delete tables[LAST_USED];
+    const {
+      "tool_execution_logs (failed)": failed,
+      [LAST_USED]: lastUsed = "",
+      ...tables
+    } = Object.fromEntries(rows.map((row) => [row.name, row.sum]));
+    const failedToolCalls = Number(failed);
     const state = (await (await fetch(`${stack.sandbox.origin}/_sandbox/state`)).json()) as {
       accounts: Record<string, unknown>;
     };
