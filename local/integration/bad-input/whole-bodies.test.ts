@@ -62,6 +62,8 @@ const JSON_FUNCTIONS: { fn: FunctionName; method: string }[] = [
   { fn: "execute-agent-tool", method: "POST" },
   { fn: "agent-webhooks", method: "POST" },
   { fn: "agent-approvals", method: "POST" },
+  { fn: "agent-tokens", method: "POST" },
+  { fn: "agent-tokens", method: "DELETE" },
 ];
 
 describe("whole bodies that are not a request", () => {
@@ -104,6 +106,8 @@ describe("whole bodies that are not a request", () => {
       ["agent-approvals", "PUT"],
       ["agent-approvals", "PATCH"],
       ["agent-approvals", "DELETE"],
+      ["agent-tokens", "PUT"],
+      ["agent-tokens", "PATCH"],
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...pairs), garbageBody, async ([fn, method], body) => {
@@ -139,6 +143,8 @@ describe("well-formed ids that are not the caller's", () => {
       ],
       (id) => ["agent-approvals", "POST", { approval_id: id, decision: "approve" }],
       (id) => ["agent-approvals", "POST", { approval_id: id, decision: "reject" }],
+      (id) => ["agent-tokens", "POST", { agent_id: id, name: "Not mine" }],
+      (id) => ["agent-tokens", "DELETE", { id }],
       (id) => [
         "execute-agent-tool",
         "POST",
