@@ -150,8 +150,9 @@ export function McpConnectSection({ agent }: { agent: Agent }) {
         <p className="text-sm text-slate-600 dark:text-slate-300">
           {token === null ? (
             <>
-              Replace <code className="font-mono">{TOKEN_PLACEHOLDER}</code> with the token you
-              saved when you made it.
+              Replace <code className="font-mono">{TOKEN_PLACEHOLDER}</code> with a token of this
+              agent: the one you saved when you made it. A token is shown only once; if it is lost,
+              make a new one and revoke the old.
             </>
           ) : (
             "Your new token is filled in below; once you dismiss it, it is replaced by a placeholder."

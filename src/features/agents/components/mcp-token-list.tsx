@@ -81,7 +81,7 @@ export function McpTokenList({ agentId }: { agentId: string }) {
               <Button
                 variant="secondary"
                 size="sm"
-                className="shrink-0 self-start text-red-700 dark:text-red-400"
+                className="shrink-0 self-start"
                 aria-label={`Revoke ${token.name}`}
                 busy={revoke.isPending && revoke.variables === token.id}
                 onClick={() => {
