@@ -5,7 +5,8 @@ import type { ErrorCode } from "./contracts/errors.ts";
 
 const corsHeaders: Record<string, string> = {
   "access-control-allow-origin": "*",
-  "access-control-allow-headers": "authorization, x-client-info, apikey, content-type, mcp-protocol-version",
+  "access-control-allow-headers":
+    "authorization, x-client-info, apikey, content-type, mcp-protocol-version",
   "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
 };
 

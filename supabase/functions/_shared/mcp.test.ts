@@ -132,7 +132,9 @@ describe("handleMcpPost", () => {
         call({ name: "clicksend_get_balance", arguments: {}, _meta: { idempotency_key: key } }),
       );
       expect(bad.body.error).toMatchObject({ code: -32602 });
-      expect((bad.body.error as { message: string }).message).toMatch(/-32602: _meta\.idempotency_key: /);
+      expect((bad.body.error as { message: string }).message).toMatch(
+        /-32602: _meta\.idempotency_key: /,
+      );
     }
     expect(h.executed).toEqual([]);
   });
