@@ -99,7 +99,7 @@ async function storageText(page: Page): Promise<string> {
 }
 
 /** Where a secret found at run time may appear: a response body, by its URL and method. */
-export type SecretAllowance = { allowedIn?: (url: string, method: string) => boolean };
+type SecretAllowance = { allowedIn?: (url: string, method: string) => boolean };
 
 /**
  * Adds a secret the test came to know at run time (a token the app made, read from the page) to
@@ -107,7 +107,7 @@ export type SecretAllowance = { allowedIn?: (url: string, method: string) => boo
  * except those `allowedIn` names, every request and response header, every request body the
  * browser sent, the console, page errors, local and session storage, and the stack's logs.
  */
-export type WatchSecret = (value: string, options?: SecretAllowance) => void;
+type WatchSecret = (value: string, options?: SecretAllowance) => void;
 
 type Fixtures = {
   resetState: undefined;

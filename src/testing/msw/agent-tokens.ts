@@ -2,6 +2,7 @@ import { http, HttpResponse } from "msw";
 
 import {
   AGENT_TOKEN_SHOWN,
+  MAX_TOKENS_PER_AGENT,
   createAgentTokenBodySchema,
   mcpEndpointUrl,
   revokeAgentTokenBodySchema,
@@ -15,7 +16,7 @@ import { functionUrl } from "@/testing/msw/urls";
  * A stand-in for the agent-tokens function over a store a test seeds and reads back, answering as
  * supabase/functions/agent-tokens does: GET lists the user's tokens newest first (never a token),
  * POST makes one (201 with the token, once; 404 agent_not_found for an agent not in `agentIds`;
- * 409 too_many_tokens past TOKENS_PER_AGENT), DELETE revokes one (404 token_not_found).
+ * 409 too_many_tokens past MAX_TOKENS_PER_AGENT), DELETE revokes one (404 token_not_found).
  * `agentTokensBackend()` with no store answers an empty list and knows every agent.
  */
 export type AgentTokenStore = {
@@ -33,9 +34,6 @@ export function agentTokenStore(
 ): AgentTokenStore {
   return { tokens, agentIds, issued: [], calls: [] };
 }
-
-/** agent_token_create's limit: tokens one agent may have at once. */
-const TOKENS_PER_AGENT = 20;
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -70,11 +68,11 @@ export function agentTokensBackend(store: AgentTokenStore = agentTokenStore()) {
       if (store.agentIds !== null && !store.agentIds.includes(agent_id)) {
         return functionError(404, "agent_not_found", "No such agent in your account.");
       }
-      if (store.tokens.filter((row) => row.agent_id === agent_id).length >= TOKENS_PER_AGENT) {
+      if (store.tokens.filter((row) => row.agent_id === agent_id).length >= MAX_TOKENS_PER_AGENT) {
         return functionError(
           409,
           "too_many_tokens",
-          "An agent can have at most 20 tokens; revoke one first.",
+          `An agent can have at most ${String(MAX_TOKENS_PER_AGENT)} tokens; revoke one first.`,
         );
       }
       const token = newToken();

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { JsonBlock } from "@/components/ui/json-block";
-import { mcpEndpointUrl } from "@contracts/agent-tokens.ts";
+import { MAX_TOKENS_PER_AGENT, mcpEndpointUrl } from "@contracts/agent-tokens.ts";
 import {
   tokenFormSchema,
   useCreateAgentToken,
@@ -108,7 +108,7 @@ export function McpConnectSection({ agent }: { agent: Agent }) {
       >
         <Field
           label="Token name"
-          description="Say where it is used, such as “Claude Desktop on my laptop”."
+          description={`Say where it is used, such as “Claude Desktop on my laptop”. An agent can have up to ${String(MAX_TOKENS_PER_AGENT)} tokens.`}
           error={sentence(errors.name?.message)}
         >
           <Input autoComplete="off" maxLength={200} {...register("name")} />
