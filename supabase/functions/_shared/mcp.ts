@@ -143,11 +143,11 @@ function serverFor(agent: McpAgent): Server {
     capabilities: { tools: { listChanged: false } },
     instructions: INSTRUCTIONS,
   });
-  server.setRequestHandler(anyParams("tools/list"), async (request) => {
+  server.setRequestHandler(anyParams("tools/list"), async (request: unknown) => {
     paramsOf(ListToolsRequestSchema, request);
     return { tools: (await agent.listTools()).map(mcpTool) };
   });
-  server.setRequestHandler(anyParams("tools/call"), async (request) => {
+  server.setRequestHandler(anyParams("tools/call"), async (request: unknown) => {
     const call: CallToolRequest = paramsOf(CallToolRequestSchema, request);
     const body = executeBodyOf(agent.agentId, call.params);
     return toolResult(body.tool, await agent.execute(body));
