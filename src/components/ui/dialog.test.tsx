@@ -4,7 +4,7 @@ import { useState } from "react";
 import { describe, expect, it } from "vitest";
 
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { ConfirmActions, Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 
@@ -95,5 +95,37 @@ describe("Dialog", () => {
 
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Connect ClickSend" })).toHaveFocus();
+  });
+});
+
+describe("ConfirmActions", () => {
+  it("offers the way back and the action, and while busy only the action's spinner", async () => {
+    const user = userEvent.setup();
+    const calls: string[] = [];
+    const { rerender } = render(
+      <ConfirmActions
+        confirmLabel="Revoke token"
+        onCancel={() => calls.push("cancel")}
+        onConfirm={() => calls.push("confirm")}
+      />,
+    );
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    await user.click(screen.getByRole("button", { name: "Revoke token" }));
+    expect(calls).toEqual(["cancel", "confirm"]);
+    rerender(
+      <ConfirmActions
+        confirmLabel="Revoke token"
+        cancelLabel="Keep it"
+        busy
+        onCancel={() => calls.push("cancel")}
+        onConfirm={() => calls.push("confirm")}
+      />,
+    );
+    expect(screen.getByRole("button", { name: "Keep it" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: /Revoke token/ })).toBeDisabled();
+    expect(screen.getByRole("button", { name: /Revoke token/ })).toHaveAttribute(
+      "aria-busy",
+      "true",
+    );
   });
 });

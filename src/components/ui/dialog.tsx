@@ -1,6 +1,7 @@
 import { useEffect, useId, useLayoutEffect, useRef, type ReactNode, type RefObject } from "react";
 import { createPortal } from "react-dom";
 
+import { Button } from "@/components/ui/button";
 import { KEEP_INTERACTIVE_ATTRIBUTE } from "@/components/ui/keep-interactive";
 import { cn } from "@/utils/cn";
 
@@ -171,5 +172,34 @@ function ModalDialog({
 export function DialogActions({ children }: { children: ReactNode }) {
   return (
     <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">{children}</div>
+  );
+}
+
+/**
+ * A confirmation's two buttons: the way back (Cancel) and the action that cannot be undone. While
+ * `busy`, the way back is disabled and the action shows its spinner.
+ */
+export function ConfirmActions({
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  busy = false,
+  cancelLabel = "Cancel",
+}: {
+  confirmLabel: ReactNode;
+  onConfirm: () => void;
+  onCancel: () => void;
+  busy?: boolean;
+  cancelLabel?: ReactNode;
+}) {
+  return (
+    <DialogActions>
+      <Button variant="secondary" onClick={onCancel} disabled={busy}>
+        {cancelLabel}
+      </Button>
+      <Button variant="danger" busy={busy} onClick={onConfirm}>
+        {confirmLabel}
+      </Button>
+    </DialogActions>
   );
 }

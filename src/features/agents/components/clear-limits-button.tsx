@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 
 type ClearLimitsButtonProps = {
   agentName: string;
@@ -42,20 +42,14 @@ export function ClearLimitsButton({ agentName, enabled, busy, onConfirm }: Clear
           </span>
         }
       >
-        <DialogActions>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            onClick={() => {
-              setOpen(false);
-              onConfirm();
-            }}
-          >
-            Clear all limits
-          </Button>
-        </DialogActions>
+        <ConfirmActions
+          confirmLabel="Clear all limits"
+          onCancel={close}
+          onConfirm={() => {
+            setOpen(false);
+            onConfirm();
+          }}
+        />
       </Dialog>
     </>
   );

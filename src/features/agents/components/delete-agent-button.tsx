@@ -2,7 +2,7 @@ import { useState } from "react";
 
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useDeleteAgent } from "@/features/agents/api/delete-agent";
 import type { Agent } from "@/features/agents/api/get-agents";
@@ -52,20 +52,14 @@ export function DeleteAgentButton({ agent, onDeleted }: DeleteAgentButtonProps) 
             {deleteAgent.error.message}
           </Alert>
         ) : null}
-        <DialogActions>
-          <Button variant="secondary" onClick={close} disabled={deleteAgent.isPending}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            busy={deleteAgent.isPending}
-            onClick={() => {
-              deleteAgent.mutate(agent.id);
-            }}
-          >
-            Delete agent
-          </Button>
-        </DialogActions>
+        <ConfirmActions
+          confirmLabel="Delete agent"
+          busy={deleteAgent.isPending}
+          onCancel={close}
+          onConfirm={() => {
+            deleteAgent.mutate(agent.id);
+          }}
+        />
       </Dialog>
     </>
   );

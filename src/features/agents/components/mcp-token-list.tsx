@@ -3,7 +3,7 @@ import { useState } from "react";
 import { QueryError } from "@/components/errors/query-error";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import type { AgentToken } from "@contracts/agent-tokens.ts";
 import { useAgentTokens } from "@/features/agents/api/get-agent-tokens";
@@ -115,25 +115,19 @@ export function McpTokenList({ agentId }: { agentId: string }) {
         title={shown ? `Revoke “${shown.name}”?` : "Revoke the token?"}
         description={`MCP clients using ${shown ? `${shown.prefix}…` : "it"} are refused from their next request. This cannot be undone: to connect again, make a new token.`}
       >
-        <DialogActions>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            onClick={() => {
-              close();
-              if (shown === null) return;
-              revoke.mutate(shown.id, {
-                onSuccess: () => {
-                  setRevokedName(shown.name);
-                },
-              });
-            }}
-          >
-            Revoke token
-          </Button>
-        </DialogActions>
+        <ConfirmActions
+          confirmLabel="Revoke token"
+          onCancel={close}
+          onConfirm={() => {
+            close();
+            if (shown === null) return;
+            revoke.mutate(shown.id, {
+              onSuccess: () => {
+                setRevokedName(shown.name);
+              },
+            });
+          }}
+        />
       </Dialog>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 
 type RevokeAllButtonProps = {
   agentName: string;
@@ -40,20 +40,14 @@ export function RevokeAllButton({ agentName, enabled, onConfirm }: RevokeAllButt
           </span>
         }
       >
-        <DialogActions>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            onClick={() => {
-              setOpen(false);
-              onConfirm();
-            }}
-          >
-            Revoke all
-          </Button>
-        </DialogActions>
+        <ConfirmActions
+          confirmLabel="Revoke all"
+          onCancel={close}
+          onConfirm={() => {
+            setOpen(false);
+            onConfirm();
+          }}
+        />
       </Dialog>
     </>
   );

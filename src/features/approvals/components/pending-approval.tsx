@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 
 import type { Approval } from "@contracts/guardrails.ts";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useDecideApproval } from "@/features/approvals/api/decide-approval";
 import { DecisionError, decisionErrorWords } from "@/features/approvals/components/decision-error";
@@ -149,25 +149,16 @@ export function PendingApproval({ approval, onDecided }: PendingApprovalProps) {
           </span>
         }
       >
-        <DialogActions>
-          <Button
-            variant="secondary"
-            onClick={() => {
-              setRejecting(false);
-            }}
-          >
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            onClick={() => {
-              setRejecting(false);
-              submit("reject");
-            }}
-          >
-            Reject
-          </Button>
-        </DialogActions>
+        <ConfirmActions
+          confirmLabel="Reject"
+          onCancel={() => {
+            setRejecting(false);
+          }}
+          onConfirm={() => {
+            setRejecting(false);
+            submit("reject");
+          }}
+        />
       </Dialog>
     </article>
   );

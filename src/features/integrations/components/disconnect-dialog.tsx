@@ -1,8 +1,7 @@
 import type { Connection } from "@contracts/connection-schemas.ts";
 import { QueryError } from "@/components/errors/query-error";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 import { Skeleton, SkeletonGroup } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useDisconnectConnection } from "@/features/integrations/api/disconnect-connection";
@@ -44,31 +43,25 @@ export function DisconnectDialog({
           {disconnect.error.message}
         </Alert>
       ) : null}
-      <DialogActions>
-        <Button variant="secondary" onClick={close} disabled={disconnect.isPending}>
-          Cancel
-        </Button>
-        <Button
-          variant="danger"
-          busy={disconnect.isPending}
-          onClick={() => {
-            disconnect.mutate(connection.id, {
-              onSuccess: ({ revoked_grants }) => {
-                toast.success(
-                  `${connection.connection_name} disconnected`,
-                  revoked_grants === 1
-                    ? "1 agent lost access."
-                    : `${String(revoked_grants)} agents lost access.`,
-                );
-                disconnect.reset();
-                onDisconnected();
-              },
-            });
-          }}
-        >
-          Disconnect
-        </Button>
-      </DialogActions>
+      <ConfirmActions
+        confirmLabel="Disconnect"
+        busy={disconnect.isPending}
+        onCancel={close}
+        onConfirm={() => {
+          disconnect.mutate(connection.id, {
+            onSuccess: ({ revoked_grants }) => {
+              toast.success(
+                `${connection.connection_name} disconnected`,
+                revoked_grants === 1
+                  ? "1 agent lost access."
+                  : `${String(revoked_grants)} agents lost access.`,
+              );
+              disconnect.reset();
+              onDisconnected();
+            },
+          });
+        }}
+      />
     </Dialog>
   );
 }

@@ -1,7 +1,6 @@
 import type { Connection } from "@contracts/connection-schemas.ts";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useRemoveConnection } from "@/features/integrations/api/remove-connection";
 
@@ -44,29 +43,23 @@ export function RemoveDialog({ connection, open, onClose }: RemoveDialogProps) {
           {remove.error.message}
         </Alert>
       ) : null}
-      <DialogActions>
-        <Button variant="secondary" onClick={close} disabled={remove.isPending}>
-          Cancel
-        </Button>
-        <Button
-          variant="danger"
-          busy={remove.isPending}
-          onClick={() => {
-            remove.mutate(connection.id, {
-              onSuccess: () => {
-                toast.success(
-                  `${connection.connection_name} removed`,
-                  "The connection and its message history were deleted.",
-                );
-                remove.reset();
-                onClose();
-              },
-            });
-          }}
-        >
-          Remove with its history
-        </Button>
-      </DialogActions>
+      <ConfirmActions
+        confirmLabel="Remove with its history"
+        busy={remove.isPending}
+        onCancel={close}
+        onConfirm={() => {
+          remove.mutate(connection.id, {
+            onSuccess: () => {
+              toast.success(
+                `${connection.connection_name} removed`,
+                "The connection and its message history were deleted.",
+              );
+              remove.reset();
+              onClose();
+            },
+          });
+        }}
+      />
     </Dialog>
   );
 }

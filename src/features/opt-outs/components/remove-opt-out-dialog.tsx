@@ -1,6 +1,5 @@
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useRemoveOptOut } from "@/features/opt-outs/api/remove-opt-out";
 import { formatExact } from "@/features/opt-outs/utils";
@@ -52,36 +51,30 @@ export function RemoveOptOutDialog({ entry, open, onClose }: RemoveOptOutDialogP
           {remove.error.message}
         </Alert>
       ) : null}
-      <DialogActions>
-        <Button variant="secondary" onClick={close} disabled={remove.isPending}>
-          Cancel
-        </Button>
-        <Button
-          variant="danger"
-          busy={remove.isPending}
-          onClick={() => {
-            remove.mutate(
-              { account: entry.account_username, phone: entry.phone },
-              {
-                onSuccess: (removed) => {
-                  if (removed) {
-                    toast.success(
-                      `${entry.phone} removed from opt-outs`,
-                      "Agents and the composer can text this number again.",
-                    );
-                  } else {
-                    toast.info(`${entry.phone} was already removed`, "Nothing changed.");
-                  }
-                  remove.reset();
-                  onClose();
-                },
+      <ConfirmActions
+        confirmLabel="Remove and allow texts"
+        busy={remove.isPending}
+        onCancel={close}
+        onConfirm={() => {
+          remove.mutate(
+            { account: entry.account_username, phone: entry.phone },
+            {
+              onSuccess: (removed) => {
+                if (removed) {
+                  toast.success(
+                    `${entry.phone} removed from opt-outs`,
+                    "Agents and the composer can text this number again.",
+                  );
+                } else {
+                  toast.info(`${entry.phone} was already removed`, "Nothing changed.");
+                }
+                remove.reset();
+                onClose();
               },
-            );
-          }}
-        >
-          Remove and allow texts
-        </Button>
-      </DialogActions>
+            },
+          );
+        }}
+      />
     </Dialog>
   );
 }

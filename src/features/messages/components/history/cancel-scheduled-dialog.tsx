@@ -1,5 +1,4 @@
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions } from "@/components/ui/dialog";
+import { Dialog, ConfirmActions } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast/use-toast";
 import { useCancelScheduled } from "@/features/messages/api/cancel-scheduled";
 import type { MessageRow } from "@/features/messages/api/get-message-history";
@@ -34,33 +33,28 @@ export function CancelScheduledDialog({
       title="Cancel this scheduled SMS?"
       description={message ? `The SMS to ${message.to}, due ${when}, will not be sent.` : undefined}
     >
-      <DialogActions>
-        <Button variant="secondary" disabled={cancel.isPending} onClick={onClose}>
-          Keep it
-        </Button>
-        <Button
-          variant="danger"
-          busy={cancel.isPending}
-          onClick={() => {
-            if (!message) return;
-            cancel.mutate(
-              { message_id: message.messageId },
-              {
-                onSuccess: () => {
-                  onClose();
-                  toast.success("Scheduled SMS cancelled", `It will not go to ${message.to}.`);
-                },
-                onError: (error) => {
-                  onClose();
-                  toast.error("Could not cancel the SMS", error.message);
-                },
+      <ConfirmActions
+        confirmLabel="Cancel SMS"
+        cancelLabel="Keep it"
+        busy={cancel.isPending}
+        onCancel={onClose}
+        onConfirm={() => {
+          if (!message) return;
+          cancel.mutate(
+            { message_id: message.messageId },
+            {
+              onSuccess: () => {
+                onClose();
+                toast.success("Scheduled SMS cancelled", `It will not go to ${message.to}.`);
               },
-            );
-          }}
-        >
-          Cancel SMS
-        </Button>
-      </DialogActions>
+              onError: (error) => {
+                onClose();
+                toast.error("Could not cancel the SMS", error.message);
+              },
+            },
+          );
+        }}
+      />
     </Dialog>
   );
 }
