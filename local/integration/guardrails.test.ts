@@ -8,7 +8,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFullStack, type FullStack } from "./full-stack.ts";
-import { agentWithGrant, signUpUser, type FunctionReply, type TestUser } from "./users.ts";
+import {
+  sentCount,
+  userWithOwnAccount,
+  type FunctionReply,
+  type UserWithAccount,
+} from "./users.ts";
 
 let stack: FullStack;
 let made = 0;
@@ -26,41 +31,12 @@ afterAll(async () => {
   await stack.stop();
 });
 
-interface Setup {
-  user: TestUser;
-  connectionId: string;
-  agentId: string;
-  username: string;
-  apiKey: string;
-}
+type Setup = UserWithAccount;
 
-/** A user with a ClickSend account of their own, connected, and an agent granted `sms`. */
-async function setup(scopes: string[] = ["sms"]): Promise<Setup> {
+/** A user with a ClickSend account of their own, connected, and an agent granted `scopes`. */
+function setup(scopes: string[] = ["sms"]): Promise<Setup> {
   made += 1;
-  const username = `guardrails_${String(made)}`;
-  const apiKey = `GUARDRAILS-${String(made)}-KEY-0000`;
-  const created = await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, api_key: apiKey, balance: 50 }),
-  });
-  expect(created.status).toBe(200);
-  const user = await signUpUser(stack, `guardrails-${String(made)}@example.com`);
-  const connected = await user.call("clicksend-connect", "POST", { username, api_key: apiKey });
-  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
-  const connectionId = (connected.body.connection as { id: string }).id;
-  const agentId = await agentWithGrant(user, connectionId, scopes);
-  return { user, connectionId, agentId, username, apiKey };
-}
-
-/** How many SMS the account has sent, as ClickSend's own history API counts them. */
-async function sentCount(s: Setup): Promise<number> {
-  const basic = Buffer.from(`${s.username}:${s.apiKey}`).toString("base64");
-  const response = await fetch(`${stack.sandbox.url}/sms/history?limit=1`, {
-    headers: { authorization: `Basic ${basic}` },
-  });
-  const envelope = (await response.json()) as { data: { total: number } };
-  return envelope.data.total;
+  return userWithOwnAccount(stack, `guardrails-${String(made)}`, scopes);
 }
 
 function send(
@@ -148,7 +124,7 @@ describe("opt-outs", () => {
       () => optedOut(s),
       (phones) => phones.includes(HANDSET),
     );
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
 
     // The agent: refused per recipient, HTTP 200, the other recipient sent.
     const mixed = messagesOf(await send(s, [HANDSET, OTHER_AU]));
@@ -170,7 +146,7 @@ describe("opt-outs", () => {
     expect((composed.body.result as { messages: Outcome[] }).messages.map((m) => m.status)).toEqual(
       ["OPTED_OUT"],
     );
-    expect(await sentCount(s)).toBe(before + 1);
+    expect(await sentCount(stack, s)).toBe(before + 1);
 
     // The reply is marked, kept in the consent history, and not handed to the agent to act on.
     const { data: replies } = await s.user.rest
@@ -198,7 +174,7 @@ describe("opt-outs", () => {
       (phones) => !phones.includes(HANDSET),
     );
     expect(messagesOf(await send(s, [HANDSET])).map((m) => m.status)).toEqual(["SUCCESS"]);
-    expect(await sentCount(s)).toBe(before + 2);
+    expect(await sentCount(stack, s)).toBe(before + 2);
   });
 
   it("a STOP cancels the number's messages still scheduled at ClickSend", async () => {
@@ -253,7 +229,7 @@ describe("an agent's policy", () => {
   it("a mixed call sends only to the allowed recipients, each refusal per recipient", async () => {
     const s = await setup();
     await setPolicy(s, { allowed_recipients: ["+6141*", NZ], allowed_countries: ["AU"] });
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const call = () => send(s, [HANDSET, OTHER_AU, NZ], "Hello", {}, "mixed-call");
     const expected = [
       [HANDSET, "SUCCESS"],
@@ -261,12 +237,12 @@ describe("an agent's policy", () => {
       [NZ, "COUNTRY_NOT_ALLOWED"],
     ];
     expect(messagesOf(await call()).map((m) => [m.to, m.status])).toEqual(expected);
-    expect(await sentCount(s)).toBe(before + 1);
+    expect(await sentCount(stack, s)).toBe(before + 1);
     // The same call again replays the first answer, refusals included; nothing more is sent.
     const again = await call();
     expect((again.body.result as { idempotent_replay: boolean }).idempotent_replay).toBe(true);
     expect(messagesOf(again).map((m) => [m.to, m.status])).toEqual(expected);
-    expect(await sentCount(s)).toBe(before + 1);
+    expect(await sentCount(stack, s)).toBe(before + 1);
   });
 
   it("quiet hours refuse the whole call, say when sending opens, and judge a scheduled send at its time", async () => {
@@ -279,7 +255,7 @@ describe("an agent's policy", () => {
       quiet_hours_end: hh(2),
       quiet_hours_timezone: "UTC",
     });
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const refused = policyError(await send(s, [HANDSET]));
     expect(refused.code).toBe("policy_denied");
     expect(refused.reason).toBe("quiet_hours");
@@ -293,7 +269,7 @@ describe("an agent's policy", () => {
     expect(
       messagesOf(await send(s, [HANDSET], "Later", { schedule: after })).map((m) => m.status),
     ).toEqual(["Scheduled"]);
-    expect(await sentCount(s)).toBe(before + 1);
+    expect(await sentCount(stack, s)).toBe(before + 1);
     // The refusal is on the agent's log.
     const { data: logs } = await s.user.rest
       .from("tool_execution_logs")
@@ -307,14 +283,14 @@ describe("an agent's policy", () => {
     const s = await setup();
     await setPolicy(s, { daily_message_limit: 4 });
     messagesOf(await send(s, [HANDSET]));
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     // 161 GSM characters: two parts, to two recipients = 4 more, over 1 + 4 > 4.
     const long = "x".repeat(161);
     const refused = policyError(await send(s, [HANDSET, OTHER_AU], long));
     expect(refused.reason).toBe("daily_message_limit");
     expect(refused.retryable).toBe(true);
     expect(refused.details).toMatchObject({ limit: 4, used: 1, requested: 4 });
-    expect(await sentCount(s)).toBe(before);
+    expect(await sentCount(stack, s)).toBe(before);
     // Three single-part messages fit exactly.
     expect(messagesOf(await send(s, [HANDSET, OTHER_AU, "+61433333333"])).length).toBe(3);
   });
@@ -322,7 +298,7 @@ describe("an agent's policy", () => {
   it("the monthly spend limit prices the send first and refuses what would cross it", async () => {
     const s = await setup();
     await setPolicy(s, { monthly_spend_limit: 0.1 });
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     // Real numbers (ClickSend's test numbers are free): 3 × 0.0792 AUD crosses 0.10.
     const refused = policyError(await send(s, ["+61412345678", "+61412345679", "+61412345680"]));
     expect(refused.reason).toBe("monthly_spend_limit");
@@ -330,7 +306,7 @@ describe("an agent's policy", () => {
     expect(refused.details).toMatchObject({ limit: 0.1, used: 0 });
     expect(Number(refused.details.price)).toBeGreaterThan(0.1);
     expect(typeof refused.details.currency).toBe("string");
-    expect(await sentCount(s)).toBe(before);
+    expect(await sentCount(stack, s)).toBe(before);
   });
 
   it("holds under 20 concurrent calls: no overshoot, the rest refused", async () => {
@@ -355,7 +331,7 @@ describe("an agent's policy", () => {
       .select("id", { count: "exact", head: true })
       .eq("agent_id", s.agentId);
     expect(count).toBe(sent);
-    expect(await sentCount(s)).toBe(sent);
+    expect(await sentCount(stack, s)).toBe(sent);
   });
 });
 
@@ -383,12 +359,12 @@ describe("approvals", () => {
   it("always: 202 and nothing sent; the same key answers the same approval; approve sends once", async () => {
     const s = await setup();
     await setPolicy(s, { approval_mode: "always" });
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const first = await held(s, "approve-once");
     expect(first).toMatchObject({ status: "pending_approval", code: "approval_pending" });
     const again = await held(s, "approve-once");
     expect(again.approval_id).toBe(first.approval_id);
-    expect(await sentCount(s)).toBe(before);
+    expect(await sentCount(stack, s)).toBe(before);
 
     const listed = await s.user.call("agent-approvals", "GET");
     expect(listed.status).toBe(200);
@@ -401,14 +377,14 @@ describe("approvals", () => {
       .approval;
     expect(approval.state).toBe("approved");
     expect(approval.outcome.status).toBe(200);
-    expect(await sentCount(s)).toBe(before + 1);
+    expect(await sentCount(stack, s)).toBe(before + 1);
 
     // Approving again answers the first outcome; the agent's key now answers the send.
     const twice = await decide(s, first.approval_id, "approve");
     expect(twice.status).toBe(200);
     const replay = await send(s, [HANDSET], "Needs a person", {}, "approve-once");
     expect(replay.status, JSON.stringify(replay.body)).toBe(200);
-    expect(await sentCount(s)).toBe(before + 1);
+    expect(await sentCount(stack, s)).toBe(before + 1);
     const { data: rows } = await s.user.rest
       .from("clicksend_messages")
       .select("body")
@@ -419,17 +395,17 @@ describe("approvals", () => {
   it("two concurrent approvals send once", async () => {
     const s = await setup();
     await setPolicy(s, { approval_mode: "always" });
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const { approval_id: id } = await held(s, "concurrent");
     const both = await Promise.all([decide(s, id, "approve"), decide(s, id, "approve")]);
     expect(both.map((reply) => reply.status)).toEqual([200, 200]);
-    expect(await sentCount(s)).toBe(before + 1);
+    expect(await sentCount(stack, s)).toBe(before + 1);
   });
 
   it("reject never sends, and deciding it again is 409 approval_closed", async () => {
     const s = await setup();
     await setPolicy(s, { approval_mode: "always" });
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const { approval_id: id } = await held(s, "rejected");
     expect((await decide(s, id, "reject")).status).toBe(200);
     const late = await decide(s, id, "approve");
@@ -437,7 +413,7 @@ describe("approvals", () => {
     expect((late.body.error as { code: string }).code).toBe("approval_closed");
     const agent = await send(s, [HANDSET], "Needs a person", {}, "rejected");
     expect(agent.status).toBe(409);
-    expect(await sentCount(s)).toBe(before);
+    expect(await sentCount(stack, s)).toBe(before);
   });
 
   it("first_contact holds only a number the agent never texted", async () => {
@@ -457,7 +433,7 @@ describe("approvals", () => {
     expect((listed.body as { approvals: unknown[] }).approvals).toEqual([]);
     const stolen = await decide(other, id, "approve");
     expect(stolen.status).toBe(404);
-    expect(await sentCount(s)).toBe(0);
+    expect(await sentCount(stack, s)).toBe(0);
   });
 });
 

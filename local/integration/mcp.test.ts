@@ -15,7 +15,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFullStack, type FullStack } from "./full-stack.ts";
-import { agentWithGrant, signUpUser, type TestUser } from "./users.ts";
+import { sentCount, userWithOwnAccount, type UserWithAccount } from "./users.ts";
 
 let stack: FullStack;
 let made = 0;
@@ -37,33 +37,12 @@ afterAll(async () => {
   expect(stack.logs.some((line) => line.includes("[fn:agent-mcp]"))).toBe(true);
 });
 
-interface Setup {
-  user: TestUser;
-  connectionId: string;
-  agentId: string;
-  agentName: string;
-  username: string;
-  apiKey: string;
-}
+type Setup = UserWithAccount;
 
 /** A user with a ClickSend account of their own, connected, and an agent granted `scopes`. */
-async function setup(scopes: string[]): Promise<Setup> {
+function setup(scopes: string[]): Promise<Setup> {
   made += 1;
-  const username = `mcp_${String(made)}`;
-  const apiKey = `MCP-${String(made)}-KEY-00000000`;
-  const created = await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, api_key: apiKey, balance: 50 }),
-  });
-  expect(created.status).toBe(200);
-  const user = await signUpUser(stack, `mcp-${String(made)}@example.com`);
-  const connected = await user.call("clicksend-connect", "POST", { username, api_key: apiKey });
-  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
-  const connectionId = (connected.body.connection as { id: string }).id;
-  const agentName = `MCP agent ${String(made)}`;
-  const agentId = await agentWithGrant(user, connectionId, scopes, agentName);
-  return { user, connectionId, agentId, agentName, username, apiKey };
+  return userWithOwnAccount(stack, `mcp-${String(made)}`, scopes, `MCP agent ${String(made)}`);
 }
 
 async function newToken(s: Setup, agentId = s.agentId): Promise<string> {
@@ -87,16 +66,6 @@ async function connect(token: string): Promise<Client> {
     }),
   );
   return client;
-}
-
-/** How many SMS the account has sent, as ClickSend's own history API counts them. */
-async function sentCount(s: Setup): Promise<number> {
-  const basic = Buffer.from(`${s.username}:${s.apiKey}`).toString("base64");
-  const response = await fetch(`${stack.sandbox.origin}/v3/sms/history?limit=1`, {
-    headers: { authorization: `Basic ${basic}` },
-  });
-  const envelope = (await response.json()) as { data: { total: number } };
-  return envelope.data.total;
 }
 
 function structured(result: unknown): Record<string, unknown> {
@@ -138,7 +107,7 @@ describe("agent-mcp with the official MCP client", () => {
   it("sends once through the executor: in ClickSend, in history with the agent's name, replayed by its key", async () => {
     const s = await setup(["sms"]);
     const client = await connect(await newToken(s));
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const call = () =>
       client.callTool({
         name: "clicksend_send_sms",
@@ -155,7 +124,7 @@ describe("agent-mcp with the official MCP client", () => {
     const result = (body: Record<string, unknown>) => body.result as Record<string, unknown>;
     expect(result(again).idempotent_replay).toBe(true);
     expect(result(again).messages).toEqual(result(answer).messages);
-    expect(await sentCount(s)).toBe(before + 1);
+    expect(await sentCount(stack, s)).toBe(before + 1);
 
     // The owner's history: one row, with the agent's name.
     const { data: history, error } = await s.user.rest
@@ -186,7 +155,7 @@ describe("agent-mcp with the official MCP client", () => {
       .delete()
       .eq("agent_id", s.agentId);
     expect(error).toBeNull();
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const result = await client.callTool({
       name: "clicksend_send_sms",
       arguments: { to: [HANDSET], body: "Should not go" },
@@ -201,14 +170,14 @@ describe("agent-mcp with the official MCP client", () => {
     expect(structured(result)).toEqual(executor.body);
     expect((structured(result).error as { code: string }).code).toBe("permission_denied");
     expect((await client.listTools()).tools).toEqual([]);
-    expect(await sentCount(s)).toBe(before);
+    expect(await sentCount(stack, s)).toBe(before);
     await client.close();
   });
 
   it("bad arguments are an error result equal to the executor's; an unknown tool is -32602", async () => {
     const s = await setup(["sms"]);
     const client = await connect(await newToken(s));
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const bad = await client.callTool({ name: "clicksend_send_sms", arguments: { to: [] } });
     expect(bad.isError).toBe(true);
     const executor = await s.user.call("execute-agent-tool", "POST", {
@@ -237,7 +206,7 @@ describe("agent-mcp with the official MCP client", () => {
         (error: unknown) => error,
       );
     expect((badKey as McpError).code).toBe(ErrorCode.InvalidParams);
-    expect(await sentCount(s)).toBe(before);
+    expect(await sentCount(stack, s)).toBe(before);
     await client.close();
   });
 
@@ -248,7 +217,7 @@ describe("agent-mcp with the official MCP client", () => {
       .insert({ agent_id: s.agentId, approval_mode: "always" });
     expect(error).toBeNull();
     const client = await connect(await newToken(s));
-    const before = await sentCount(s);
+    const before = await sentCount(stack, s);
     const held = await client.callTool({
       name: "clicksend_send_sms",
       arguments: { to: [HANDSET], body: "Please approve" },
@@ -265,7 +234,7 @@ describe("agent-mcp with the official MCP client", () => {
     });
     expect(executor.status).toBe(202);
     expect(executor.body).toEqual(body);
-    expect(await sentCount(s)).toBe(before);
+    expect(await sentCount(stack, s)).toBe(before);
     await client.close();
   });
 
@@ -307,14 +276,14 @@ describe("agent-mcp with the official MCP client", () => {
     const madeForA = await b.user.call("agent-tokens", "POST", { agent_id: a.agentId, name: "x" });
     expect(madeForA.status).toBe(404);
     const client = await connect(await newToken(b));
-    const before = await sentCount(a);
+    const before = await sentCount(stack, a);
     // B's token names B's agent only: every call is B's, whatever the arguments say.
     const result = await client.callTool({
       name: "clicksend_send_sms",
       arguments: { to: [HANDSET], body: "From B", agent_id: a.agentId },
     });
     expect(result.isError).toBe(true);
-    expect(await sentCount(a)).toBe(before);
+    expect(await sentCount(stack, a)).toBe(before);
     const { data: logsOfA } = await a.user.rest
       .from("tool_execution_logs")
       .select("id")

@@ -117,3 +117,62 @@ export async function agentWithGrant(
   if (grantError) throw new Error(grantError.message);
   return agent.id;
 }
+
+/** A signed-up user with a ClickSend account of their own, connected, and an agent granted on it. */
+export interface UserWithAccount {
+  user: TestUser;
+  connectionId: string;
+  agentId: string;
+  agentName: string;
+  /** The sandbox account's credentials, to ask ClickSend itself what it did. */
+  username: string;
+  apiKey: string;
+}
+
+interface SandboxStack extends StackAddress {
+  sandbox: { origin: string };
+}
+
+/**
+ * A new sandbox account `label` (balance 50), a user `label@example.com` who connects it, and an
+ * agent of theirs (`agentName`) granted `scopes` on it. `label` must be unique in the stack.
+ */
+export async function userWithOwnAccount(
+  stack: SandboxStack,
+  label: string,
+  scopes: string[],
+  agentName = "Helper",
+): Promise<UserWithAccount> {
+  const username = label.replace(/[^A-Za-z0-9]/g, "_");
+  const apiKey = `${username.toUpperCase()}-KEY-0000`;
+  const created = await fetch(`${stack.sandbox.origin}/_sandbox/accounts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, api_key: apiKey, balance: 50 }),
+  });
+  if (created.status !== 200)
+    throw new Error(`sandbox account ${label}: ${String(created.status)}`);
+  const user = await signUpUser(stack, `${label}@example.com`);
+  const connected = await user.call("clicksend-connect", "POST", { username, api_key: apiKey });
+  if (connected.status !== 201) {
+    throw new Error(
+      `connect ${label}: ${String(connected.status)} ${JSON.stringify(connected.body)}`,
+    );
+  }
+  const connectionId = (connected.body.connection as { id: string }).id;
+  const agentId = await agentWithGrant(user, connectionId, scopes, agentName);
+  return { user, connectionId, agentId, agentName, username, apiKey };
+}
+
+/** How many SMS the account has sent, as ClickSend's own history API counts them. */
+export async function sentCount(
+  stack: SandboxStack,
+  account: { username: string; apiKey: string },
+): Promise<number> {
+  const basic = Buffer.from(`${account.username}:${account.apiKey}`).toString("base64");
+  const response = await fetch(`${stack.sandbox.origin}/v3/sms/history?limit=1`, {
+    headers: { authorization: `Basic ${basic}` },
+  });
+  const envelope = (await response.json()) as { data: { total: number } };
+  return envelope.data.total;
+}
